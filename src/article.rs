@@ -1,0 +1,256 @@
+//! Parsing one file into an [`Article`]: bytes in, an article and its diagnostics out.
+//!
+//! This is the unit of parallel work. It never panics on bad input and never stops at the first
+//! problem: recoverable problems are collected, and only a file that cannot be made into a page
+//! (not text, no header, no articleId, a payload that does not parse) yields no article.
+
+use std::path::Path;
+
+use crate::body;
+use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::header;
+use crate::markdown;
+use crate::model::{Article, Metadata};
+use crate::payload;
+use crate::rules;
+use crate::slug::slugify;
+
+/// The outcome of parsing one file.
+#[derive(Debug)]
+pub struct Parsed {
+    pub article: Option<Article>,
+    /// Every problem found, positioned (line:col filled in).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses `bytes`, the content of `file` (whose path below the source is `rel_path`).
+pub fn parse(file: &Path, rel_path: &str, bytes: &[u8]) -> Parsed {
+    let mut diagnostics = Vec::new();
+    let article = match parse_inner(file, rel_path, bytes, &mut diagnostics) {
+        Ok(article) => Some(article),
+        Err(fatal) => {
+            diagnostics.push(*fatal);
+            None
+        }
+    };
+    if !diagnostics.is_empty() {
+        let index = LineIndex::new(bytes);
+        for d in &mut diagnostics {
+            d.locate(&index);
+        }
+    }
+    Parsed {
+        article,
+        diagnostics,
+    }
+}
+
+fn parse_inner(
+    file: &Path,
+    rel_path: &str,
+    bytes: &[u8],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Article, Box<Diagnostic>> {
+    let text = decode(file, bytes)?;
+    let header = header::parse(text, file, diagnostics)?;
+    let header_span = header.span.clone();
+    let meta = Metadata::from_properties(header.properties);
+
+    let slug = slugify(&meta.article_id);
+    if slug.is_empty() {
+        let what = if meta.article_id.is_empty() {
+            "`articleId` is missing or empty".to_string()
+        } else {
+            format!(
+                "`articleId` \"{}\" has no character usable in a URL",
+                meta.article_id
+            )
+        };
+        let span = meta
+            .get("articleId")
+            .map_or(header_span.start..header_span.start + 1, |p| {
+                p.key.span.clone()
+            });
+        return Err(Box::new(
+            Diagnostic::new(
+                rules::MISSING_REQUIRED_PROPERTY,
+                file,
+                format!("{what}: the article has no stable URL and is not built"),
+            )
+            .at(span)
+            .help("add articleId=\"<a new GUID>\" to the header"),
+        ));
+    }
+
+    let body_start = header_span.end;
+    let body_text = &text[body_start..];
+    let fence = body::find_payload(body_text, body_start);
+    let payload = match &fence {
+        Some(fence) => Some(payload::parse(text, fence, file, diagnostics)?),
+        None => {
+            if meta.self_help_type.has_payload() {
+                diagnostics.push(
+                    Diagnostic::new(
+                        rules::PAYLOAD_MISSING,
+                        file,
+                        format!(
+                            "a {} article carries a JSON payload between `---` lines; none was found",
+                            meta.self_help_type.as_str()
+                        ),
+                    )
+                    .at(header_span.clone()),
+                );
+            }
+            None
+        }
+    };
+
+    // The Markdown is the body without the payload.
+    let markdown_source = match &fence {
+        Some(f) => {
+            let mut s = String::with_capacity(body_text.len());
+            s.push_str(&text[body_start..f.whole.start]);
+            s.push('\n');
+            s.push_str(&text[f.whole.end..]);
+            s
+        }
+        None => body_text.to_string(),
+    };
+    let rendered = markdown::render(&markdown_source);
+    let (tokens, issue_description) = body::scan_tokens(body_text, body_start);
+
+    let title = rendered
+        .title
+        .filter(|t| !t.is_empty())
+        .or_else(|| Some(meta.page_title.clone()).filter(|t| !t.is_empty()))
+        .unwrap_or_else(|| meta.article_id.clone());
+
+    let article_id_at = meta.get("articleId").map(|p| {
+        let start = p.value.span.start;
+        LineIndex::new(&bytes[..start]).line_col(start)
+    });
+    Ok(Article {
+        article_id_at,
+        path: rel_path.to_string(),
+        file: file.to_path_buf(),
+        title,
+        body_html: rendered.html,
+        plain_text: rendered.plain_text,
+        headings: rendered.headings,
+        payload,
+        tokens,
+        issue_description,
+        slug,
+        meta,
+    })
+}
+
+/// The file as UTF-8 text, or the reason it is not text.
+fn decode<'a>(file: &Path, bytes: &'a [u8]) -> Result<&'a str, Box<Diagnostic>> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Box::new(Diagnostic::new(
+            rules::EMPTY_FILE,
+            file,
+            "the file is empty",
+        )));
+    }
+    if let Some(nul) = memchr::memchr(0, bytes) {
+        return Err(Box::new(
+            Diagnostic::new(
+                rules::FILE_NOT_UTF8,
+                file,
+                "the file holds a NUL byte: it is binary, not a Markdown article",
+            )
+            .at(nul..nul + 1),
+        ));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        Box::new(
+            Diagnostic::new(
+                rules::FILE_NOT_UTF8,
+                file,
+                format!("invalid UTF-8 at byte {at}"),
+            )
+            .at(at..at + e.error_len().unwrap_or(1))
+            .help("save the file as UTF-8"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::LineCol;
+    use crate::model::SelfHelpType;
+
+    fn parse_str(text: &str) -> Parsed {
+        parse(Path::new("a/b.md"), "a/b.md", text.as_bytes())
+    }
+
+    #[test]
+    fn parses_a_generic_article() {
+        let p = parse_str(
+            "<properties pageTitle=\"Page\" articleId=\"ID-1\" selfHelpType=\"generic\" />\n# Title\n\nBody **text**.\n",
+        );
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let a = p.article.unwrap();
+        assert_eq!(a.title, "Title");
+        assert_eq!(a.slug, "id-1");
+        assert_eq!(a.body_html.trim(), "<p>Body <strong>text</strong>.</p>");
+        assert_eq!(a.meta.self_help_type, SelfHelpType::Generic);
+    }
+
+    #[test]
+    fn title_falls_back_to_page_title() {
+        let p = parse_str("<properties pageTitle=\"Page\" articleId=\"x\" />\nNo heading.\n");
+        assert_eq!(p.article.unwrap().title, "Page");
+    }
+
+    #[test]
+    fn payload_is_parsed_and_kept_out_of_the_markdown() {
+        let p = parse_str(
+            "<properties articleId=\"x\" selfHelpType=\"problemScopingQuestions\" />\n# Q\n---\n{\"title\": \"T\"}\n---\n",
+        );
+        let a = p.article.unwrap();
+        assert_eq!(a.payload.unwrap().value["title"], "T");
+        assert!(!a.body_html.contains("title"), "{}", a.body_html);
+    }
+
+    #[test]
+    fn invalid_payload_is_fatal_with_file_position() {
+        let p = parse_str("<properties articleId=\"x\" />\n# Q\n---\n{\n \"a\": ,\n}\n---\n");
+        assert!(p.article.is_none());
+        let d = &p.diagnostics[0];
+        assert_eq!(d.code, rules::PAYLOAD_INVALID_JSON.code);
+        assert_eq!(d.start, Some(LineCol { line: 5, column: 7 }));
+    }
+
+    #[test]
+    fn missing_article_id_is_fatal() {
+        let p = parse_str("<properties pageTitle=\"x\" />\n# T\n");
+        assert!(p.article.is_none());
+        assert_eq!(p.diagnostics[0].code, rules::MISSING_REQUIRED_PROPERTY.code);
+    }
+
+    #[test]
+    fn binary_and_invalid_utf8_and_empty_are_fatal() {
+        for (bytes, code) in [
+            (&b"<properties \x00/>"[..], rules::FILE_NOT_UTF8.code),
+            (&b"<properties a=\"\xff\" />"[..], rules::FILE_NOT_UTF8.code),
+            (&b" \n"[..], rules::EMPTY_FILE.code),
+        ] {
+            let p = parse(Path::new("x.md"), "x.md", bytes);
+            assert!(p.article.is_none());
+            assert_eq!(p.diagnostics[0].code, code);
+        }
+    }
+
+    #[test]
+    fn missing_payload_is_reported_but_built() {
+        let p =
+            parse_str("<properties articleId=\"x\" selfHelpType=\"diagnoseandsolve\" />\n# T\n");
+        assert!(p.article.is_some());
+        assert_eq!(p.diagnostics[0].code, rules::PAYLOAD_MISSING.code);
+    }
+}

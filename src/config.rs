@@ -1,0 +1,106 @@
+//! Site configuration from `shelf.toml`.
+//!
+//! Every key is optional and documented with its default. Unknown keys are rejected with the list
+//! of valid ones (serde's `deny_unknown_fields` names them), so a typo never silently does nothing.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::model::Cloud;
+
+/// The name of the configuration file looked for in the site root.
+pub const CONFIG_FILE: &str = "shelf.toml";
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
+pub struct Config {
+    /// Site title shown in the header of every page. Default: `"Self-help"`.
+    pub title: String,
+    /// Absolute URL the site is served from, used for `sitemap.xml`; pages link relatively and
+    /// work from any sub-path regardless. Default: `"/"`.
+    pub base_url: String,
+    /// Folder holding the articles, relative to the site root. Default: `"articles"`.
+    pub source: PathBuf,
+    /// Folder the site is written to, relative to the site root. Default: `"output"`.
+    pub output: PathBuf,
+    /// Folder of template overrides, relative to the site root; a file there named like a
+    /// built-in template replaces it. Default: `"templates"`.
+    pub templates: PathBuf,
+    /// Build only for this cloud (`public`, `fairfax`, `mooncake`, `blackforest`, `usnat`,
+    /// `ussec`). Default: none, every article whatever its clouds.
+    pub cloud: Option<Cloud>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Self-help".into(),
+            base_url: "/".into(),
+            source: "articles".into(),
+            output: "output".into(),
+            templates: "templates".into(),
+            cloud: None,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `shelf.toml` from `root`, or the defaults when there is none. Relative paths are
+    /// resolved against `root`.
+    pub fn load(root: &Path) -> Result<Config, Error> {
+        let path = root.join(CONFIG_FILE);
+        let mut config = match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text).map_err(|message| Error::Config {
+                path: path.clone(),
+                message,
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::default(),
+            Err(source) => return Err(Error::Io { path, source }),
+        };
+        config.source = root.join(&config.source);
+        config.output = root.join(&config.output);
+        config.templates = root.join(&config.templates);
+        Ok(config)
+    }
+
+    /// Parses the text of a config file (paths left as written).
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_optional() {
+        assert_eq!(Config::parse("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn keys_are_read() {
+        let c = Config::parse("title = \"Help\"\ncloud = \"mooncake\"\nsource = \"docs\"").unwrap();
+        assert_eq!(c.title, "Help");
+        assert_eq!(c.cloud, Some(Cloud::Mooncake));
+        assert_eq!(c.source, PathBuf::from("docs"));
+    }
+
+    #[test]
+    fn unknown_key_names_the_valid_ones() {
+        let err = Config::parse("titel = \"x\"").unwrap_err();
+        assert!(err.contains("unknown field `titel`"), "{err}");
+        assert!(
+            err.contains("`title`") && err.contains("`base-url`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_cloud_is_rejected() {
+        let err = Config::parse("cloud = \"mars\"").unwrap_err();
+        assert!(err.contains("mars"), "{err}");
+    }
+}

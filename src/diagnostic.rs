@@ -1,0 +1,201 @@
+//! Content problems as values.
+//!
+//! Every stage that reads an article reports what is wrong with it as a [`Diagnostic`]: a stable
+//! rule code, a severity, the file and a byte span, a message and an optional help line. They are
+//! collected, never short-circuited, and rendered at the end by the command that asked for them.
+//! `build` and `check` share this type, so a problem is described once and printed the same way.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A rule: a stable code and a kebab-case name. The catalog lives in [`crate::rules`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line saying what the rule checks.
+    pub summary: &'static str,
+}
+
+/// A 1-based line and column (column counted in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub code: &'static str,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub file: PathBuf,
+    /// Byte range in the file as read (BOM included), when the problem has a place.
+    #[serde(skip)]
+    pub span: Option<Range<usize>>,
+    /// Start of `span` as line:column, filled by [`Diagnostic::locate`].
+    pub start: Option<LineCol>,
+    pub end: Option<LineCol>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(rule: Rule, file: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: rule.code,
+            rule: rule.name,
+            severity: rule.severity,
+            file: file.to_path_buf(),
+            span: None,
+            start: None,
+            end: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, span: Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Fills `start` and `end` from `span` using the file's text.
+    pub fn locate(&mut self, index: &LineIndex) {
+        if let Some(span) = &self.span {
+            self.start = Some(index.line_col(span.start));
+            self.end = Some(index.line_col(span.end));
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `file:line:col: severity[code]: message`, the form editors and CI logs understand.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(at) = self.start {
+            write!(f, ":{}:{}", at.line, at.column)?;
+        }
+        write!(
+            f,
+            ": {}[{}/{}]: {}",
+            self.severity, self.code, self.rule, self.message
+        )?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Maps byte offsets of one file to line:column.
+pub struct LineIndex<'a> {
+    text: &'a [u8],
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a [u8]) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
+        LineIndex { text, line_starts }
+    }
+
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let prefix = &self.text[start..offset];
+        // Count characters, not bytes; a BOM at the very start is not a column.
+        let mut column = String::from_utf8_lossy(prefix).chars().count() + 1;
+        if line == 0 && prefix.starts_with(b"\xEF\xBB\xBF") {
+            column -= 1;
+        }
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Byte offset of the start of a 1-based line (for mapping parser positions back).
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line.checked_sub(1)?).copied()
+    }
+}
+
+/// Sorts diagnostics by file, then position, then code: output must not depend on thread timing.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.span.as_ref().map(|s| s.start), a.code).cmp(&(
+            &b.file,
+            b.span.as_ref().map(|s| s.start),
+            b.code,
+        ))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_lines_and_characters() {
+        let text = "ab\ncé d\r\nx".as_bytes();
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(index.line_col(3), LineCol { line: 2, column: 1 });
+        // "cé " is 4 bytes, 3 characters: 'd' is column 4.
+        assert_eq!(index.line_col(7), LineCol { line: 2, column: 4 });
+        assert_eq!(index.line_col(10), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn bom_is_not_a_column() {
+        let text = "\u{feff}<p".as_bytes();
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(3), LineCol { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn display_is_file_line_col() {
+        let mut d = Diagnostic::new(crate::rules::HEADER_NOT_FOUND, Path::new("a/b.md"), "oops")
+            .at(3..4)
+            .help("do this");
+        d.locate(&LineIndex::new(b"ab\ncd"));
+        assert_eq!(
+            d.to_string(),
+            "a/b.md:2:1: error[SH003/header-not-found]: oops\n  help: do this"
+        );
+    }
+}

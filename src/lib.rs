@@ -1,0 +1,30 @@
+//! shelf: the self-help content compiler.
+//!
+//! The pipeline, one module per stage:
+//! [`config`] → [`discover`] (find files) → [`article`] (parse each file in parallel:
+//! [`header`], [`body`], [`payload`], [`markdown`]) → [`library`] (cross-article work and
+//! indexes) → [`render`] (templates, in parallel) → [`output`] (staged write, swapped in whole).
+//! [`site::load`] does everything up to the library and never writes; [`site::build`] renders and
+//! writes. Problems in content are [`diagnostic::Diagnostic`] values; operational failures are
+//! [`error::Error`].
+
+pub mod article;
+pub mod body;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod error;
+pub mod header;
+pub mod library;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod payload;
+pub mod render;
+pub mod rules;
+pub mod site;
+pub mod slug;
+
+pub use config::Config;
+pub use error::Error;
+pub mod views;

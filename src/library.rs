@@ -1,0 +1,276 @@
+//! The library: every article that will be built, and the indexes pages are made from (support
+//! topics, services and resources, products, clouds, types).
+//!
+//! This is the cross-article stage, done once after the parallel parse: duplicate articleIds and
+//! URL collisions are found here, and support topic descriptions are attached to their topics.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Article, Cloud, SelfHelpType};
+use crate::rules;
+
+/// Index into [`Library::articles`].
+pub type ArticleIx = usize;
+
+/// A support topic described by a supportTopicDescription article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicDescription {
+    pub article: ArticleIx,
+    pub short: String,
+    pub long: String,
+    pub category: String,
+    pub search_tags: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Library {
+    /// Sorted by source path.
+    pub articles: Vec<Article>,
+    /// Lowercased articleId to article.
+    by_id: HashMap<String, ArticleIx>,
+    /// Topic ID (lowercased) to its articles in display order.
+    pub topics: BTreeMap<String, Vec<ArticleIx>>,
+    pub topic_descriptions: HashMap<String, TopicDescription>,
+    /// Service (lowercased) to resource (lowercased, may be empty) to articles.
+    pub services: BTreeMap<String, BTreeMap<String, Vec<ArticleIx>>>,
+    pub products: BTreeMap<String, Vec<ArticleIx>>,
+    pub clouds: BTreeMap<Cloud, Vec<ArticleIx>>,
+    /// selfHelpType (canonical spelling) to articles.
+    pub types: BTreeMap<String, Vec<ArticleIx>>,
+}
+
+impl Library {
+    /// Indexes `articles` (which must be sorted by path). Articles whose articleId or URL is taken
+    /// by an earlier one are dropped with a diagnostic naming both files.
+    pub fn new(articles: Vec<Article>, diagnostics: &mut Vec<Diagnostic>) -> Library {
+        let mut lib = Library::default();
+        let mut by_slug: HashMap<String, ArticleIx> = HashMap::new();
+        for article in articles {
+            let id = article.meta.article_id.to_lowercase();
+            if let Some(&first) = lib.by_id.get(&id) {
+                diagnostics.push(collision(
+                    rules::DUPLICATE_ARTICLE_ID,
+                    &article,
+                    &lib.articles[first],
+                    "articleId",
+                ));
+                continue;
+            }
+            if let Some(&first) = by_slug.get(&article.slug) {
+                diagnostics.push(collision(
+                    rules::OUTPUT_PATH_COLLISION,
+                    &article,
+                    &lib.articles[first],
+                    "page URL",
+                ));
+                continue;
+            }
+            let ix = lib.articles.len();
+            lib.by_id.insert(id, ix);
+            by_slug.insert(article.slug.clone(), ix);
+            lib.articles.push(article);
+        }
+        lib.index();
+        lib
+    }
+
+    pub fn by_id(&self, article_id: &str) -> Option<&Article> {
+        self.by_id
+            .get(&article_id.trim().to_lowercase())
+            .map(|&ix| &self.articles[ix])
+    }
+
+    fn index(&mut self) {
+        let mut described = Vec::new();
+        for (ix, a) in self.articles.iter().enumerate() {
+            let m = &a.meta;
+            for topic in &m.support_topic_ids {
+                push_unique(self.topics.entry(topic.to_lowercase()).or_default(), ix);
+            }
+            for product in &m.product_pes_ids {
+                push_unique(self.products.entry(product.to_lowercase()).or_default(), ix);
+            }
+            for &cloud in &m.clouds {
+                if m.is_in_cloud(cloud) {
+                    self.clouds.entry(cloud).or_default().push(ix);
+                }
+            }
+            if !m.service.is_empty() {
+                self.services
+                    .entry(m.service.to_lowercase())
+                    .or_default()
+                    .entry(m.resource.to_lowercase())
+                    .or_default()
+                    .push(ix);
+            }
+            self.types
+                .entry(m.self_help_type.as_str().to_string())
+                .or_default()
+                .push(ix);
+            if m.self_help_type == SelfHelpType::SupportTopicDescription && a.payload.is_some() {
+                described.push(ix);
+            }
+        }
+        for ix in described {
+            let payload = self.articles[ix].payload.as_ref().map(|p| &p.value);
+            for (id, description) in payload.map(|v| descriptions(ix, v)).unwrap_or_default() {
+                self.topic_descriptions.entry(id).or_insert(description);
+            }
+        }
+        let articles = &self.articles;
+        let order = |list: &mut Vec<ArticleIx>| {
+            list.sort_by(|&x, &y| display_key(&articles[x]).cmp(&display_key(&articles[y])))
+        };
+        self.topics.values_mut().for_each(order);
+        self.products.values_mut().for_each(order);
+        self.clouds.values_mut().for_each(order);
+        self.types.values_mut().for_each(order);
+        self.services
+            .values_mut()
+            .flat_map(|r| r.values_mut())
+            .for_each(order);
+    }
+}
+
+/// The topics a supportTopicDescription payload describes, keyed by lowercased topic ID.
+fn descriptions(ix: ArticleIx, payload: &Value) -> Vec<(String, TopicDescription)> {
+    let Some(topics) = payload.get("supportTopics").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    topics
+        .iter()
+        .filter_map(|topic| {
+            let field = |k: &str| json_text(topic.get(k));
+            let id = field("id").to_lowercase();
+            (!id.is_empty()).then(|| {
+                let description = TopicDescription {
+                    article: ix,
+                    short: field("shortDescription"),
+                    long: field("longDescription"),
+                    category: field("category"),
+                    search_tags: field("searchTags"),
+                };
+                (id, description)
+            })
+        })
+        .collect()
+}
+
+/// Articles are listed by displayOrder (unset last), then title, then path.
+fn display_key(a: &Article) -> (i64, String, &str) {
+    (
+        a.meta.display_order.unwrap_or(i64::MAX),
+        a.title.to_lowercase(),
+        &a.path,
+    )
+}
+
+fn push_unique(list: &mut Vec<ArticleIx>, ix: ArticleIx) {
+    if list.last() != Some(&ix) {
+        list.push(ix);
+    }
+}
+
+/// A JSON scalar as display text: strings as they are, numbers and booleans printed, null empty.
+pub fn json_text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn collision(
+    rule: crate::diagnostic::Rule,
+    dup: &Article,
+    first: &Article,
+    what: &str,
+) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        rule,
+        &dup.file,
+        format!(
+            "{what} of \"{}\" is already used by {}; this file is not built",
+            dup.meta.article_id,
+            first.file.display()
+        ),
+    )
+    .help("give each article its own articleId");
+    if let Some(p) = dup.meta.get("articleId") {
+        d = d.at(p.value.span.clone());
+        // The file text is gone by now; the position was recorded when the file was parsed.
+        d.start = dup.article_id_at;
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article;
+    use std::path::Path;
+
+    fn art(path: &str, header: &str, body: &str) -> Article {
+        let text = format!("<properties {header} />\n{body}");
+        article::parse(Path::new(path), path, text.as_bytes())
+            .article
+            .unwrap()
+    }
+
+    #[test]
+    fn indexes_topics_in_display_order() {
+        let arts = vec![
+            art(
+                "a.md",
+                "articleId=\"a\" supportTopicIds=\"1,2\" displayOrder=\"2\"",
+                "# Zeta",
+            ),
+            art("b.md", "articleId=\"b\" supportTopicIds=\"1\"", "# Alpha"),
+            art(
+                "c.md",
+                "articleId=\"c\" supportTopicIds=\"1\" displayOrder=\"1\"",
+                "# Mid",
+            ),
+        ];
+        let mut d = Vec::new();
+        let lib = Library::new(arts, &mut d);
+        assert!(d.is_empty());
+        let titles: Vec<_> = lib.topics["1"]
+            .iter()
+            .map(|&i| lib.articles[i].title.as_str())
+            .collect();
+        assert_eq!(titles, ["Mid", "Zeta", "Alpha"]);
+        assert_eq!(lib.topics["2"], [0]);
+    }
+
+    #[test]
+    fn duplicate_ids_keep_the_first_and_name_both() {
+        let arts = vec![
+            art("a.md", "articleId=\"Same\"", "# A"),
+            art("b.md", "articleId=\"same\"", "# B"),
+            art("c.md", "articleId=\"same!\"", "# C"),
+        ];
+        let mut d = Vec::new();
+        let lib = Library::new(arts, &mut d);
+        assert_eq!(lib.articles.len(), 1);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].code, rules::DUPLICATE_ARTICLE_ID.code);
+        assert!(d[0].message.contains("a.md"), "{}", d[0].message);
+        assert_eq!(d[0].start.map(|s| s.line), Some(1));
+        assert_eq!(d[1].code, rules::OUTPUT_PATH_COLLISION.code);
+    }
+
+    #[test]
+    fn topic_descriptions_attach_to_topics() {
+        let arts = vec![art(
+            "std.md",
+            "articleId=\"std\" selfHelpType=\"supportTopicDescription\"",
+            "# D\n---\n{\"supportTopics\": [{\"id\": \"ABC\", \"shortDescription\": \"Short\"}]}\n---\n",
+        )];
+        let lib = Library::new(arts, &mut Vec::new());
+        assert_eq!(lib.topic_descriptions["abc"].short, "Short");
+    }
+}

@@ -1,0 +1,153 @@
+//! The `shelf` command line: parses arguments and calls the library. Exit codes: 0 done,
+//! 1 done but some articles had errors (skipped by `build`), 2 usage, configuration or I/O failure.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use shelf::diagnostic::Severity;
+use shelf::model::Cloud;
+use shelf::{Config, site};
+
+#[derive(Parser)]
+#[command(name = "shelf", version, about = "The self-help content compiler")]
+struct Cli {
+    /// Site root: where shelf.toml is read and relative paths start.
+    #[arg(short = 'C', long = "root", global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the static help site from the articles.
+    Build(BuildArgs),
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// Folder of articles (default: `source` in shelf.toml, else `articles`).
+    #[arg(long)]
+    source: Option<PathBuf>,
+    /// Output folder, replaced whole when the build succeeds (default: `output`).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Build only the articles published to this cloud.
+    #[arg(long, value_parser = clap::value_parser!(CloudArg))]
+    cloud: Option<CloudArg>,
+    /// Print every diagnostic, warnings included.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Print only errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print the time of each phase.
+    #[arg(long)]
+    timings: bool,
+}
+
+#[derive(Clone)]
+struct CloudArg(Cloud);
+
+impl std::str::FromStr for CloudArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        s.parse().map(CloudArg)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => build(&cli.root, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let mut config = Config::load(root)?;
+    // Command-line paths are relative to where the user is, not to the site root.
+    if let Some(source) = args.source {
+        config.source = source;
+    }
+    if let Some(output) = args.output {
+        config.output = output;
+    }
+    let cloud = args.cloud.map(|c| c.0).or(config.cloud);
+
+    let loaded = site::load(&config, cloud)?;
+    let built = site::build(&config, cloud, &loaded)?;
+
+    let (errors, warnings): (Vec<_>, Vec<_>) = loaded
+        .diagnostics
+        .iter()
+        .partition(|d| d.severity == Severity::Error);
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in errors.iter().chain(if args.verbose {
+        warnings.iter()
+    } else {
+        [].iter()
+    }) {
+        if color {
+            let tint = if d.is_error() { "\x1b[31m" } else { "\x1b[33m" };
+            eprintln!("{tint}{d}\x1b[0m");
+        } else {
+            eprintln!("{d}");
+        }
+    }
+    let w = &built.written;
+    if !args.quiet {
+        let cloud_note = cloud.map_or(String::new(), |c| {
+            format!(
+                " for cloud {c} ({} other-cloud articles left out)",
+                loaded.other_cloud
+            )
+        });
+        eprintln!(
+            "built {} articles{cloud_note}: {} topic, {} service, {} product, {} cloud and {} type pages, {} files in {} ({:.2}s)",
+            w.articles,
+            w.topics,
+            w.services,
+            w.products,
+            w.clouds,
+            w.types,
+            w.files,
+            config.output.display(),
+            started.elapsed().as_secs_f64()
+        );
+        eprintln!(
+            "{} of {} files skipped for errors; {} error{} and {} warning{} in all{}",
+            loaded.skipped,
+            loaded.files,
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" },
+            if warnings.is_empty() || args.verbose {
+                ""
+            } else {
+                " (--verbose shows warnings)"
+            }
+        );
+    }
+    if args.timings {
+        for (phase, t) in loaded.timings.iter().chain(&built.timings) {
+            eprintln!("  {phase:<14}{:>8.1} ms", t.as_secs_f64() * 1000.0);
+        }
+    }
+    Ok(if loaded.skipped > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

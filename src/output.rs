@@ -1,0 +1,188 @@
+//! Writing the site so that a failed or interrupted build leaves the previous one intact.
+//!
+//! Pages are written into a fresh staging folder beside the output; only when everything is
+//! written is the old output moved aside and the staging folder renamed into its place. The
+//! output folder is marked with a file so shelf never replaces a folder it did not make, and an
+//! output that is the source, or holds it, is refused.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// Marks a folder as shelf's output; only such folders are ever replaced.
+pub const MARKER: &str = ".shelf-output";
+
+/// A build's output being written.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks that `target` is safe to replace and creates a fresh staging folder beside it.
+    pub fn begin(target: &Path, source: &Path) -> Result<Staging, Error> {
+        let target = absolute(target)?;
+        let source = absolute(source)?;
+        if source.starts_with(&target) {
+            return Err(Error::Usage(format!(
+                "the output folder {} is the source folder or holds it; choose another output",
+                target.display()
+            )));
+        }
+        if target.exists() && !target.join(MARKER).exists() && !is_empty_dir(&target) {
+            return Err(Error::Usage(format!(
+                "{} exists and was not written by shelf (no {MARKER} file in it); \
+                 shelf will not replace it: delete it or choose another output",
+                target.display()
+            )));
+        }
+        let parent = target
+            .parent()
+            .ok_or_else(|| Error::Usage(format!("{} has no parent folder", target.display())))?;
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let name = file_name(&target);
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
+        fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        fs::write(
+            dir.join(MARKER),
+            "This folder is written by shelf build and replaced whole by the next build.\n",
+        )
+        .map_err(|e| Error::io(dir.join(MARKER), e))?;
+        Ok(Staging {
+            dir,
+            target,
+            committed: false,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Creates a folder (and its parents) below the staging root.
+    pub fn create_dir(&self, rel: &str) -> Result<(), Error> {
+        let path = self.dir.join(rel);
+        fs::create_dir_all(&path).map_err(|e| Error::io(path, e))
+    }
+
+    /// Writes one file; its folder must exist (see [`Staging::create_dir`]).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.dir.join(rel);
+        fs::write(&path, bytes).map_err(|e| Error::io(path, e))
+    }
+
+    /// Swaps the staging folder in for the output. The previous output is removed only after the
+    /// new one is in place.
+    pub fn commit(mut self) -> Result<(), Error> {
+        let parent = self.target.parent().unwrap_or(Path::new("."));
+        let old = parent.join(format!(
+            ".{}.old-{}",
+            file_name(&self.target),
+            std::process::id()
+        ));
+        let had_old = match fs::rename(&self.target, &old) {
+            Ok(()) => true,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(Error::io(&self.target, e)),
+        };
+        if let Err(e) = fs::rename(&self.dir, &self.target) {
+            if had_old {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(Error::io(&self.target, e));
+        }
+        self.committed = true;
+        if had_old {
+            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    /// A build that did not commit leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn absolute(p: &Path) -> Result<PathBuf, Error> {
+    // canonicalize resolves symlinks where the path exists; std::path::absolute covers the rest.
+    match fs::canonicalize(p) {
+        Ok(c) => Ok(c),
+        Err(_) => std::path::absolute(p).map_err(|e| Error::io(p, e)),
+    }
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned())
+}
+
+fn is_empty_dir(p: &Path) -> bool {
+    fs::read_dir(p).is_ok_and(|mut d| d.next().is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+        fs::create_dir(&src).unwrap();
+        let s = Staging::begin(&out, &src).unwrap();
+        s.write("a.html", b"1").unwrap();
+        s.commit().unwrap();
+        let s = Staging::begin(&out, &src).unwrap();
+        s.write("b.html", b"2").unwrap();
+        s.commit().unwrap();
+        assert!(!out.join("a.html").exists());
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"2");
+        // Nothing left beside the output.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn dropped_staging_leaves_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+        fs::create_dir(&src).unwrap();
+        let s = Staging::begin(&out, &src).unwrap();
+        s.write("a.html", b"1").unwrap();
+        s.commit().unwrap();
+        let s = Staging::begin(&out, &src).unwrap();
+        s.write("b.html", b"2").unwrap();
+        drop(s);
+        assert!(out.join("a.html").exists() && !out.join("b.html").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn refuses_source_or_its_parent_and_foreign_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        fs::create_dir(&src).unwrap();
+        assert!(Staging::begin(&src, &src).is_err());
+        assert!(Staging::begin(dir.path(), &src).is_err());
+        let foreign = dir.path().join("home");
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("precious.txt"), "x").unwrap();
+        let err = Staging::begin(&foreign, &src).err().unwrap().to_string();
+        assert!(err.contains("not written by shelf"), "{err}");
+        assert!(foreign.join("precious.txt").exists());
+    }
+}

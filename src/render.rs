@@ -1,0 +1,685 @@
+//! Rendering the site with tera: built-in templates embedded in the binary, overridable file by
+//! file from the site's `templates/` folder; one lean view per page (see [`crate::views`]).
+//!
+//! The site is planned first (every page and its output path), then rendered and written in
+//! parallel. Page layout:
+//! `index.html`, `articles/<articleId>.html`, `topics/[<id>|index].html`,
+//! `services/…`, `products/…`, `clouds/…`, `types/…`, `sitemap.xml`, `style.css`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Tera;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::library::{ArticleIx, Library};
+use crate::model::{Article, Cloud};
+use crate::output::Staging;
+use crate::slug::slugify;
+use crate::views::*;
+
+/// The built-in templates, by the file name that overrides them.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("topic.html", include_str!("../templates/topic.html")),
+    ("list.html", include_str!("../templates/list.html")),
+    ("overview.html", include_str!("../templates/overview.html")),
+    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+];
+const BUILTIN_STYLE: &str = include_str!("../templates/style.css");
+
+pub struct Renderer {
+    tera: Tera,
+    style: String,
+}
+
+impl Renderer {
+    /// The built-in templates, with any file of the same name in `overrides` taking its place.
+    pub fn new(overrides: &Path) -> Result<Renderer, Error> {
+        let mut templates: BTreeMap<String, String> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let mut style = BUILTIN_STYLE.to_string();
+        if let Ok(entries) = std::fs::read_dir(overrides) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let path = entry.path();
+                let is_template = name.ends_with(".html") || name.ends_with(".xml");
+                if !(is_template || name == "style.css") || !path.is_file() {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                if name == "style.css" {
+                    style = text;
+                } else {
+                    templates.insert(name, text);
+                }
+            }
+        }
+        let mut tera = Tera::default();
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| template_error(&e))?;
+        Ok(Renderer { tera, style })
+    }
+
+    fn render<T: Serialize>(&self, template: &str, view: &T) -> Result<String, Error> {
+        let context = tera::Context::from_serialize(view).map_err(|e| template_error(&e))?;
+        self.tera
+            .render(template, &context)
+            .map_err(|e| template_error(&e))
+    }
+}
+
+fn template_error(e: &tera::Error) -> Error {
+    // tera nests the useful part in the source chain.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::Template { message }
+}
+
+/// Counts of what a build wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Written {
+    pub articles: usize,
+    pub topics: usize,
+    pub services: usize,
+    pub products: usize,
+    pub clouds: usize,
+    pub types: usize,
+    pub files: usize,
+}
+
+/// One page of the site.
+enum Page<'a> {
+    Home,
+    Article(ArticleIx),
+    Overview(Section),
+    Topic(&'a str),
+    Service(&'a str),
+    Product(&'a str),
+    Cloud(Cloud),
+    Type(&'a str),
+    Sitemap,
+}
+
+#[derive(Clone, Copy)]
+enum Section {
+    Topics,
+    Services,
+    Products,
+    Clouds,
+    Types,
+}
+
+impl Section {
+    fn dir(self) -> &'static str {
+        match self {
+            Section::Topics => "topics",
+            Section::Services => "services",
+            Section::Products => "products",
+            Section::Clouds => "clouds",
+            Section::Types => "types",
+        }
+    }
+}
+
+/// Where each index key's page goes: slugs made unique in key order.
+struct Slugs<'a>(HashMap<&'a str, String>);
+
+impl<'a> Slugs<'a> {
+    fn new(keys: impl Iterator<Item = &'a String>) -> Self {
+        let mut taken: HashSet<String> = HashSet::from(["index".to_string()]);
+        let mut map = HashMap::new();
+        for key in keys {
+            let base = match slugify(key) {
+                s if s.is_empty() => "_".to_string(),
+                s => s,
+            };
+            let mut slug = base.clone();
+            let mut n = 2;
+            while !taken.insert(slug.clone()) {
+                slug = format!("{base}-{n}");
+                n += 1;
+            }
+            map.insert(key.as_str(), slug);
+        }
+        Slugs(map)
+    }
+
+    fn url(&self, section: Section, key: &str) -> Option<String> {
+        self.0
+            .get(key)
+            .map(|s| format!("{}/{s}.html", section.dir()))
+    }
+}
+
+/// Everything pages need to link to each other.
+struct Site<'a> {
+    lib: &'a Library,
+    config: &'a Config,
+    cloud: Option<Cloud>,
+    renderer: &'a Renderer,
+    topics: Slugs<'a>,
+    services: Slugs<'a>,
+    products: Slugs<'a>,
+    types: Slugs<'a>,
+}
+
+/// Renders every page of `lib` into `staging`.
+pub fn render_site(
+    renderer: &Renderer,
+    lib: &Library,
+    config: &Config,
+    cloud: Option<Cloud>,
+    staging: &Staging,
+) -> Result<Written, Error> {
+    let site = Site {
+        lib,
+        config,
+        cloud,
+        renderer,
+        topics: Slugs::new(lib.topics.keys()),
+        services: Slugs::new(lib.services.keys()),
+        products: Slugs::new(lib.products.keys()),
+        types: Slugs::new(lib.types.keys()),
+    };
+    let mut pages = vec![Page::Home, Page::Sitemap];
+    pages.extend((0..lib.articles.len()).map(Page::Article));
+    for section in [
+        Section::Topics,
+        Section::Services,
+        Section::Products,
+        Section::Clouds,
+        Section::Types,
+    ] {
+        pages.push(Page::Overview(section));
+        staging.create_dir(section.dir())?;
+    }
+    staging.create_dir("articles")?;
+    pages.extend(lib.topics.keys().map(|k| Page::Topic(k)));
+    pages.extend(lib.services.keys().map(|k| Page::Service(k)));
+    pages.extend(lib.products.keys().map(|k| Page::Product(k)));
+    pages.extend(lib.clouds.keys().map(|&c| Page::Cloud(c)));
+    pages.extend(lib.types.keys().map(|k| Page::Type(k)));
+
+    pages.par_iter().try_for_each(|page| {
+        let (path, bytes) = site.render_page(page)?;
+        staging.write(&path, bytes.as_bytes())
+    })?;
+    staging.write("style.css", renderer.style.as_bytes())?;
+
+    Ok(Written {
+        articles: lib.articles.len(),
+        topics: lib.topics.len(),
+        services: lib.services.len(),
+        products: lib.products.len(),
+        clouds: lib.clouds.len(),
+        types: lib.types.len(),
+        files: pages.len() + 1,
+    })
+}
+
+#[derive(Serialize)]
+struct ArticlePage<'a> {
+    site: SiteView<'a>,
+    title: &'a str,
+    description: &'a str,
+    article_id: &'a str,
+    self_help_type: NamedLink,
+    service: Option<NamedLink>,
+    resource: &'a str,
+    topics: Vec<NamedLink>,
+    products: Vec<NamedLink>,
+    clouds: Vec<NamedLink>,
+    owner: &'a str,
+    display_order: Option<i64>,
+    source: &'a str,
+    body_html: &'a str,
+    payload: Option<PayloadView>,
+    tokens: &'a [crate::body::Token],
+    issue_description: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ListPage<'a> {
+    site: SiteView<'a>,
+    kind: &'a str,
+    title: String,
+    intro: String,
+    description: Option<TopicDescriptionView<'a>>,
+    groups: Vec<Group<'a>>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct TopicDescriptionView<'a> {
+    short: &'a str,
+    long: &'a str,
+    category: &'a str,
+    search_tags: &'a str,
+    source: ArticleLink<'a>,
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    name: String,
+    articles: Vec<ArticleLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct OverviewPage<'a> {
+    site: SiteView<'a>,
+    title: &'a str,
+    intro: &'a str,
+    entries: Vec<NamedLink>,
+}
+
+#[derive(Serialize)]
+struct HomePage<'a> {
+    site: SiteView<'a>,
+    articles: usize,
+    sections: Vec<NamedLink>,
+    types: Vec<NamedLink>,
+    clouds: Vec<NamedLink>,
+}
+
+#[derive(Serialize)]
+struct SitemapPage {
+    base_url: String,
+    pages: Vec<String>,
+}
+
+impl Site<'_> {
+    fn view(&self, depth: usize) -> SiteView<'_> {
+        SiteView {
+            title: &self.config.title,
+            root: if depth == 0 { "" } else { "../" },
+            cloud: self.cloud.map(Cloud::as_str),
+        }
+    }
+
+    fn links(&self, ixs: &[ArticleIx]) -> Vec<ArticleLink<'_>> {
+        ixs.iter()
+            .map(|&i| ArticleLink::new(&self.lib.articles[i]))
+            .collect()
+    }
+
+    fn render_page(&self, page: &Page) -> Result<(String, String), Error> {
+        let r = self.renderer;
+        let lib = self.lib;
+        Ok(match *page {
+            Page::Home => ("index.html".into(), r.render("home.html", &self.home())?),
+            Page::Sitemap => (
+                "sitemap.xml".into(),
+                r.render("sitemap.xml", &self.sitemap())?,
+            ),
+            Page::Article(ix) => {
+                let a = &lib.articles[ix];
+                (article_url(a), r.render("article.html", &self.article(a))?)
+            }
+            Page::Overview(section) => (
+                format!("{}/index.html", section.dir()),
+                r.render("overview.html", &self.overview(section))?,
+            ),
+            Page::Topic(key) => {
+                let description = lib
+                    .topic_descriptions
+                    .get(key)
+                    .map(|d| TopicDescriptionView {
+                        short: &d.short,
+                        long: &d.long,
+                        category: &d.category,
+                        search_tags: &d.search_tags,
+                        source: ArticleLink::new(&lib.articles[d.article]),
+                    });
+                let title = match &description {
+                    Some(d) if !d.short.is_empty() => format!("Support topic {key}: {}", d.short),
+                    _ => format!("Support topic {key}"),
+                };
+                let page = self.list(
+                    "topic",
+                    title,
+                    String::new(),
+                    description,
+                    single(&lib.topics[key], self),
+                );
+                (
+                    self.topics.url(Section::Topics, key).unwrap_or_default(),
+                    r.render("topic.html", &page)?,
+                )
+            }
+            Page::Service(key) => {
+                let groups = lib.services[key]
+                    .iter()
+                    .map(|(resource, ixs)| Group {
+                        name: if resource.is_empty() {
+                            "(no resource)".into()
+                        } else {
+                            resource.clone()
+                        },
+                        articles: self.links(ixs),
+                    })
+                    .collect();
+                let page = self.list(
+                    "service",
+                    format!("Service {key}"),
+                    "Articles by resource type.".into(),
+                    None,
+                    groups,
+                );
+                (
+                    self.services
+                        .url(Section::Services, key)
+                        .unwrap_or_default(),
+                    r.render("list.html", &page)?,
+                )
+            }
+            Page::Product(key) => {
+                let page = self.list(
+                    "product",
+                    format!("Product {key}"),
+                    String::new(),
+                    None,
+                    single(&lib.products[key], self),
+                );
+                (
+                    self.products
+                        .url(Section::Products, key)
+                        .unwrap_or_default(),
+                    r.render("list.html", &page)?,
+                )
+            }
+            Page::Cloud(cloud) => {
+                let page = self.list(
+                    "cloud",
+                    format!("Cloud {cloud}"),
+                    format!("Articles published to the {cloud} cloud."),
+                    None,
+                    single(&lib.clouds[&cloud], self),
+                );
+                (
+                    format!("clouds/{cloud}.html"),
+                    r.render("list.html", &page)?,
+                )
+            }
+            Page::Type(key) => {
+                let page = self.list(
+                    "type",
+                    format!("Type {key}"),
+                    String::new(),
+                    None,
+                    single(&lib.types[key], self),
+                );
+                (
+                    self.types.url(Section::Types, key).unwrap_or_default(),
+                    r.render("list.html", &page)?,
+                )
+            }
+        })
+    }
+
+    fn list<'s>(
+        &'s self,
+        kind: &'s str,
+        title: String,
+        intro: String,
+        description: Option<TopicDescriptionView<'s>>,
+        groups: Vec<Group<'s>>,
+    ) -> ListPage<'s> {
+        ListPage {
+            site: self.view(1),
+            kind,
+            title,
+            intro,
+            description,
+            count: groups.iter().map(|g| g.articles.len()).sum(),
+            groups,
+        }
+    }
+
+    fn topic_url(&self, id: &str) -> Option<String> {
+        self.topics.url(Section::Topics, &id.trim().to_lowercase())
+    }
+
+    fn article<'s>(&'s self, a: &'s Article) -> ArticlePage<'s> {
+        let m = &a.meta;
+        let type_key = m.self_help_type.as_str();
+        ArticlePage {
+            site: self.view(1),
+            title: &a.title,
+            description: &m.description,
+            article_id: &m.article_id,
+            self_help_type: NamedLink {
+                name: type_key.to_string(),
+                url: self.types.url(Section::Types, type_key),
+                note: String::new(),
+            },
+            service: (!m.service.is_empty()).then(|| NamedLink {
+                name: m.service.clone(),
+                url: self
+                    .services
+                    .url(Section::Services, &m.service.to_lowercase()),
+                note: String::new(),
+            }),
+            resource: &m.resource,
+            topics: m
+                .support_topic_ids
+                .iter()
+                .map(|t| NamedLink {
+                    name: t.clone(),
+                    url: self.topic_url(t),
+                    note: self
+                        .lib
+                        .topic_descriptions
+                        .get(&t.to_lowercase())
+                        .map(|d| d.short.clone())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            products: m
+                .product_pes_ids
+                .iter()
+                .map(|p| NamedLink {
+                    name: p.clone(),
+                    url: self.products.url(Section::Products, &p.to_lowercase()),
+                    note: String::new(),
+                })
+                .collect(),
+            clouds: m
+                .clouds
+                .iter()
+                .filter(|&&c| m.is_in_cloud(c))
+                .map(|c| NamedLink {
+                    name: c.to_string(),
+                    url: self
+                        .lib
+                        .clouds
+                        .contains_key(c)
+                        .then(|| format!("clouds/{c}.html")),
+                    note: String::new(),
+                })
+                .collect(),
+            owner: &m.ownership_id,
+            display_order: m.display_order,
+            source: &a.path,
+            body_html: &a.body_html,
+            payload: payload_view(a, self.lib, &|id| self.topic_url(id)),
+            tokens: &a.tokens,
+            issue_description: a.issue_description.as_deref(),
+        }
+    }
+
+    fn overview(&self, section: Section) -> OverviewPage<'_> {
+        let lib = self.lib;
+        let entries = |map: &BTreeMap<String, Vec<ArticleIx>>,
+                       slugs: &Slugs,
+                       note: &dyn Fn(&str) -> String| {
+            map.iter()
+                .map(|(k, v)| NamedLink {
+                    name: k.clone(),
+                    url: slugs.url(section, k).map(|u| {
+                        u.trim_start_matches(section.dir())
+                            .trim_start_matches('/')
+                            .to_string()
+                    }),
+                    note: format!(
+                        "{} article{}{}",
+                        v.len(),
+                        if v.len() == 1 { "" } else { "s" },
+                        note(k)
+                    ),
+                })
+                .collect::<Vec<_>>()
+        };
+        let none = |_: &str| String::new();
+        let (title, intro, entries) = match section {
+            Section::Topics => (
+                "Support topics",
+                "Every support topic that articles are filed under.",
+                entries(&lib.topics, &self.topics, &|k| {
+                    lib.topic_descriptions
+                        .get(k)
+                        .filter(|d| !d.short.is_empty())
+                        .map(|d| format!(" · {}", d.short))
+                        .unwrap_or_default()
+                }),
+            ),
+            Section::Services => (
+                "Services",
+                "Articles by service (resource provider).",
+                lib.services
+                    .iter()
+                    .map(|(k, resources)| {
+                        let n: usize = resources.values().map(Vec::len).sum();
+                        NamedLink {
+                            name: k.clone(),
+                            url: self.services.0.get(k.as_str()).map(|s| format!("{s}.html")),
+                            note: format!(
+                                "{n} article{} · {} resource type{}",
+                                plural(n),
+                                resources.len(),
+                                plural(resources.len())
+                            ),
+                        }
+                    })
+                    .collect(),
+            ),
+            Section::Products => (
+                "Products",
+                "Articles by product (productPesIds).",
+                entries(&lib.products, &self.products, &none),
+            ),
+            Section::Types => (
+                "Article types",
+                "Articles by selfHelpType.",
+                entries(&lib.types, &self.types, &none),
+            ),
+            Section::Clouds => (
+                "Clouds",
+                "Articles by the cloud they are published to.",
+                lib.clouds
+                    .iter()
+                    .map(|(c, v)| NamedLink {
+                        name: c.to_string(),
+                        url: Some(format!("{c}.html")),
+                        note: format!("{} article{}", v.len(), plural(v.len())),
+                    })
+                    .collect(),
+            ),
+        };
+        OverviewPage {
+            site: self.view(1),
+            title,
+            intro,
+            entries,
+        }
+    }
+
+    fn home(&self) -> HomePage<'_> {
+        let lib = self.lib;
+        let section = |name: &str, url: &str, n: usize| NamedLink {
+            name: name.into(),
+            url: Some(url.into()),
+            note: n.to_string(),
+        };
+        HomePage {
+            site: self.view(0),
+            articles: lib.articles.len(),
+            sections: vec![
+                section("Support topics", "topics/index.html", lib.topics.len()),
+                section("Services", "services/index.html", lib.services.len()),
+                section("Products", "products/index.html", lib.products.len()),
+                section("Clouds", "clouds/index.html", lib.clouds.len()),
+                section("Article types", "types/index.html", lib.types.len()),
+            ],
+            types: lib
+                .types
+                .iter()
+                .map(|(k, v)| NamedLink {
+                    name: k.clone(),
+                    url: self.types.url(Section::Types, k),
+                    note: v.len().to_string(),
+                })
+                .collect(),
+            clouds: lib
+                .clouds
+                .iter()
+                .map(|(c, v)| NamedLink {
+                    name: c.to_string(),
+                    url: Some(format!("clouds/{c}.html")),
+                    note: v.len().to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    fn sitemap(&self) -> SitemapPage {
+        let mut base_url = self.config.base_url.clone();
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        let mut pages = vec![String::new()];
+        pages.extend(self.lib.articles.iter().map(article_url));
+        for (section, slugs) in [
+            (Section::Topics, &self.topics),
+            (Section::Services, &self.services),
+            (Section::Products, &self.products),
+            (Section::Types, &self.types),
+        ] {
+            let mut urls: Vec<String> = slugs
+                .0
+                .values()
+                .map(|s| format!("{}/{s}.html", section.dir()))
+                .collect();
+            urls.sort();
+            pages.push(format!("{}/index.html", section.dir()));
+            pages.extend(urls);
+        }
+        pages.push("clouds/index.html".into());
+        pages.extend(self.lib.clouds.keys().map(|c| format!("clouds/{c}.html")));
+        SitemapPage { base_url, pages }
+    }
+}
+
+fn single<'a>(ixs: &[ArticleIx], site: &'a Site<'a>) -> Vec<Group<'a>> {
+    vec![Group {
+        name: String::new(),
+        articles: site.links(ixs),
+    }]
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

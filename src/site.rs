@@ -1,0 +1,122 @@
+//! The two top-level operations: [`load`] (discover, parse in parallel, index; never writes)
+//! and [`build`] (render and write, swapped in whole).
+
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::article;
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic};
+use crate::discover::discover;
+use crate::error::Error;
+use crate::library::Library;
+use crate::model::Cloud;
+use crate::output::Staging;
+use crate::render::{self, Renderer, Written};
+use crate::rules;
+
+/// Everything known about the source after loading it.
+pub struct Loaded {
+    pub library: Library,
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Markdown files found.
+    pub files: usize,
+    /// Files that could not be made into an article (unreadable, unparseable, duplicate).
+    pub skipped: usize,
+    /// Articles left out because they are not published to the requested cloud.
+    pub other_cloud: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Discovers, parses and indexes the articles of `config.source`, keeping only those published
+/// to `cloud` when one is given.
+pub fn load(config: &Config, cloud: Option<Cloud>) -> Result<Loaded, Error> {
+    let source = &config.source;
+    if !source.is_dir() {
+        return Err(Error::Usage(format!(
+            "the source folder {} does not exist or is not a folder",
+            source.display()
+        )));
+    }
+    let started = Instant::now();
+    let (files, mut diagnostics) = discover(source);
+    let discovered = started.elapsed();
+
+    let started = Instant::now();
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|f| match std::fs::read(&f.path) {
+            Ok(bytes) => article::parse(&f.path, &f.rel, &bytes),
+            Err(e) => article::Parsed {
+                article: None,
+                diagnostics: vec![Diagnostic::new(
+                    rules::FILE_UNREADABLE,
+                    &f.path,
+                    format!("cannot be read: {e}"),
+                )],
+            },
+        })
+        .collect();
+    let parse_time = started.elapsed();
+
+    let started = Instant::now();
+    let mut articles = Vec::with_capacity(parsed.len());
+    let mut unusable = 0;
+    for p in parsed {
+        diagnostics.extend(p.diagnostics);
+        match p.article {
+            Some(a) => articles.push(a),
+            None => unusable += 1,
+        }
+    }
+    let mut other_cloud = 0;
+    if let Some(cloud) = cloud {
+        articles.retain(|a| {
+            let keep = a.meta.is_in_cloud(cloud);
+            other_cloud += usize::from(!keep);
+            keep
+        });
+    }
+    let before = articles.len();
+    let library = Library::new(articles, &mut diagnostics);
+    let duplicates = before - library.articles.len();
+    diagnostic::sort(&mut diagnostics);
+    let index_time = started.elapsed();
+
+    Ok(Loaded {
+        library,
+        diagnostics,
+        files: files.len(),
+        skipped: unusable + duplicates,
+        other_cloud,
+        timings: vec![
+            ("discover", discovered),
+            ("parse", parse_time),
+            ("index", index_time),
+        ],
+    })
+}
+
+/// What a build did.
+pub struct Built {
+    pub written: Written,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Renders `loaded` into `config.output`. The previous output is replaced only when everything
+/// was written.
+pub fn build(config: &Config, cloud: Option<Cloud>, loaded: &Loaded) -> Result<Built, Error> {
+    let started = Instant::now();
+    let renderer = Renderer::new(&config.templates)?;
+    let staging = Staging::begin(&config.output, &config.source)?;
+    let written = render::render_site(&renderer, &loaded.library, config, cloud, &staging)?;
+    let render_time = started.elapsed();
+    let started = Instant::now();
+    staging.commit()?;
+    Ok(Built {
+        written,
+        timings: vec![("render+write", render_time), ("swap", started.elapsed())],
+    })
+}

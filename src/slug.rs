@@ -1,0 +1,51 @@
+//! URL slugs: stable, lowercase, safe in a path segment.
+
+/// Lowercases `s` and keeps `a-z 0-9 . _ -`; any other run of characters becomes one `-`.
+/// Leading and trailing `-` and `.` are trimmed so a slug is never `..` or hidden.
+pub fn slugify(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_dash = false;
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-' {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    let trimmed = out.trim_matches(|c| c == '-' || c == '.');
+    if trimmed.len() == out.len() {
+        out
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn keeps_guids_and_slugs() {
+        assert_eq!(
+            slugify("B797EC2D-c7fb-40ae-8baf-0b6ddcfe0a69"),
+            "b797ec2d-c7fb-40ae-8baf-0b6ddcfe0a69"
+        );
+        assert_eq!(
+            slugify("RegistryAndLabelPolicy-AIP"),
+            "registryandlabelpolicy-aip"
+        );
+    }
+
+    #[test]
+    fn replaces_unsafe_runs() {
+        assert_eq!(slugify("a b/../c"), "a-b-..-c");
+        assert_eq!(slugify("../../etc"), "etc");
+        assert_eq!(slugify("Ünïcode ID"), "n-code-id");
+        assert_eq!(slugify("  "), "");
+    }
+}
