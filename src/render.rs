@@ -64,6 +64,9 @@ impl Renderer {
             }
         }
         let mut tera = Tera::default();
+        // Every attribute in the templates is quoted, so these five characters are all that
+        // needs escaping (tera's default also escapes `/`, bloating every URL).
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&e))?;
         Ok(Renderer { tera, style })
@@ -75,6 +78,12 @@ impl Renderer {
             .render(template, &context)
             .map_err(|e| template_error(&e))
     }
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    crate::markdown::escape_attr(&mut out, s);
+    out
 }
 
 fn template_error(e: &tera::Error) -> Error {

@@ -1,0 +1,381 @@
+//! Runs the real `shelf` binary on fixture trees and on the real corpus.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn shelf(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("shelf runs")
+}
+
+fn build(source: &Path, output: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "build",
+        "--source",
+        source.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    shelf(&args, Path::new(env!("CARGO_MANIFEST_DIR")))
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file below `dir`, by relative path, with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn malformed_files_are_named_with_line_and_the_rest_is_built() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let o = build(&fixture("mixed"), &site, &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for expected in [
+        "x-broken/unclosed.md:1:1: error[SH004/header-not-closed]",
+        "x-broken/bad-json.md:11:17: error[SH502/payload-invalid-json]: the JSON payload does not parse: expected `,` or `}`",
+        "x-broken/no-id.md:1:1: error[SH101/missing-required-property]: `articleId` is missing or empty",
+        "x-broken/duplicate.md:5:13: error[SH201/duplicate-article-id]",
+        "x-broken/latin1.md:1:53: error[SH002/file-not-utf8]",
+        "5 of 9 files skipped for errors",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+    assert!(
+        err.contains("good/first.md"),
+        "the duplicate names the first file: {err}"
+    );
+    let pages: BTreeSet<_> = tree(&site.join("articles")).into_keys().collect();
+    assert_eq!(
+        pages,
+        BTreeSet::from(
+            [
+                "fixture-diagnostic.html",
+                "fixture-first.html",
+                "fixture-scoping.html",
+                "fixture-second.html"
+            ]
+            .map(String::from)
+        )
+    );
+}
+
+#[test]
+fn topic_pages_list_their_articles_in_display_order() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    build(&fixture("mixed"), &site, &[]);
+    let topic = read(&site.join("topics/11110001.html"));
+    let second = topic
+        .find("Second &amp; last")
+        .or_else(|| topic.find("Second article"))
+        .unwrap();
+    let first = topic.find("First article").unwrap();
+    assert!(second < first, "displayOrder 1 comes before 2:\n{topic}");
+    assert!(topic.contains("2 articles"));
+    let topics = read(&site.join("topics/index.html"));
+    assert!(topics.contains("11110001") && topics.contains("11110002"));
+    // Home page counts and the other indexes exist.
+    let home = read(&site.join("index.html"));
+    assert!(home.contains("4 self-help articles"), "{home}");
+    for page in [
+        "services/microsoft.compute.html",
+        "products/10001.html",
+        "clouds/public.html",
+        "types/generic.html",
+        "sitemap.xml",
+    ] {
+        assert!(site.join(page).is_file(), "{page}");
+    }
+}
+
+#[test]
+fn article_pages_escape_and_sanitize() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    build(&fixture("mixed"), &site, &[]);
+    let diag = read(&site.join("articles/fixture-diagnostic.html"));
+    assert!(!diag.contains("<script>alert"), "{diag}");
+    assert!(diag.contains("<span class=\"shelf-token\" data-token=\"serverName\">[server]</span>"));
+    let first = read(&site.join("articles/fixture-first.html"));
+    assert!(first.contains("&lt;your placeholder&gt;"));
+}
+
+#[test]
+fn article_page_snapshot() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    build(&fixture("mixed"), &site, &[]);
+    insta::assert_snapshot!(
+        "scoping_article_page",
+        read(&site.join("articles/fixture-scoping.html"))
+    );
+    insta::assert_snapshot!("topic_page", read(&site.join("topics/11110002.html")));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let out = tempfile::tempdir().unwrap();
+    let (a, b) = (out.path().join("a"), out.path().join("b"));
+    build(&fixture("mixed"), &a, &[]);
+    build(&fixture("mixed"), &b, &[]);
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert!(ta.len() > 20);
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &ta {
+        assert!(bytes == &tb[path], "{path} differs between two builds");
+    }
+}
+
+#[test]
+fn cloud_build_keeps_only_that_clouds_articles() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let o = build(&fixture("mixed"), &site, &["--cloud", "fairfax"]);
+    assert!(
+        stderr(&o).contains("built 0 articles for cloud fairfax"),
+        "{}",
+        stderr(&o)
+    );
+    let o = build(&fixture("mixed"), &site, &["--cloud", "MOONCAKE"]);
+    assert!(
+        stderr(&o).contains("built 1 articles for cloud mooncake"),
+        "{}",
+        stderr(&o)
+    );
+    let pages: Vec<_> = tree(&site.join("articles")).into_keys().collect();
+    assert_eq!(pages, ["fixture-first.html"]);
+    assert!(read(&site.join("index.html")).contains("mooncake"));
+    let o = build(&fixture("mixed"), &site, &["--cloud", "mars"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown cloud `mars`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let copy = |from: &Path, to: &Path| {
+        for (rel, bytes) in tree(from) {
+            let dest = to.join(rel);
+            fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            fs::write(dest, bytes).unwrap();
+        }
+    };
+    copy(&fixture("mixed/good"), &root.join("articles"));
+    let o = shelf(&["build"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = tree(&root.join("output"));
+    // A broken template override makes the next build fail.
+    fs::create_dir(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/base.html"),
+        "{% block content %}{% endfor %}",
+    )
+    .unwrap();
+    fs::write(
+        root.join("articles/new.md"),
+        "<properties articleId=\"new\" />\n# New\n",
+    )
+    .unwrap();
+    let o = shelf(&["build"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("template error"), "{}", stderr(&o));
+    assert_eq!(
+        tree(&root.join("output")),
+        before,
+        "the previous site is untouched"
+    );
+    let leftovers: Vec<_> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        3,
+        "no staging folder left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn template_override_replaces_a_builtin() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("articles")).unwrap();
+    fs::copy(
+        fixture("mixed/good/first.md"),
+        root.join("articles/first.md"),
+    )
+    .unwrap();
+    fs::create_dir(root.join("templates")).unwrap();
+    fs::write(
+        root.join("templates/home.html"),
+        "custom home: {{ articles }} articles",
+    )
+    .unwrap();
+    let o = shelf(&["build"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read(&root.join("output/index.html")),
+        "custom home: 1 articles"
+    );
+    assert!(read(&root.join("output/articles/fixture-first.html")).contains("<!doctype html>"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir(root.join("articles")).unwrap();
+    fs::write(root.join("shelf.toml"), "titel = \"typo\"\n").unwrap();
+    let o = shelf(&["build"], root);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("unknown field `titel`") && err.contains("`title`"),
+        "{err}"
+    );
+
+    fs::write(root.join("shelf.toml"), "").unwrap();
+    let o = shelf(&["build", "--output", "articles"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is the source folder or holds it"),
+        "{}",
+        stderr(&o)
+    );
+    let o = shelf(&["build", "--source", "missing"], root);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("does not exist"));
+}
+
+#[test]
+fn bundled_samples_build_cleanly() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = build(&root.join("articles"), &site, &["--verbose"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("0 errors and 0 warnings"), "{err}");
+    let types = read(&site.join("types/index.html"));
+    // Every selfHelpType of the real corpus has a sample.
+    for t in [
+        "generic",
+        "problemScopingQuestions",
+        "TSG_Content",
+        "advisorRecommendationMetadata",
+        "resource",
+        "diagnostics",
+        "servicehealthinsights",
+        "supportTopicDescription",
+        "apollo",
+        "TSG_Description",
+        "rca",
+        "diagnoseandsolve",
+        "tools",
+        "partnercenterquickstart",
+    ] {
+        assert!(types.contains(&format!(">{t}</a>")), "no sample of {t}");
+    }
+}
+
+/// The real corpus, when present: `$SHELF_CORPUS` or `../shared/corpus/articles`. CI must have it.
+fn corpus() -> Option<PathBuf> {
+    let path = std::env::var_os("SHELF_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/articles"));
+    if path.is_dir() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI needs the corpus at {}",
+        path.display()
+    );
+    eprintln!("skipping: no corpus at {}", path.display());
+    None
+}
+
+/// Distinct support topic IDs, read with a plain text scan independent of shelf's parser.
+fn topic_ids_by_text_scan(corpus: &Path) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    for (_, bytes) in tree(corpus) {
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        let Some(at) = text.find("supporttopicids") else {
+            continue;
+        };
+        let rest = &text[at..];
+        let Some(open) = rest.find('"') else { continue };
+        let value = &rest[open + 1..];
+        let value = &value[..value.find('"').unwrap_or(0)];
+        ids.extend(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from),
+        );
+    }
+    ids
+}
+
+#[test]
+fn real_corpus_builds_every_parseable_article() {
+    let Some(corpus) = corpus() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let o = build(&corpus, &site, &[]);
+    let err = stderr(&o);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{err}");
+    let summary = err
+        .lines()
+        .find(|l| l.contains("files skipped for errors"))
+        .unwrap();
+    let numbers: Vec<usize> = summary.split(' ').filter_map(|w| w.parse().ok()).collect();
+    let (skipped, files) = (numbers[0], numbers[1]);
+    assert_eq!(files, 5507, "{summary}");
+    assert!(skipped <= 10, "{err}");
+    let pages = fs::read_dir(site.join("articles")).unwrap().count();
+    assert_eq!(pages, files - skipped, "every parseable article has a page");
+    let topic_pages = fs::read_dir(site.join("topics")).unwrap().count() - 1; // minus index.html
+    assert_eq!(topic_pages, topic_ids_by_text_scan(&corpus).len());
+}
