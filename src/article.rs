@@ -54,6 +54,7 @@ fn parse_inner(
     let text = decode(file, bytes)?;
     let header = header::parse(text, file, diagnostics)?;
     let header_span = header.span.clone();
+    let leading = header.leading.clone();
     let meta = Metadata::from_properties(header.properties);
 
     let slug = slugify(&meta.article_id);
@@ -105,17 +106,20 @@ fn parse_inner(
         }
     };
 
-    // The Markdown is the body without the payload.
-    let markdown_source = match &fence {
+    // The Markdown is any text misplaced before the header, then the body without the payload.
+    let mut markdown_source = String::with_capacity(body_text.len());
+    if let Some(leading) = leading {
+        markdown_source.push_str(&text[leading]);
+        markdown_source.push('\n');
+    }
+    match &fence {
         Some(f) => {
-            let mut s = String::with_capacity(body_text.len());
-            s.push_str(&text[body_start..f.whole.start]);
-            s.push('\n');
-            s.push_str(&text[f.whole.end..]);
-            s
+            markdown_source.push_str(&text[body_start..f.whole.start]);
+            markdown_source.push('\n');
+            markdown_source.push_str(&text[f.whole.end..]);
         }
-        None => body_text.to_string(),
-    };
+        None => markdown_source.push_str(body_text),
+    }
     let rendered = markdown::render(&markdown_source);
     let (tokens, issue_description) = body::scan_tokens(body_text, body_start);
 
@@ -244,6 +248,21 @@ mod tests {
             assert!(p.article.is_none());
             assert_eq!(p.diagnostics[0].code, code);
         }
+    }
+
+    #[test]
+    fn text_before_the_header_is_kept_as_body() {
+        let p = parse_str(
+            "# Misplaced title\n\nIntro.\n<properties articleId=\"x\" pageTitle=\"P\" />\nRest.\n",
+        );
+        assert_eq!(p.diagnostics[0].code, rules::TEXT_BEFORE_HEADER.code);
+        let a = p.article.unwrap();
+        assert_eq!(a.title, "Misplaced title");
+        assert!(
+            a.body_html.contains("Intro.") && a.body_html.contains("Rest."),
+            "{}",
+            a.body_html
+        );
     }
 
     #[test]

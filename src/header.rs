@@ -25,6 +25,8 @@ pub struct Header {
     pub properties: Vec<Property>,
     /// From `<` to the end of `/>`.
     pub span: Range<usize>,
+    /// Text wrongly placed before the header (reported); it is kept as part of the body.
+    pub leading: Option<Range<usize>>,
 }
 
 /// Reads the header of `text` (the whole file). Recoverable problems are pushed to
@@ -34,7 +36,7 @@ pub fn parse(
     file: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Header, Box<Diagnostic>> {
-    let start = find_start(text, file, diagnostics)?;
+    let (start, leading) = find_start(text, file, diagnostics)?;
     let (end, closed_properly) = find_end(text, start, file)?;
     if !closed_properly {
         diagnostics.push(
@@ -52,16 +54,18 @@ pub fn parse(
     Ok(Header {
         properties,
         span: start..end,
+        leading,
     })
 }
 
 /// Offset of the `<` of `<properties`. Whitespace, a BOM and HTML comments may come before it;
-/// anything else is reported, and the header is looked for further down.
+/// anything else is reported, and the header is looked for further down; that text's range is
+/// returned with the start so it can be kept.
 fn find_start(
     text: &str,
     file: &Path,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<usize, Box<Diagnostic>> {
+) -> Result<(usize, Option<Range<usize>>), Box<Diagnostic>> {
     let mut pos = if text.starts_with(BOM) { BOM.len() } else { 0 };
     loop {
         let rest = &text[pos..];
@@ -77,7 +81,7 @@ fn find_start(
         }
     }
     if is_tag_start(&text[pos..]) {
-        return Ok(pos);
+        return Ok((pos, None));
     }
     match find_tag(text, pos) {
         Some(found) => {
@@ -90,7 +94,7 @@ fn find_start(
                 .at(pos..found)
                 .help("the header must be the first thing in the file; move or delete this text"),
             );
-            Ok(found)
+            Ok((found, Some(pos..found)))
         }
         None => Err(Box::new(
             Diagnostic::new(
