@@ -82,7 +82,7 @@ mod tests {
 
     #[test]
     fn keys_are_read() {
-        let c = Config::parse("title = \"Help\"\ncloud = \"mooncake\"\nsource = \"docs\"").unwrap();
+        let c = Config::parse("title = \"Help\"\ncloud = \"Mooncake\"\nsource = \"docs\"").unwrap();
         assert_eq!(c.title, "Help");
         assert_eq!(c.cloud, Some(Cloud::Mooncake));
         assert_eq!(c.source, PathBuf::from("docs"));

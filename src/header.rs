@@ -142,10 +142,7 @@ fn find_end(text: &str, start: usize, file: &Path) -> Result<(usize, bool), Box<
     };
     let line_end = first_line_ending_in_slash_gt(text, start);
     match (xml_end, line_end) {
-        (Some((x, closed)), Some(l)) if l < x => {
-            let _ = closed;
-            Ok((l, true))
-        }
+        (Some((x, _)), Some(l)) if l < x => Ok((l, true)),
         (Some(found), _) => Ok(found),
         (None, Some(l)) => Ok((l, true)),
         (None, None) => Err(Box::new(

@@ -121,9 +121,8 @@ impl Library {
             }
         }
         let articles = &self.articles;
-        let order = |list: &mut Vec<ArticleIx>| {
-            list.sort_by(|&x, &y| display_key(&articles[x]).cmp(&display_key(&articles[y])))
-        };
+        let order =
+            |list: &mut Vec<ArticleIx>| list.sort_by_cached_key(|&ix| display_key(&articles[ix]));
         self.topics.values_mut().for_each(order);
         self.products.values_mut().for_each(order);
         self.clouds.values_mut().for_each(order);

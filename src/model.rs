@@ -13,7 +13,7 @@ use crate::payload::Payload;
 
 /// A cloud an article may be published to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase", try_from = "String")]
 pub enum Cloud {
     Public,
     Fairfax,
@@ -59,6 +59,14 @@ impl FromStr for Cloud {
                     Cloud::ALL.map(|c| c.as_str()).join(", ")
                 )
             })
+    }
+}
+
+impl TryFrom<String> for Cloud {
+    type Error = String;
+    /// Config files spell clouds in any case, like articles do.
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
     }
 }
 

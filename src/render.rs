@@ -167,10 +167,14 @@ impl<'a> Slugs<'a> {
         Slugs(map)
     }
 
+    /// The page's file name within its section folder.
+    fn file(&self, key: &str) -> Option<String> {
+        self.0.get(key).map(|s| format!("{s}.html"))
+    }
+
+    /// The page's path from the site root.
     fn url(&self, section: Section, key: &str) -> Option<String> {
-        self.0
-            .get(key)
-            .map(|s| format!("{}/{s}.html", section.dir()))
+        self.file(key).map(|f| format!("{}/{f}", section.dir()))
     }
 }
 
@@ -538,17 +542,8 @@ impl Site<'_> {
             map.iter()
                 .map(|(k, v)| NamedLink {
                     name: k.clone(),
-                    url: slugs.url(section, k).map(|u| {
-                        u.trim_start_matches(section.dir())
-                            .trim_start_matches('/')
-                            .to_string()
-                    }),
-                    note: format!(
-                        "{} article{}{}",
-                        v.len(),
-                        if v.len() == 1 { "" } else { "s" },
-                        note(k)
-                    ),
+                    url: slugs.file(k),
+                    note: format!("{} article{}{}", v.len(), plural(v.len()), note(k)),
                 })
                 .collect::<Vec<_>>()
         };
@@ -574,7 +569,7 @@ impl Site<'_> {
                         let n: usize = resources.values().map(Vec::len).sum();
                         NamedLink {
                             name: k.clone(),
-                            url: self.services.0.get(k.as_str()).map(|s| format!("{s}.html")),
+                            url: self.services.file(k),
                             note: format!(
                                 "{n} article{} · {} resource type{}",
                                 plural(n),
