@@ -2,7 +2,10 @@
 """End-to-end timings of the release `shelf` binary: median wall time, CPU time and peak memory
 of N runs of each command, measured in one run so figures compare.
 
-    python3 benches/e2e.py [--runs 5] [--corpus ../shared/corpus/articles]
+    python3 benches/e2e.py [--runs 5] [--corpus ../shared/corpus/articles] [--tmp /dev/shm]
+
+--tmp chooses where the site is written: on this kind of machine a disk-backed /tmp makes the
+build I/O-bound (10k small files), a tmpfs shows the CPU cost alone. Quote both.
 
 Builds the release binary first. Only the standard library is used.
 """
@@ -37,11 +40,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--corpus", default=os.environ.get("SHELF_CORPUS", os.path.join(ROOT, "../shared/corpus/articles")))
+    ap.add_argument("--tmp", default=None, help="folder for the output (default: the system temp folder)")
     args = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     shelf = os.path.join(ROOT, "target/release/shelf")
-    print(f"machine: {os.cpu_count()} cores; corpus: {args.corpus}")
-    with tempfile.TemporaryDirectory() as tmp:
+    print(f"machine: {os.cpu_count()} cores; corpus: {args.corpus}; output under {args.tmp or tempfile.gettempdir()}")
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         out = os.path.join(tmp, "site")
         bench("build samples (articles/)", [shelf, "build", "--source", os.path.join(ROOT, "articles"), "--output", out], args.runs)
         if os.path.isdir(args.corpus):
