@@ -15,6 +15,13 @@ use crate::payload;
 use crate::rules;
 use crate::slug::slugify;
 
+/// What the parse is for: `Build` renders the body; `Check` validates it and renders nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Build,
+    Check,
+}
+
 /// The outcome of parsing one file.
 #[derive(Debug)]
 pub struct Parsed {
@@ -24,9 +31,9 @@ pub struct Parsed {
 }
 
 /// Parses `bytes`, the content of `file` (whose path below the source is `rel_path`).
-pub fn parse(file: &Path, rel_path: &str, bytes: &[u8]) -> Parsed {
+pub fn parse(file: &Path, rel_path: &str, bytes: &[u8], mode: Mode) -> Parsed {
     let mut diagnostics = Vec::new();
-    let article = match parse_inner(file, rel_path, bytes, &mut diagnostics) {
+    let article = match parse_inner(file, rel_path, bytes, mode, &mut diagnostics) {
         Ok(article) => Some(article),
         Err(fatal) => {
             diagnostics.push(*fatal);
@@ -49,6 +56,7 @@ fn parse_inner(
     file: &Path,
     rel_path: &str,
     bytes: &[u8],
+    mode: Mode,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Article, Box<Diagnostic>> {
     let text = decode(file, bytes)?;
@@ -120,7 +128,10 @@ fn parse_inner(
         }
         None => markdown_source.push_str(body_text),
     }
-    let rendered = markdown::render(&markdown_source);
+    let rendered = match mode {
+        Mode::Build => markdown::render(&markdown_source),
+        Mode::Check => markdown::Rendered::default(),
+    };
     let (tokens, issue_description) = body::scan_tokens(body_text, body_start);
 
     let title = rendered
@@ -189,7 +200,7 @@ mod tests {
     use crate::model::SelfHelpType;
 
     fn parse_str(text: &str) -> Parsed {
-        parse(Path::new("a/b.md"), "a/b.md", text.as_bytes())
+        parse(Path::new("a/b.md"), "a/b.md", text.as_bytes(), Mode::Build)
     }
 
     #[test]
@@ -244,7 +255,7 @@ mod tests {
             (&b"<properties a=\"\xff\" />"[..], rules::FILE_NOT_UTF8.code),
             (&b" \n"[..], rules::EMPTY_FILE.code),
         ] {
-            let p = parse(Path::new("x.md"), "x.md", bytes);
+            let p = parse(Path::new("x.md"), "x.md", bytes, Mode::Check);
             assert!(p.article.is_none());
             assert_eq!(p.diagnostics[0].code, code);
         }

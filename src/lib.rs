@@ -27,4 +27,6 @@ pub mod slug;
 
 pub use config::Config;
 pub use error::Error;
+pub mod check;
+pub mod emit;
 pub mod views;

@@ -214,7 +214,7 @@ mod tests {
 
     fn art(path: &str, header: &str, body: &str) -> Article {
         let text = format!("<properties {header} />\n{body}");
-        article::parse(Path::new(path), path, text.as_bytes())
+        article::parse(Path::new(path), path, text.as_bytes(), article::Mode::Build)
             .article
             .unwrap()
     }

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+use shelf::article::Mode;
 use shelf::diagnostic::Severity;
 use shelf::model::Cloud;
-use shelf::{Config, site};
+use shelf::{Config, emit, site};
 
 #[derive(Parser)]
 #[command(name = "shelf", version, about = "The self-help content compiler")]
@@ -25,6 +26,31 @@ struct Cli {
 enum Command {
     /// Build the static help site from the articles.
     Build(BuildArgs),
+    /// Validate articles without building: exit 0 clean, 1 errors (or warnings with
+    /// `--deny warnings`), 2 usage or I/O failure.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// Files or folders to report on (default: the whole source). The whole source is still
+    /// read, so cross-article rules such as duplicate IDs see every article.
+    paths: Vec<PathBuf>,
+    /// Folder of articles (default: `source` in shelf.toml, else `articles`).
+    #[arg(long)]
+    source: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// Treat warnings as errors for the exit code.
+    #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
+    deny: Option<String>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Human,
+    Json,
 }
 
 #[derive(Args)]
@@ -63,6 +89,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => build(&cli.root, args),
+        Command::Check(args) => check(&cli.root, args),
     };
     match result {
         Ok(code) => code,
@@ -71,6 +98,34 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let mut config = Config::load(root)?;
+    if let Some(source) = args.source {
+        config.source = source;
+    }
+    let checked = shelf::check::check(&config, &args.paths)?;
+    let summary = emit::Summary::of(checked.files, &checked.diagnostics);
+    let format = match args.format {
+        FormatArg::Human => emit::Format::Human,
+        FormatArg::Json => emit::Format::Json,
+    };
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let stdout = std::io::stdout();
+    emit::emit(
+        format,
+        &checked.diagnostics,
+        summary,
+        color,
+        &mut stdout.lock(),
+    )?;
+    let failed = summary.errors > 0 || (args.deny.is_some() && summary.warnings > 0);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
@@ -85,7 +140,7 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     }
     let cloud = args.cloud.map(|c| c.0).or(config.cloud);
 
-    let loaded = site::load(&config, cloud)?;
+    let loaded = site::load(&config, cloud, Mode::Build)?;
     let built = site::build(&config, cloud, &loaded)?;
 
     let (errors, warnings): (Vec<_>, Vec<_>) = loaded

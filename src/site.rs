@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::article;
+use crate::article::{self, Mode};
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
 use crate::discover::discover;
@@ -23,6 +23,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Markdown files found.
     pub files: usize,
+    /// The files themselves, sorted by path.
+    pub sources: Vec<crate::discover::SourceFile>,
     /// Files that could not be made into an article (unreadable, unparseable, duplicate).
     pub skipped: usize,
     /// Articles left out because they are not published to the requested cloud.
@@ -31,8 +33,9 @@ pub struct Loaded {
 }
 
 /// Discovers, parses and indexes the articles of `config.source`, keeping only those published
-/// to `cloud` when one is given.
-pub fn load(config: &Config, cloud: Option<Cloud>) -> Result<Loaded, Error> {
+/// to `cloud` when one is given. `mode` says whether bodies are rendered (build) or only
+/// validated (check).
+pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded, Error> {
     let source = &config.source;
     if !source.is_dir() {
         return Err(Error::Usage(format!(
@@ -48,7 +51,7 @@ pub fn load(config: &Config, cloud: Option<Cloud>) -> Result<Loaded, Error> {
     let parsed: Vec<_> = files
         .par_iter()
         .map(|f| match std::fs::read(&f.path) {
-            Ok(bytes) => article::parse(&f.path, &f.rel, &bytes),
+            Ok(bytes) => article::parse(&f.path, &f.rel, &bytes, mode),
             Err(e) => article::Parsed {
                 article: None,
                 diagnostics: vec![Diagnostic::new(
@@ -89,6 +92,7 @@ pub fn load(config: &Config, cloud: Option<Cloud>) -> Result<Loaded, Error> {
         library,
         diagnostics,
         files: files.len(),
+        sources: files,
         skipped: unusable + duplicates,
         other_cloud,
         timings: vec![

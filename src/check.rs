@@ -1,0 +1,67 @@
+//! `shelf check`: load the whole source (every article is context for cross-article rules such as
+//! duplicate IDs), validate without rendering, and keep the diagnostics of the requested paths.
+
+use std::path::{Path, PathBuf};
+
+use crate::article::Mode;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::site;
+
+/// What a check found in its scope.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Markdown files in scope.
+    pub files: usize,
+}
+
+/// Checks the articles below `paths` (files or folders inside the source), or the whole source
+/// when `paths` is empty. A single path outside the configured source becomes the source.
+pub fn check(config: &Config, paths: &[PathBuf]) -> Result<Checked, Error> {
+    let mut config = config.clone();
+    let scopes: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| absolute(p))
+        .collect::<Result<_, _>>()?;
+    let source = absolute(&config.source)?;
+    if let [only] = scopes.as_slice()
+        && !only.starts_with(&source)
+    {
+        config.source = if only.is_dir() {
+            only.clone()
+        } else {
+            only.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+    } else if let Some(outside) = scopes.iter().find(|s| !s.starts_with(&source)) {
+        return Err(Error::Usage(format!(
+            "{} is outside the source folder {}; check one folder at a time",
+            outside.display(),
+            source.display()
+        )));
+    }
+    let source = absolute(&config.source)?;
+    let loaded = site::load(&config, None, Mode::Check)?;
+    let in_scope = |file: &Path| {
+        if scopes.is_empty() {
+            return true;
+        }
+        let abs = source.join(file.strip_prefix(&config.source).unwrap_or(file));
+        scopes.iter().any(|s| abs.starts_with(s))
+    };
+    let files = if scopes.is_empty() {
+        loaded.files
+    } else {
+        loaded.sources.iter().filter(|f| in_scope(&f.path)).count()
+    };
+    let diagnostics = loaded
+        .diagnostics
+        .into_iter()
+        .filter(|d| in_scope(&d.file))
+        .collect();
+    Ok(Checked { diagnostics, files })
+}
+
+fn absolute(p: &Path) -> Result<PathBuf, Error> {
+    std::fs::canonicalize(p).map_err(|e| Error::Usage(format!("{}: {e}", p.display())))
+}

@@ -1,0 +1,91 @@
+//! The human format: each diagnostic as a rustc-style snippet (annotate-snippets) with the
+//! offending text underlined and the help below, then a one-line summary.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::Path;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use super::Summary;
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub fn emit(
+    diagnostics: &[Diagnostic],
+    summary: Summary,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    // Each file is read once, when its first diagnostic is printed.
+    let mut sources: HashMap<&Path, Option<String>> = HashMap::new();
+    for d in diagnostics {
+        let source = sources.entry(d.file.as_path()).or_insert_with(|| {
+            std::fs::read(&d.file)
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        });
+        writeln!(out, "{}\n", render(&renderer, d, source.as_deref()))?;
+    }
+    writeln!(
+        out,
+        "{} file{} checked: {} error{}, {} warning{}",
+        summary.files,
+        plural(summary.files),
+        summary.errors,
+        plural(summary.errors),
+        summary.warnings,
+        plural(summary.warnings)
+    )
+}
+
+fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let id = format!("{}/{}", d.code, d.rule);
+    let path = d.file.display().to_string();
+    let title = level.primary_title(d.message.as_str()).id(id.as_str());
+    // A span is shown only when it is valid in the text read back (the file may have changed,
+    // or not be UTF-8, in which case the lossy text has other offsets).
+    let snippet = match (source, &d.span) {
+        (Some(text), Some(span))
+            if span.end <= text.len()
+                && text.is_char_boundary(span.start)
+                && text.is_char_boundary(span.end) =>
+        {
+            Some(
+                Snippet::source(text)
+                    .path(path.as_str())
+                    .fold(true)
+                    .annotation(AnnotationKind::Primary.span(span.clone())),
+            )
+        }
+        _ => None,
+    };
+    let mut report = vec![match snippet {
+        Some(s) => title.element(s),
+        None => {
+            let place = match d.start {
+                Some(at) => format!("{path}:{}:{}", at.line, at.column),
+                None => path.clone(),
+            };
+            title.element(annotate_snippets::Origin::path(place))
+        }
+    }];
+    if let Some(help) = &d.help {
+        report.push(Group::with_title(
+            Level::HELP.secondary_title(help.as_str()),
+        ));
+    }
+    renderer.render(&report)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
