@@ -91,6 +91,16 @@ fn parse_inner(
         ));
     }
 
+    if mode == Mode::Check {
+        let cx = rules::metadata::ArticleContext {
+            file,
+            text,
+            header_span: header_span.clone(),
+            meta: &meta,
+        };
+        rules::metadata::check(&cx, diagnostics);
+    }
+
     let body_start = header_span.end;
     let body_text = &text[body_start..];
     let fence = body::find_payload(body_text, body_start);

@@ -34,8 +34,19 @@ pub struct Rule {
     pub code: &'static str,
     pub name: &'static str,
     pub severity: Severity,
-    /// One line saying what the rule checks.
-    pub summary: &'static str,
+    /// The rule's documentation (its doc comment): what it checks, why, an example.
+    pub doc: &'static str,
+}
+
+impl Rule {
+    /// The first line of the documentation.
+    pub fn summary(&self) -> &'static str {
+        self.doc
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("")
+    }
 }
 
 /// A 1-based line and column (column counted in characters).
@@ -79,6 +90,12 @@ impl Diagnostic {
 
     pub fn at(mut self, span: Range<usize>) -> Self {
         self.span = Some(span);
+        self
+    }
+
+    /// For rules whose severity depends on the case (documented on the rule).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
         self
     }
 

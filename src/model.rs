@@ -138,6 +138,11 @@ impl SelfHelpType {
             .unwrap_or_else(|| SelfHelpType::Other(s.to_string()))
     }
 
+    /// The canonical spellings of every known type.
+    pub fn known_names() -> impl Iterator<Item = &'static str> {
+        Self::KNOWN.iter().map(|(_, n)| *n)
+    }
+
     /// The canonical spelling (as the authoring templates write it).
     pub fn as_str(&self) -> &str {
         match self {

@@ -32,7 +32,7 @@ fn json_output_is_one_document() {
     assert_eq!(first["code"], "SH502");
     assert_eq!(first["rule"], "payload-invalid-json");
     assert_eq!(first["severity"], "error");
-    assert_eq!(first["start"]["line"], 11);
+    assert_eq!(first["start"]["line"], 13);
     assert_eq!(first["start"]["column"], 17);
 }
 
@@ -64,9 +64,13 @@ fn a_path_inside_the_source_narrows_the_report_not_the_context() {
 #[test]
 fn warnings_fail_only_with_deny_warnings() {
     let dir = tempfile::tempdir().unwrap();
+    // Complete metadata; the raw `&` is the only (warning-level) problem.
+    let header = "selfHelpType=\"generic\" articleId=\"a\" cloudEnvironments=\"public\" ownershipId=\"o\" \
+        pageTitle=\"t\" service=\"s\" resource=\"r\" supportTopicIds=\"12345678\" productPesIds=\"12345\" \
+        description=\"Q&A\"";
     std::fs::write(
         dir.path().join("a.md"),
-        "<properties articleId=\"a\" description=\"Q&A\" />\n# A\n",
+        format!("<properties {header} />\n# A\n"),
     )
     .unwrap();
     let src = dir.path().to_str().unwrap();

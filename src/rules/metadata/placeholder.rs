@@ -1,0 +1,67 @@
+use crate::diagnostic::Diagnostic;
+
+use super::ArticleContext;
+
+declare_rule! {
+    /// A header value is still the authoring template's placeholder.
+    ///
+    /// Placeholders: `newGuid`, `comma, seperated, list` (as the templates spell it),
+    /// `this is required`, and values in angle brackets such as `<your alias>`.
+    /// Why: the article goes live with the placeholder as its metadata.
+    pub TEMPLATE_PLACEHOLDER = ("SH110", "template-placeholder", Error);
+}
+
+const PLACEHOLDERS: [&str; 4] = [
+    "newguid",
+    "comma, seperated, list",
+    "comma, separated, list",
+    "this is required",
+];
+
+pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
+    for p in &cx.meta.properties {
+        let v = p.value.value.trim();
+        let lower = v.to_ascii_lowercase();
+        let bracketed = v.len() > 2 && v.starts_with('<') && v.ends_with('>');
+        if PLACEHOLDERS.iter().any(|ph| lower.contains(ph)) || bracketed {
+            out.push(
+                Diagnostic::new(
+                    TEMPLATE_PLACEHOLDER,
+                    cx.file,
+                    format!(
+                        "`{}` still holds the template placeholder `{v}`",
+                        p.key.value
+                    ),
+                )
+                .at(p.value.span.clone())
+                .help("replace it with the real value (`shelf new` fills in a fresh articleId)"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::metadata::run_on;
+
+    #[test]
+    fn real_values_pass() {
+        assert!(
+            run_on(
+                "articleId=\"abc\" description=\"Use <b> tags & lists\"",
+                check
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn placeholders_fail() {
+        let d = run_on(
+            "articleId=\"newGuid\" supportTopicIds=\"comma, seperated, list\" authors=\"&lt;alias&gt;\"",
+            check,
+        );
+        assert_eq!(d.len(), 3, "{d:?}");
+    }
+}

@@ -1,0 +1,131 @@
+use crate::diagnostic::Diagnostic;
+
+use super::ArticleContext;
+
+declare_rule! {
+    /// A header key is a misspelling of a known key.
+    ///
+    /// Why: the portal ignores a key it does not know, so `supportToicIds="32553297"` files the
+    /// article under no topic at all. Keys within two edits of a known key (ignoring case) are
+    /// reported with the key they were probably meant to be, as a safe fix.
+    /// Example: `supportToicIds` → `supportTopicIds`, `infoBubbleTest` → `infoBubbleText`.
+    pub MISSPELLED_PROPERTY = ("SH102", "misspelled-property", Error);
+}
+
+declare_rule! {
+    /// A header key shelf does not know and that is no near misspelling of one.
+    ///
+    /// Why: unknown keys are ignored by the portal; they are often leftovers or typos.
+    /// Example: `reviewer="someone"`.
+    pub UNKNOWN_PROPERTY = ("SH103", "unknown-property", Warning);
+}
+
+/// Every key the published articles and their templates use, in canonical spelling.
+pub const KNOWN_KEYS: &[&str] = &[
+    "pageTitle",
+    "description",
+    "service",
+    "resource",
+    "authors",
+    "ms.author",
+    "displayOrder",
+    "selfHelpType",
+    "supportTopicIds",
+    "resourceTags",
+    "productPesIds",
+    "cloudEnvironments",
+    "articleId",
+    "ownershipId",
+    "infoBubbleText",
+    "diagnosticScenario",
+    "schemaVersion",
+    "disableClouds",
+    "articleTags",
+    "authorAlias",
+    "clientIds",
+    "category",
+    "resourceRequired",
+    "ms.service",
+    "symptomId",
+    "icmTeam",
+    "icmService",
+    "feedbackEmail",
+];
+
+/// The known key `key` is probably a misspelling of, if any.
+pub fn suggestion(key: &str) -> Option<&'static str> {
+    let lower = key.to_ascii_lowercase();
+    KNOWN_KEYS
+        .iter()
+        .map(|k| {
+            (
+                strsim::damerau_levenshtein(&lower, &k.to_ascii_lowercase()),
+                *k,
+            )
+        })
+        .filter(|&(distance, k)| distance <= 2 && k.len() >= 6 && lower.len() >= 6)
+        .min()
+        .map(|(_, k)| k)
+}
+
+pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
+    for p in &cx.meta.properties {
+        let key = &p.key.value;
+        if KNOWN_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+            continue;
+        }
+        let d = match suggestion(key) {
+            Some(known) => Diagnostic::new(
+                MISSPELLED_PROPERTY,
+                cx.file,
+                format!("unknown key `{key}`: did you mean `{known}`?"),
+            )
+            .help(format!("rename it to `{known}`")),
+            None => Diagnostic::new(
+                UNKNOWN_PROPERTY,
+                cx.file,
+                format!("unknown key `{key}`; the portal ignores it"),
+            )
+            .help("delete it, or check its spelling against `shelf rules SH103`"),
+        };
+        out.push(d.at(p.key.span.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::metadata::run_on;
+
+    #[test]
+    fn known_keys_in_any_case_pass() {
+        assert!(
+            run_on(
+                "pagetitle=\"a\" SUPPORTTOPICIDS=\"1\" ms.author=\"x\"",
+                check
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn misspellings_suggest_the_key() {
+        let d = run_on("supportToicIds=\"1\" infoBubbleTest=\"x\"", check);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].code, "SH102");
+        assert_eq!(
+            d[0].message,
+            "unknown key `supportToicIds`: did you mean `supportTopicIds`?"
+        );
+        assert!(d[1].message.contains("`infoBubbleText`"));
+    }
+
+    #[test]
+    fn other_unknown_keys_are_warnings() {
+        let d = run_on("reviewer=\"x\" foo=\"y\"", check);
+        assert_eq!(
+            d.iter().map(|d| d.code).collect::<Vec<_>>(),
+            ["SH103", "SH103"]
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! The rule catalog: every problem shelf reports has a stable code and a kebab-case name here.
+//!
+//! Codes are grouped by what they look at: `SH0xx` the file and its header, `SH1xx` metadata
+//! values, `SH2xx` identity across articles, `SH3xx` body structure, `SH4xx` links, `SH5xx`
+//! type payloads. A code is never reused for another meaning.
+
+pub use crate::diagnostic::Rule;
+
+/// Declares a rule. Its doc comment is the rule's documentation: rustdoc shows it, and so does
+/// `shelf rules`, because the macro keeps it as a string. The first line is the summary.
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $vis:vis $name:ident = ($code:literal, $kebab:literal, $severity:ident);) => {
+        $(#[doc = $doc])*
+        $vis const $name: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
+            code: $code,
+            name: $kebab,
+            severity: $crate::diagnostic::Severity::$severity,
+            doc: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+pub mod metadata;
+
+pub use metadata::required_property::MISSING_REQUIRED_PROPERTY;
+
+declare_rule! {
+    /// The file or folder could not be read (permissions, symlink loop, I/O error).
+    pub FILE_UNREADABLE = ("SH001", "file-unreadable", Error);
+}
+declare_rule! {
+    /// The file is not valid UTF-8 (or holds NUL bytes, as binary files do).
+    pub FILE_NOT_UTF8 = ("SH002", "file-not-utf8", Error);
+}
+declare_rule! {
+    /// No `<properties .../>` header was found at the top of the file.
+    pub HEADER_NOT_FOUND = ("SH003", "header-not-found", Error);
+}
+declare_rule! {
+    /// The `<properties` header never ends, or ends with `>` instead of `/>`.
+    pub HEADER_NOT_CLOSED = ("SH004", "header-not-closed", Error);
+}
+declare_rule! {
+    /// Text other than a BOM, whitespace or HTML comments comes before the header.
+    pub TEXT_BEFORE_HEADER = ("SH005", "text-before-header", Error);
+}
+declare_rule! {
+    /// A header attribute is malformed: missing `=`, unquoted value, missing closing quote.
+    pub ATTRIBUTE_SYNTAX = ("SH006", "attribute-syntax", Error);
+}
+declare_rule! {
+    /// A header value holds a raw `&` or an unknown entity; it is read literally.
+    pub UNESCAPED_AMPERSAND = ("SH007", "unescaped-ampersand", Warning);
+}
+declare_rule! {
+    /// The same header key appears twice (keys are case-insensitive); the first one is used.
+    pub DUPLICATE_PROPERTY = ("SH008", "duplicate-property", Error);
+}
+declare_rule! {
+    /// The file is empty or holds only whitespace.
+    pub EMPTY_FILE = ("SH009", "empty-file", Error);
+}
+
+declare_rule! {
+    /// Two files share one articleId (ignoring case); only the first is built.
+    pub DUPLICATE_ARTICLE_ID = ("SH201", "duplicate-article-id", Error);
+}
+declare_rule! {
+    /// Two articles would be written to the same page URL; only the first is built.
+    pub OUTPUT_PATH_COLLISION = ("SH202", "output-path-collision", Error);
+}
+
+declare_rule! {
+    /// The selfHelpType carries a JSON payload between `---` lines, and none was found.
+    pub PAYLOAD_MISSING = ("SH501", "payload-missing", Error);
+}
+declare_rule! {
+    /// The JSON payload does not parse, even leniently.
+    pub PAYLOAD_INVALID_JSON = ("SH502", "payload-invalid-json", Error);
+}
+declare_rule! {
+    /// The JSON payload parses only leniently (comments or trailing commas).
+    pub PAYLOAD_LENIENT_JSON = ("SH503", "payload-lenient-json", Warning);
+}
+
+/// Every rule, in code order.
+pub const ALL: &[Rule] = &[
+    FILE_UNREADABLE,
+    FILE_NOT_UTF8,
+    HEADER_NOT_FOUND,
+    HEADER_NOT_CLOSED,
+    TEXT_BEFORE_HEADER,
+    ATTRIBUTE_SYNTAX,
+    UNESCAPED_AMPERSAND,
+    DUPLICATE_PROPERTY,
+    EMPTY_FILE,
+    MISSING_REQUIRED_PROPERTY,
+    metadata::unknown_property::MISSPELLED_PROPERTY,
+    metadata::unknown_property::UNKNOWN_PROPERTY,
+    metadata::self_help_type::UNKNOWN_SELF_HELP_TYPE,
+    metadata::cloud::UNKNOWN_CLOUD,
+    metadata::id_list::INVALID_ID,
+    metadata::id_list::LIST_ITEM,
+    metadata::display_order::DISPLAY_ORDER,
+    metadata::article_id::MALFORMED_ARTICLE_ID,
+    metadata::placeholder::TEMPLATE_PLACEHOLDER,
+    DUPLICATE_ARTICLE_ID,
+    OUTPUT_PATH_COLLISION,
+    PAYLOAD_MISSING,
+    PAYLOAD_INVALID_JSON,
+    PAYLOAD_LENIENT_JSON,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes: Vec<_> = ALL.iter().map(|r| r.code).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), ALL.len());
+        for rule in ALL {
+            assert!(rule.code.starts_with("SH") && rule.code.len() == 5);
+            assert!(
+                rule.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())
+            );
+        }
+    }
+}
