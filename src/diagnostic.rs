@@ -21,7 +21,8 @@ pub enum Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        // `pad` so that width and alignment (`{:<8}`) apply.
+        f.pad(match self {
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -39,13 +40,15 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// The first line of the documentation.
-    pub fn summary(&self) -> &'static str {
+    /// The first paragraph of the documentation, on one line.
+    pub fn summary(&self) -> String {
         self.doc
             .lines()
             .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("")
+            .skip_while(|l| l.is_empty())
+            .take_while(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 

@@ -29,6 +29,11 @@ enum Command {
     /// Validate articles without building: exit 0 clean, 1 errors (or warnings with
     /// `--deny warnings`), 2 usage or I/O failure.
     Check(CheckArgs),
+    /// List the rules, or explain one: `shelf rules SH102` or `shelf rules misspelled-property`.
+    Rules {
+        /// A rule code or name.
+        rule: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -90,6 +95,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build(&cli.root, args),
         Command::Check(args) => check(&cli.root, args),
+        Command::Rules { rule } => rules(rule.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -98,6 +104,37 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn rules(which: Option<&str>) -> anyhow::Result<ExitCode> {
+    let catalog = shelf::rules::ALL;
+    match which {
+        None => {
+            for r in catalog {
+                println!(
+                    "{} {:<30} {:<8} {}",
+                    r.code,
+                    r.name,
+                    r.severity,
+                    r.summary()
+                );
+            }
+        }
+        Some(wanted) => {
+            let rule = catalog
+                .iter()
+                .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name == wanted)
+                .ok_or_else(|| {
+                    shelf::Error::Usage(format!("no rule `{wanted}`; `shelf rules` lists them"))
+                })?;
+            println!("{} {} (default: {})\n", rule.code, rule.name, rule.severity);
+            // Doc comments keep the leading space of `/// text`.
+            for line in rule.doc.lines() {
+                println!("{}", line.strip_prefix(' ').unwrap_or(line));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {

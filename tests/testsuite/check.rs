@@ -88,3 +88,29 @@ fn usage_errors_exit_2() {
     let o = check(&["--format", "xml"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn rules_lists_the_catalog_and_explains_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = shelf(&["rules"], root);
+    assert_eq!(o.status.code(), Some(0));
+    let list = stdout(&o);
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("SH102 misspelled-property") && l.contains("error")),
+        "{list}"
+    );
+    assert!(list.lines().count() >= 20);
+    let o = shelf(&["rules", "sh102"], root);
+    let doc = stdout(&o);
+    assert!(
+        doc.starts_with("SH102 misspelled-property (default: error)"),
+        "{doc}"
+    );
+    assert!(
+        doc.contains("supportToicIds"),
+        "the rule's doc comment is printed: {doc}"
+    );
+    let o = shelf(&["rules", "no-such-rule"], root);
+    assert_eq!(o.status.code(), Some(2));
+}
