@@ -50,7 +50,7 @@ pub fn check(config: &Config, paths: &[PathBuf]) -> Result<Checked, Error> {
         scopes.iter().any(|s| abs.starts_with(s))
     };
     let files = if scopes.is_empty() {
-        loaded.files
+        loaded.sources.len()
     } else {
         loaded.sources.iter().filter(|f| in_scope(&f.path)).count()
     };

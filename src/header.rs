@@ -223,7 +223,7 @@ fn read_attributes(
             .iter()
             .find(|p| p.key.value.eq_ignore_ascii_case(&key.value))
         {
-            let line_hint = &text[..first.key.span.start].matches('\n').count() + 1;
+            let line_hint = text[..first.key.span.start].matches('\n').count() + 1;
             diagnostics.push(
                 Diagnostic::new(
                     rules::DUPLICATE_PROPERTY,

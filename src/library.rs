@@ -43,8 +43,17 @@ pub struct Library {
 }
 
 impl Library {
-    /// Indexes `articles` (which must be sorted by path). Articles whose articleId or URL is taken
-    /// by an earlier one are dropped with a diagnostic naming both files.
+    /// The library of `articles` (which must be sorted by path) with the page indexes that
+    /// `build` renders from: topics, services, products, clouds, types, topic descriptions.
+    pub fn indexed(articles: Vec<Article>, diagnostics: &mut Vec<Diagnostic>) -> Library {
+        let mut lib = Library::new(articles, diagnostics);
+        lib.index();
+        lib
+    }
+
+    /// The library with identities only (articleId lookup), which is all `check` needs; the
+    /// page indexes stay empty. Articles whose articleId or URL is taken by an earlier one are
+    /// dropped with a diagnostic naming both files.
     pub fn new(articles: Vec<Article>, diagnostics: &mut Vec<Diagnostic>) -> Library {
         let mut lib = Library::default();
         let mut by_slug: HashMap<String, ArticleIx> = HashMap::new();
@@ -73,7 +82,6 @@ impl Library {
             by_slug.insert(article.slug.clone(), ix);
             lib.articles.push(article);
         }
-        lib.index();
         lib
     }
 
@@ -235,7 +243,7 @@ mod tests {
             ),
         ];
         let mut d = Vec::new();
-        let lib = Library::new(arts, &mut d);
+        let lib = Library::indexed(arts, &mut d);
         assert!(d.is_empty());
         let titles: Vec<_> = lib.topics["1"]
             .iter()
@@ -269,7 +277,7 @@ mod tests {
             "articleId=\"std\" selfHelpType=\"supportTopicDescription\"",
             "# D\n---\n{\"supportTopics\": [{\"id\": \"ABC\", \"shortDescription\": \"Short\"}]}\n---\n",
         )];
-        let lib = Library::new(arts, &mut Vec::new());
+        let lib = Library::indexed(arts, &mut Vec::new());
         assert_eq!(lib.topic_descriptions["abc"].short, "Short");
     }
 }

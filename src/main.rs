@@ -220,7 +220,7 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
         eprintln!(
             "{} of {} files skipped for errors; {} error{} and {} warning{} in all{}",
             loaded.skipped,
-            loaded.files,
+            loaded.sources.len(),
             errors.len(),
             if errors.len() == 1 { "" } else { "s" },
             warnings.len(),

@@ -21,9 +21,7 @@ pub struct Loaded {
     pub library: Library,
     /// Every problem found, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
-    /// Markdown files found.
-    pub files: usize,
-    /// The files themselves, sorted by path.
+    /// The Markdown files found, sorted by path.
     pub sources: Vec<crate::discover::SourceFile>,
     /// Files that could not be made into an article (unreadable, unparseable, duplicate).
     pub skipped: usize,
@@ -83,7 +81,10 @@ pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded,
         });
     }
     let before = articles.len();
-    let library = Library::new(articles, &mut diagnostics);
+    let library = match mode {
+        Mode::Build => Library::indexed(articles, &mut diagnostics),
+        Mode::Check => Library::new(articles, &mut diagnostics),
+    };
     let duplicates = before - library.articles.len();
     diagnostic::sort(&mut diagnostics);
     let index_time = started.elapsed();
@@ -91,7 +92,6 @@ pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded,
     Ok(Loaded {
         library,
         diagnostics,
-        files: files.len(),
         sources: files,
         skipped: unusable + duplicates,
         other_cloud,

@@ -6,11 +6,18 @@ use std::path::{Path, PathBuf};
 
 use crate::{build, fixture, read, shelf, stderr, tree};
 
-#[test]
-fn malformed_files_are_named_with_line_and_the_rest_is_built() {
+/// Builds the `mixed` fixture (good and broken articles) into a fresh folder; the folder lives
+/// as long as the returned guard.
+fn build_mixed() -> (tempfile::TempDir, PathBuf, std::process::Output) {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     let o = build(&fixture("mixed"), &site, &[]);
+    (out, site, o)
+}
+
+#[test]
+fn malformed_files_are_named_with_line_and_the_rest_is_built() {
+    let (_out, site, o) = build_mixed();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     for expected in [
@@ -44,9 +51,7 @@ fn malformed_files_are_named_with_line_and_the_rest_is_built() {
 
 #[test]
 fn topic_pages_list_their_articles_in_display_order() {
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    build(&fixture("mixed"), &site, &[]);
+    let (_out, site, _) = build_mixed();
     let topic = read(&site.join("topics/11110001.html"));
     let second = topic
         .find("Second &amp; last")
@@ -73,9 +78,7 @@ fn topic_pages_list_their_articles_in_display_order() {
 
 #[test]
 fn article_pages_escape_and_sanitize() {
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    build(&fixture("mixed"), &site, &[]);
+    let (_out, site, _) = build_mixed();
     let diag = read(&site.join("articles/fixture-diagnostic.html"));
     assert!(!diag.contains("<script>alert"), "{diag}");
     assert!(diag.contains("<span class=\"shelf-token\" data-token=\"serverName\">[server]</span>"));
@@ -85,9 +88,7 @@ fn article_pages_escape_and_sanitize() {
 
 #[test]
 fn article_page_snapshot() {
-    let out = tempfile::tempdir().unwrap();
-    let site = out.path().join("site");
-    build(&fixture("mixed"), &site, &[]);
+    let (_out, site, _) = build_mixed();
     insta::assert_snapshot!(
         "scoping_article_page",
         read(&site.join("articles/fixture-scoping.html"))
