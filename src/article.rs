@@ -60,6 +60,9 @@ fn parse_inner(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Article, Box<Diagnostic>> {
     let text = decode(file, bytes)?;
+    if mode == Mode::Check {
+        rules::file::merge_conflict::check(file, text, diagnostics);
+    }
     let header = header::parse(text, file, diagnostics)?;
     let header_span = header.span.clone();
     let leading = header.leading.clone();
@@ -123,6 +126,15 @@ fn parse_inner(
             None
         }
     };
+
+    if mode == Mode::Check {
+        let segments = match &fence {
+            Some(f) => vec![body_start..f.whole.start, f.whole.end..text.len()],
+            None => std::iter::once(body_start..text.len()).collect(),
+        };
+        let cx = rules::body::BodyContext::new(file, text, &meta, header_span.clone(), segments);
+        rules::body::check(&cx, diagnostics);
+    }
 
     // The Markdown is any text misplaced before the header, then the body without the payload.
     let mut markdown_source = String::with_capacity(body_text.len());

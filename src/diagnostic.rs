@@ -74,6 +74,18 @@ pub struct Diagnostic {
     pub end: Option<LineCol>,
     pub message: String,
     pub help: Option<String>,
+    /// A replacement that cannot change the article's meaning; `shelf check --fix` applies it.
+    pub fix: Option<Fix>,
+}
+
+/// A safe, mechanical edit: replace the bytes of `span` with `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    /// Byte range in the file as read (BOM included).
+    pub span: Range<usize>,
+    pub replacement: String,
+    /// What the edit does, in a few words ("rename `supportToicIds` to `supportTopicIds`").
+    pub description: String,
 }
 
 impl Diagnostic {
@@ -88,7 +100,22 @@ impl Diagnostic {
             end: None,
             message: message.into(),
             help: None,
+            fix: None,
         }
+    }
+
+    pub fn fix(
+        mut self,
+        span: Range<usize>,
+        replacement: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
+        self.fix = Some(Fix {
+            span,
+            replacement: replacement.into(),
+            description: description.into(),
+        });
+        self
     }
 
     pub fn at(mut self, span: Range<usize>) -> Self {

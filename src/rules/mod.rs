@@ -20,6 +20,9 @@ macro_rules! declare_rule {
     };
 }
 
+pub mod body;
+pub mod file;
+pub mod links;
 pub mod metadata;
 
 pub use metadata::required_property::MISSING_REQUIRED_PROPERTY;
@@ -94,6 +97,9 @@ pub const ALL: &[Rule] = &[
     UNESCAPED_AMPERSAND,
     DUPLICATE_PROPERTY,
     EMPTY_FILE,
+    file::merge_conflict::MERGE_CONFLICT_MARKER,
+    file::invisible_character::INVISIBLE_CHARACTER,
+    file::multiline_value::MULTILINE_VALUE,
     MISSING_REQUIRED_PROPERTY,
     metadata::unknown_property::MISSPELLED_PROPERTY,
     metadata::unknown_property::UNKNOWN_PROPERTY,
@@ -106,6 +112,33 @@ pub const ALL: &[Rule] = &[
     metadata::placeholder::TEMPLATE_PLACEHOLDER,
     DUPLICATE_ARTICLE_ID,
     OUTPUT_PATH_COLLISION,
+    body::missing_h1::MISSING_H1,
+    body::h1_without_space::H1_WITHOUT_SPACE,
+    body::empty_h1::EMPTY_H1,
+    body::heading_before_h1::HEADING_BEFORE_H1,
+    body::recommended_heading::RECOMMENDED_HEADING,
+    body::reserved_bold_h2::RESERVED_BOLD_H2,
+    body::table::TABLE,
+    body::alert_block::ALERT_BLOCK,
+    body::include::INCLUDE,
+    body::list_too_deep::LIST_TOO_DEEP,
+    body::list_after_paragraph::LIST_AFTER_PARAGRAPH,
+    body::code_fence_language::CODE_FENCE_LANGUAGE,
+    body::unclosed_code_fence::UNCLOSED_CODE_FENCE,
+    body::missing_issue_description::MISSING_ISSUE_DESCRIPTION,
+    body::unbalanced_issue_description::UNBALANCED_ISSUE_DESCRIPTION,
+    body::multiple_issue_descriptions::MULTIPLE_ISSUE_DESCRIPTIONS,
+    body::link_in_issue_description::LINK_IN_ISSUE_DESCRIPTION,
+    body::emphasis_in_issue_description::EMPHASIS_IN_ISSUE_DESCRIPTION,
+    body::token_syntax::TOKEN_SYNTAX,
+    body::unexpected_token::UNEXPECTED_TOKEN,
+    links::locale::LINK_LOCALE,
+    links::review_host::REVIEW_HOST,
+    links::short_link::SHORT_LINK,
+    links::empty_target::EMPTY_LINK_TARGET,
+    links::in_page_anchor::IN_PAGE_ANCHOR,
+    links::malformed_link::MALFORMED_LINK,
+    links::data_blade::MALFORMED_DATA_BLADE,
     PAYLOAD_MISSING,
     PAYLOAD_INVALID_JSON,
     PAYLOAD_LENIENT_JSON,

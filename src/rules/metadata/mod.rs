@@ -47,6 +47,8 @@ pub const CHECKS: &[fn(&ArticleContext, &mut Vec<Diagnostic>)] = &[
     display_order::check,
     article_id::check,
     placeholder::check,
+    crate::rules::file::invisible_character::check,
+    crate::rules::file::multiline_value::check,
 ];
 
 /// Runs every metadata rule on one article.

@@ -1,0 +1,42 @@
+use crate::diagnostic::Diagnostic;
+
+use super::BodyContext;
+
+declare_rule! {
+    /// The H1 has no text (`#` alone on its line).
+    ///
+    /// Why: the H1 is the article's title; an empty one leaves the page untitled.
+    /// Example: `# ` followed by the body.
+    pub EMPTY_H1 = ("SH303", "empty-h1", Error);
+}
+
+pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
+    for h in cx
+        .headings
+        .iter()
+        .filter(|h| h.level == 1 && h.text.is_empty())
+    {
+        out.push(
+            Diagnostic::new(EMPTY_H1, cx.file, "the H1 is empty")
+                .at(h.span.start..h.span.start + h.raw.len())
+                .help("write the article's title after `# `"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::body::run_on;
+
+    #[test]
+    fn empty_h1_is_an_error() {
+        assert_eq!(run_on("<properties a=\"b\" />\n#\n", check).len(), 1);
+        assert_eq!(run_on("<properties a=\"b\" />\n#    \n", check).len(), 1);
+    }
+
+    #[test]
+    fn titled_h1_passes() {
+        assert!(run_on("<properties a=\"b\" />\n# Title\n", check).is_empty());
+    }
+}

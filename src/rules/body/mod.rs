@@ -1,0 +1,340 @@
+//! Rules on the body (`SH3xx`): headings, Markdown the portal does not render, issueDescription
+//! sections and replacement tokens. The body is parsed once with offsets into a [`BodyContext`];
+//! every rule reads that. Link rules (`SH4xx`, [`crate::rules::links`]) read it too.
+
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::body::{Marker, markers};
+use crate::diagnostic::Diagnostic;
+use crate::model::Metadata;
+
+pub mod alert_block;
+pub mod code_fence_language;
+pub mod emphasis_in_issue_description;
+pub mod empty_h1;
+pub mod h1_without_space;
+pub mod heading_before_h1;
+pub mod include;
+pub mod link_in_issue_description;
+pub mod list_after_paragraph;
+pub mod list_too_deep;
+pub mod missing_h1;
+pub mod missing_issue_description;
+pub mod multiple_issue_descriptions;
+pub mod recommended_heading;
+pub mod reserved_bold_h2;
+pub mod table;
+pub mod token_syntax;
+pub mod unbalanced_issue_description;
+pub mod unclosed_code_fence;
+pub mod unexpected_token;
+
+/// A heading as parsed.
+#[derive(Debug)]
+pub struct Heading<'a> {
+    pub level: u8,
+    /// The heading's source line(s), trimmed.
+    pub raw: &'a str,
+    pub span: Range<usize>,
+    /// Its text without markup, trimmed.
+    pub text: String,
+}
+
+/// A link target found in Markdown (`[text](target)`) or in HTML (`<a href="target">`).
+#[derive(Debug)]
+pub struct Link<'a> {
+    pub target: &'a str,
+    /// The target's bytes in the file when it could be found, else the whole link.
+    pub span: Range<usize>,
+}
+
+/// What body rules see: the Markdown of an article (the body without its JSON payload), parsed
+/// once. All ranges are file-absolute.
+pub struct BodyContext<'a> {
+    pub file: &'a Path,
+    pub text: &'a str,
+    pub meta: &'a Metadata,
+    pub header_span: Range<usize>,
+    /// The Markdown parts of the file: before the payload and after it.
+    pub segments: Vec<Range<usize>>,
+    pub events: Vec<(Event<'a>, Range<usize>)>,
+    /// Code blocks and code spans, where text is literal.
+    pub code: Vec<Range<usize>>,
+    pub headings: Vec<Heading<'a>>,
+    pub links: Vec<Link<'a>>,
+    /// Token and issueDescription comment markers outside code.
+    pub markers: Vec<(Range<usize>, Marker<'a>)>,
+}
+
+impl<'a> BodyContext<'a> {
+    pub fn new(
+        file: &'a Path,
+        text: &'a str,
+        meta: &'a Metadata,
+        header_span: Range<usize>,
+        segments: Vec<Range<usize>>,
+    ) -> Self {
+        let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+        let mut events = Vec::new();
+        for seg in &segments {
+            let base = seg.start;
+            for (event, range) in Parser::new_ext(&text[seg.clone()], options).into_offset_iter() {
+                events.push((event, base + range.start..base + range.end));
+            }
+        }
+        let mut cx = BodyContext {
+            file,
+            text,
+            meta,
+            header_span,
+            segments,
+            events,
+            code: Vec::new(),
+            headings: Vec::new(),
+            links: Vec::new(),
+            markers: Vec::new(),
+        };
+        cx.index();
+        cx
+    }
+
+    fn index(&mut self) {
+        let text = self.text;
+        let mut heading: Option<(u8, Range<usize>, String)> = None;
+        for (event, range) in &self.events {
+            match event {
+                Event::Start(Tag::CodeBlock(_)) => self.code.push(range.clone()),
+                Event::Start(Tag::Heading { level, .. }) => {
+                    heading = Some((heading_level(*level), range.clone(), String::new()));
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, span, text_of)) = heading.take() {
+                        self.headings.push(Heading {
+                            level,
+                            raw: text[span.clone()].trim(),
+                            span,
+                            text: text_of.trim().to_string(),
+                        });
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if matches!(event, Event::Code(_)) {
+                        self.code.push(range.clone());
+                    }
+                    if let Some((_, _, h)) = &mut heading {
+                        h.push_str(t);
+                    }
+                }
+                Event::Start(Tag::Link { .. }) | Event::Html(_) | Event::InlineHtml(_) => {
+                    links_of(text, event, range.clone(), &mut self.links);
+                }
+                _ => {}
+            }
+        }
+        for seg in self.segments.clone() {
+            for (at, marker, len) in markers(&text[seg.clone()]) {
+                let start = seg.start + at;
+                if !self.in_code(start) {
+                    self.markers.push((start..start + len, marker));
+                }
+            }
+        }
+        // Links inside issueDescription blocks that the main parse saw as raw HTML.
+        for link in self.issue_links() {
+            if !self.links.iter().any(|l| l.span == link.span) {
+                self.links.push(link);
+            }
+        }
+    }
+
+    /// Whether `offset` is inside a code block or code span.
+    pub fn in_code(&self, offset: usize) -> bool {
+        self.code.iter().any(|r| r.contains(&offset))
+    }
+
+    /// Every line of the Markdown with its file-absolute range (without the line ending).
+    pub fn lines(&self) -> impl Iterator<Item = (Range<usize>, &'a str)> + '_ {
+        let text = self.text;
+        self.segments.iter().flat_map(move |seg| {
+            let mut at = seg.start;
+            text[seg.clone()].split_inclusive('\n').map(move |line| {
+                let start = at;
+                at += line.len();
+                let content = line.trim_end_matches(['\n', '\r']);
+                (start..start + content.len(), content)
+            })
+        })
+    }
+
+    /// Where to point when something is missing from the body: the end of the header.
+    pub fn after_header(&self) -> Range<usize> {
+        self.header_span.end.saturating_sub(2)..self.header_span.end
+    }
+
+    /// The Markdown inside each issueDescription block, parsed on its own: a block that starts
+    /// a line is an HTML block to CommonMark, so the main parse sees its content as raw HTML.
+    pub fn issue_events(&self) -> Vec<(Event<'a>, Range<usize>)> {
+        let mut events = Vec::new();
+        for block in self.issue_blocks() {
+            let open_end = self
+                .markers
+                .iter()
+                .find(|(r, _)| r.start == block.start)
+                .map_or(block.start, |(r, _)| r.end);
+            let close_start = self
+                .markers
+                .iter()
+                .find(|(r, _)| r.end == block.end)
+                .map_or(block.end, |(r, _)| r.start);
+            let inner = open_end..close_start.max(open_end);
+            for (event, range) in Parser::new(&self.text[inner.clone()]).into_offset_iter() {
+                events.push((event, inner.start + range.start..inner.start + range.end));
+            }
+        }
+        events
+    }
+
+    /// The links inside issueDescription blocks.
+    pub fn issue_links(&self) -> Vec<Link<'a>> {
+        let mut links = Vec::new();
+        for (event, range) in self.issue_events() {
+            links_of(self.text, &event, range, &mut links);
+        }
+        links
+    }
+
+    /// Balanced `<!--issueDescription-->...<!--/issueDescription-->` blocks, first level only.
+    pub fn issue_blocks(&self) -> Vec<Range<usize>> {
+        let mut blocks = Vec::new();
+        let mut open: Option<usize> = None;
+        for (range, marker) in &self.markers {
+            match marker {
+                Marker::IssueOpen if open.is_none() => open = Some(range.start),
+                Marker::IssueClose => {
+                    if let Some(start) = open.take() {
+                        blocks.push(start..range.end);
+                    }
+                }
+                _ => {}
+            }
+        }
+        blocks
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// The links an event holds: a Markdown link's target, or the `href`s of raw HTML.
+fn links_of<'a>(text: &'a str, event: &Event, range: Range<usize>, out: &mut Vec<Link<'a>>) {
+    match event {
+        Event::Start(Tag::Link { dest_url, .. }) => {
+            let raw = &text[range.clone()];
+            // The target as written sits after `](`; reference links point at the whole link.
+            let found = raw.find("](").and_then(|open| {
+                let after = open + 2;
+                raw[after..]
+                    .find(dest_url.as_ref())
+                    .map(|i| range.start + after + i)
+            });
+            out.push(match found {
+                Some(start) => Link {
+                    target: &text[start..start + dest_url.len()],
+                    span: start..start + dest_url.len(),
+                },
+                None => Link {
+                    target: raw,
+                    span: range,
+                },
+            });
+        }
+        Event::Html(_) | Event::InlineHtml(_) => html_links(text, range, out),
+        _ => {}
+    }
+}
+
+/// `href="..."` targets of `<a>` tags in a piece of raw HTML.
+fn html_links<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Link<'a>>) {
+    let html = &text[range.clone()];
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("href") {
+        let at = from + i + 4;
+        from = at;
+        let rest = &html[at..];
+        let after_eq = rest.trim_start();
+        let Some(after_eq) = after_eq.strip_prefix('=') else {
+            continue;
+        };
+        let value = after_eq.trim_start();
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        let value_start = html.len() - value.len() + 1;
+        let Some(len) = html[value_start..].find(quote) else {
+            continue;
+        };
+        let start = range.start + value_start;
+        out.push(Link {
+            target: &text[start..start + len],
+            span: start..start + len,
+        });
+        from = value_start + len;
+    }
+}
+
+/// Every body rule's check, in code order.
+pub const CHECKS: &[fn(&BodyContext, &mut Vec<Diagnostic>)] = &[
+    missing_h1::check,
+    h1_without_space::check,
+    empty_h1::check,
+    heading_before_h1::check,
+    recommended_heading::check,
+    reserved_bold_h2::check,
+    table::check,
+    alert_block::check,
+    include::check,
+    list_too_deep::check,
+    list_after_paragraph::check,
+    code_fence_language::check,
+    unclosed_code_fence::check,
+    missing_issue_description::check,
+    unbalanced_issue_description::check,
+    multiple_issue_descriptions::check,
+    link_in_issue_description::check,
+    emphasis_in_issue_description::check,
+    token_syntax::check,
+    unexpected_token::check,
+];
+
+/// Runs every body rule and every link rule on one article.
+pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
+    for check in CHECKS {
+        check(cx, out);
+    }
+    crate::rules::links::check(cx, out);
+}
+
+/// Parses a whole test article (header included) and runs one check on it.
+#[cfg(test)]
+pub fn run_on(article: &str, check: fn(&BodyContext, &mut Vec<Diagnostic>)) -> Vec<Diagnostic> {
+    let mut ignored = Vec::new();
+    let file = Path::new("t.md");
+    let h = crate::header::parse(article, file, &mut ignored).expect("header");
+    let meta = Metadata::from_properties(h.properties);
+    let end = article.len();
+    let cx = BodyContext::new(
+        file,
+        article,
+        &meta,
+        h.span.clone(),
+        std::iter::once(h.span.end..end).collect(),
+    );
+    let mut out = Vec::new();
+    check(&cx, &mut out);
+    out
+}
