@@ -107,8 +107,23 @@ fn parse_inner(
     let body_start = header_span.end;
     let body_text = &text[body_start..];
     let fence = body::find_payload(body_text, body_start);
+    let mut references = Vec::new();
     let payload = match &fence {
-        Some(fence) => Some(payload::parse(text, fence, file, diagnostics)?),
+        Some(fence) => {
+            let payload = payload::parse(text, fence, file, diagnostics)?;
+            if mode == Mode::Check {
+                let json = &text[fence.json.clone()];
+                references =
+                    rules::payload::check(file, &meta, json, fence.json.start, diagnostics);
+                if !references.is_empty() {
+                    let index = LineIndex::new(bytes);
+                    for r in &mut references {
+                        r.at = Some(index.line_col(r.span.start));
+                    }
+                }
+            }
+            Some(payload)
+        }
         None => {
             if meta.self_help_type.has_payload() {
                 diagnostics.push(
@@ -168,6 +183,7 @@ fn parse_inner(
     });
     Ok(Article {
         article_id_at,
+        references,
         path: rel_path.to_string(),
         file: file.to_path_buf(),
         title,

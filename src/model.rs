@@ -255,4 +255,6 @@ pub struct Article {
     pub slug: String,
     /// Where the articleId value is, for diagnostics made after the text is dropped.
     pub article_id_at: Option<LineCol>,
+    /// Other articles its payload names (`shelf check` only), checked across the library.
+    pub references: Vec<crate::rules::payload::ArticleReference>,
 }

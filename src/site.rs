@@ -83,7 +83,11 @@ pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded,
     let before = articles.len();
     let library = match mode {
         Mode::Build => Library::indexed(articles, &mut diagnostics),
-        Mode::Check => Library::new(articles, &mut diagnostics),
+        Mode::Check => {
+            let library = Library::new(articles, &mut diagnostics);
+            rules::identity::check(&library, &files, &mut diagnostics);
+            library
+        }
     };
     let duplicates = before - library.articles.len();
     diagnostic::sort(&mut diagnostics);

@@ -22,8 +22,10 @@ macro_rules! declare_rule {
 
 pub mod body;
 pub mod file;
+pub mod identity;
 pub mod links;
 pub mod metadata;
+pub mod payload;
 
 pub use metadata::required_property::MISSING_REQUIRED_PROPERTY;
 
@@ -112,6 +114,9 @@ pub const ALL: &[Rule] = &[
     metadata::placeholder::TEMPLATE_PLACEHOLDER,
     DUPLICATE_ARTICLE_ID,
     OUTPUT_PATH_COLLISION,
+    identity::unknown_solution_article::UNKNOWN_SOLUTION_ARTICLE,
+    identity::long_file_name::LONG_FILE_NAME,
+    identity::duplicate_file_name::DUPLICATE_FILE_NAME,
     body::missing_h1::MISSING_H1,
     body::h1_without_space::H1_WITHOUT_SPACE,
     body::empty_h1::EMPTY_H1,
@@ -142,6 +147,12 @@ pub const ALL: &[Rule] = &[
     PAYLOAD_MISSING,
     PAYLOAD_INVALID_JSON,
     PAYLOAD_LENIENT_JSON,
+    payload::schema::PAYLOAD_SCHEMA,
+    payload::repeated_key::REPEATED_KEY,
+    payload::missing_field::MISSING_PAYLOAD_FIELD,
+    payload::scoping_title::SCOPING_TITLE,
+    payload::duplicate_element_id::DUPLICATE_ELEMENT_ID,
+    payload::control_type::UNKNOWN_CONTROL_TYPE,
 ];
 
 #[cfg(test)]

@@ -1,0 +1,33 @@
+use crate::diagnostic::Diagnostic;
+use crate::library::Library;
+
+declare_rule! {
+    /// A diagnose-and-solve payload names a `commonSolutionArticleId` that no article has.
+    ///
+    /// Why: the portal links the common problem to that article; the link leads nowhere. The
+    /// check looks at the whole source folder, also when `shelf check` is given one file.
+    /// Example: `"commonSolutionArticleId": "vm-restore-limitatons"` (misspelled).
+    pub UNKNOWN_SOLUTION_ARTICLE = ("SH203", "unknown-solution-article", Error);
+}
+
+pub fn check(library: &Library, out: &mut Vec<Diagnostic>) {
+    for article in &library.articles {
+        for r in &article.references {
+            if library.by_id(&r.article_id).is_some() {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                UNKNOWN_SOLUTION_ARTICLE,
+                &article.file,
+                format!(
+                    "{} `{}` is not the articleId of any article",
+                    r.key, r.article_id
+                ),
+            )
+            .at(r.span.clone())
+            .help("use the articleId of an existing article (IDs match ignoring case)");
+            d.start = r.at;
+            out.push(d);
+        }
+    }
+}
