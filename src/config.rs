@@ -3,12 +3,14 @@
 //! Every key is optional and documented with its default. Unknown keys are rejected with the list
 //! of valid ones (serde's `deny_unknown_fields` names them), so a typo never silently does nothing.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::error::Error;
 use crate::model::Cloud;
+use crate::rules::levels::{Level, Levels};
 
 /// The name of the configuration file looked for in the site root.
 pub const CONFIG_FILE: &str = "shelf.toml";
@@ -31,6 +33,13 @@ pub struct Config {
     /// Build only for this cloud (`public`, `fairfax`, `mooncake`, `blackforest`, `usnat`,
     /// `ussec`). Default: none, every article whatever its clouds.
     pub cloud: Option<Cloud>,
+    /// Per-rule levels, `error`, `warn` or `off`, keyed by rule code or name (`[rules]`
+    /// table). Default: every rule at its default severity.
+    #[serde(rename = "rules")]
+    pub rule_table: BTreeMap<String, Level>,
+    /// `rule_table` validated against the catalog (filled by [`Config::parse`]).
+    #[serde(skip)]
+    pub levels: Levels,
 }
 
 impl Default for Config {
@@ -42,6 +51,8 @@ impl Default for Config {
             output: "output".into(),
             templates: "templates".into(),
             cloud: None,
+            rule_table: BTreeMap::new(),
+            levels: Levels::default(),
         }
     }
 }
@@ -67,7 +78,9 @@ impl Config {
 
     /// Parses the text of a config file (paths left as written).
     pub fn parse(text: &str) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| e.to_string())
+        let mut config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.levels = Levels::from_table(&config.rule_table)?;
+        Ok(config)
     }
 }
 
@@ -96,6 +109,16 @@ mod tests {
             err.contains("`title`") && err.contains("`base-url`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn rule_levels_are_validated() {
+        let c = Config::parse("[rules]\ntable = \"off\"\nSH403 = \"warning\"").unwrap();
+        assert_eq!(c.rule_table.len(), 2);
+        let err = Config::parse("[rules]\nSH999 = \"off\"").unwrap_err();
+        assert!(err.contains("SH999"), "{err}");
+        let err = Config::parse("[rules]\ntable = \"loud\"").unwrap_err();
+        assert!(err.contains("loud"), "{err}");
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! indexes) → [`render`] (templates, in parallel) → [`output`] (staged write, swapped in whole).
 //! [`site::load`] does everything up to the library and never writes; [`site::build`] renders and
 //! writes. Problems in content are [`diagnostic::Diagnostic`] values; operational failures are
-//! [`error::Error`].
+//! [`error::Error`]. `shelf check` is [`check`] (the same load, in check mode, which runs the
+//! [`rules`]), printed by [`emit`]; [`fix`] applies the safe fixes.
 
 pub mod article;
 pub mod body;
@@ -29,4 +30,5 @@ pub use config::Config;
 pub use error::Error;
 pub mod check;
 pub mod emit;
+pub mod fix;
 pub mod views;

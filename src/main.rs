@@ -1,7 +1,7 @@
 //! The `shelf` command line: parses arguments and calls the library. Exit codes: 0 done,
 //! 1 done but some articles had errors (skipped by `build`), 2 usage, configuration or I/O failure.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -47,6 +47,10 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
+    /// Apply the safe fixes (misspelled keys, list items, cloud names), then report what is
+    /// left. What changed is printed on stderr.
+    #[arg(long)]
+    fix: bool,
     /// Treat warnings as errors for the exit code.
     #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
     deny: Option<String>,
@@ -56,6 +60,8 @@ struct CheckArgs {
 enum FormatArg {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Args)]
@@ -142,11 +148,34 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
     if let Some(source) = args.source {
         config.source = source;
     }
-    let checked = shelf::check::check(&config, &args.paths)?;
+    let mut checked = shelf::check::check(&config, &args.paths)?;
+    if args.fix {
+        let fixed = shelf::fix::apply(&checked.diagnostics)?;
+        let mut stderr = std::io::stderr().lock();
+        let mut count = 0;
+        for f in &fixed {
+            for description in &f.descriptions {
+                writeln!(stderr, "fixed {}: {description}", f.file.display())?;
+                count += 1;
+            }
+        }
+        writeln!(
+            stderr,
+            "applied {count} fix{} in {} file{}",
+            if count == 1 { "" } else { "es" },
+            fixed.len(),
+            emit::plural(fixed.len())
+        )?;
+        if !fixed.is_empty() {
+            checked = shelf::check::check(&config, &args.paths)?;
+        }
+    }
     let summary = emit::Summary::of(checked.files, &checked.diagnostics);
     let format = match args.format {
         FormatArg::Human => emit::Format::Human,
         FormatArg::Json => emit::Format::Json,
+        FormatArg::Sarif => emit::Format::Sarif,
+        FormatArg::Github => emit::Format::Github,
     };
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let stdout = std::io::stdout();
@@ -222,9 +251,9 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
             loaded.skipped,
             loaded.sources.len(),
             errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
+            emit::plural(errors.len()),
             warnings.len(),
-            if warnings.len() == 1 { "" } else { "s" },
+            emit::plural(warnings.len()),
             if warnings.is_empty() || args.verbose {
                 ""
             } else {

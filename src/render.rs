@@ -14,6 +14,7 @@ use serde::Serialize;
 use tera::Tera;
 
 use crate::config::Config;
+use crate::emit::plural;
 use crate::error::Error;
 use crate::library::{ArticleIx, Library};
 use crate::model::{Article, Cloud};
@@ -682,8 +683,4 @@ fn single<'a>(ixs: &[ArticleIx], site: &'a Site<'a>) -> Vec<Group<'a>> {
         name: String::new(),
         articles: site.links(ixs),
     }]
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -90,6 +90,7 @@ pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded,
         }
     };
     let duplicates = before - library.articles.len();
+    config.levels.apply(&mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     let index_time = started.elapsed();
 

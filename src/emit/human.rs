@@ -7,7 +7,7 @@ use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::Summary;
+use super::{Summary, plural};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn emit(
@@ -84,8 +84,4 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> String {
         ));
     }
     renderer.render(&report)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -1,8 +1,10 @@
 //! Output of diagnostics, one module per format. The data ([`Diagnostic`]) is separate from the
 //! printers, so every format says exactly the same thing.
 
+mod github;
 mod human;
 mod json;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -17,6 +19,10 @@ pub enum Format {
     Human,
     /// One JSON document: summary and diagnostics.
     Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
 }
 
 /// Counts printed with the diagnostics.
@@ -41,6 +47,11 @@ impl Summary {
     }
 }
 
+/// The English plural suffix for `n` things: `""` for one, `"s"` otherwise.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// Writes `diagnostics` in `format`. `color` applies to the human format only.
 pub fn emit(
     format: Format,
@@ -52,5 +63,7 @@ pub fn emit(
     match format {
         Format::Human => human::emit(diagnostics, summary, color, out),
         Format::Json => json::emit(diagnostics, summary, out),
+        Format::Sarif => sarif::emit(diagnostics, out),
+        Format::Github => github::emit(diagnostics, summary, out),
     }
 }

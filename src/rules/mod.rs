@@ -23,6 +23,7 @@ macro_rules! declare_rule {
 pub mod body;
 pub mod file;
 pub mod identity;
+pub mod levels;
 pub mod links;
 pub mod metadata;
 pub mod payload;

@@ -16,14 +16,46 @@ declare_rule! {
 pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
     for key in ["cloudEnvironments", "disableClouds"] {
         let Some(p) = cx.property(key) else { continue };
+        let raw = &cx.text[p.value.span.clone()];
         for item in split_list(&p.value.value) {
-            if let Err(message) = item.parse::<Cloud>() {
-                out.push(
-                    Diagnostic::new(UNKNOWN_CLOUD, cx.file, format!("{key}: {message}"))
-                        .at(p.value.span.clone()),
+            let item = item.as_str();
+            let Err(message) = item.parse::<Cloud>() else {
+                continue;
+            };
+            let mut d = Diagnostic::new(UNKNOWN_CLOUD, cx.file, format!("{key}: {message}"))
+                .at(p.value.span.clone());
+            // A misspelling close to exactly one cloud is fixed in place, when the value is
+            // written verbatim and the item occurs once.
+            if let Some(cloud) = closest_cloud(item)
+                && raw == p.value.value
+                && raw.matches(item).count() == 1
+                && let Some(at) = raw.find(item)
+            {
+                let start = p.value.span.start + at;
+                d = d.help(format!("did you mean `{cloud}`?")).fix(
+                    start..start + item.len(),
+                    cloud.as_str(),
+                    format!("{key}: `{item}` → `{cloud}`"),
                 );
             }
+            out.push(d);
         }
+    }
+}
+
+/// The one known cloud `item` is a misspelling of (Jaro-Winkler ≥ 0.85, no tie).
+pub fn closest_cloud(item: &str) -> Option<Cloud> {
+    let lower = item.trim().to_ascii_lowercase();
+    let mut scored: Vec<(f64, Cloud)> = Cloud::ALL
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&lower, c.as_str()), *c))
+        .filter(|(score, _)| *score >= 0.85)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match scored.as_slice() {
+        [(_, only)] => Some(*only),
+        [(best, c), (second, _), ..] if best - second > 0.05 => Some(*c),
+        _ => None,
     }
 }
 
@@ -52,5 +84,14 @@ mod tests {
             "{}",
             d[0].message
         );
+        assert_eq!(d[0].fix.as_ref().unwrap().replacement, "mooncake");
+    }
+
+    #[test]
+    fn far_off_names_get_no_fix() {
+        assert_eq!(closest_cloud("fairfx"), Some(Cloud::Fairfax));
+        assert_eq!(closest_cloud("azure"), None);
+        let d = run_on("cloudEnvironments=\"public, mars\"", check);
+        assert!(d[0].fix.is_none());
     }
 }

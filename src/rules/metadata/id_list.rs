@@ -72,9 +72,8 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
     }
     for key in LISTS {
         let Some(p) = cx.property(key) else { continue };
-        let items: Vec<String> = p
-            .value
-            .value
+        let value = &p.value.value;
+        let items: Vec<String> = value
             .split(',')
             .map(|s| s.trim().to_ascii_lowercase())
             .collect();
@@ -86,17 +85,41 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
             .iter()
             .enumerate()
             .find(|(i, item)| !item.is_empty() && items[..*i].contains(item));
-        let problem = match (empty, repeated) {
-            (true, _) => "has an empty item".to_string(),
-            (false, Some((_, item))) => format!("repeats `{item}`"),
-            (false, None) => continue,
+        let padded = value.trim() != value;
+        let problem = match (empty, repeated, padded) {
+            (true, _, _) => "has an empty item".to_string(),
+            (false, Some((_, item)), _) => format!("repeats `{item}`"),
+            (false, None, true) => "has spaces around its value".to_string(),
+            (false, None, false) => continue,
         };
-        out.push(
-            Diagnostic::new(LIST_ITEM, cx.file, format!("{key} {problem}"))
-                .at(p.value.span.clone())
-                .help("write each item once, separated by single commas"),
-        );
+        let mut d = Diagnostic::new(LIST_ITEM, cx.file, format!("{key} {problem}"))
+            .at(p.value.span.clone())
+            .help("write each item once, separated by single commas");
+        // The fix rewrites the value from its items; only when the file holds it verbatim
+        // (no entities), so nothing but separators and spaces can change.
+        if cx.text[p.value.span.clone()] == **value {
+            let tidy = tidy_list(value);
+            d = d.fix(
+                p.value.span.clone(),
+                tidy.clone(),
+                format!("{key}=\"{tidy}\""),
+            );
+        }
+        out.push(d);
     }
+}
+
+/// A list with its items trimmed, empty and repeated items (ignoring case) dropped, joined the
+/// way the file joins them (`, ` when it puts a space after commas, else `,`).
+pub fn tidy_list(value: &str) -> String {
+    let separator = if value.contains(", ") { ", " } else { "," };
+    let mut kept: Vec<&str> = Vec::new();
+    for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if !kept.iter().any(|k| k.eq_ignore_ascii_case(item)) {
+            kept.push(item);
+        }
+    }
+    kept.join(separator)
 }
 
 #[cfg(test)]
@@ -135,5 +158,17 @@ mod tests {
             ["SH107", "SH107"]
         );
         assert!(d[1].message.contains("repeats `public`"));
+        let fixes: Vec<_> = d
+            .iter()
+            .map(|d| d.fix.as_ref().unwrap().replacement.as_str())
+            .collect();
+        assert_eq!(fixes, ["32553297,32553298", "public"]);
+    }
+
+    #[test]
+    fn tidy_list_keeps_the_separator_style() {
+        assert_eq!(tidy_list(" a, b,, A ,c, "), "a, b, c");
+        assert_eq!(tidy_list("1,,2,"), "1,2");
+        assert_eq!(tidy_list(" 923d6b56"), "923d6b56");
     }
 }

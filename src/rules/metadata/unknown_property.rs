@@ -52,10 +52,11 @@ pub const KNOWN_KEYS: &[&str] = &[
     "feedbackEmail",
 ];
 
-/// The known key `key` is probably a misspelling of, if any.
-pub fn suggestion(key: &str) -> Option<&'static str> {
+/// The known key `key` is probably a misspelling of, if any, and whether it is the only key
+/// that close (then renaming it is a safe fix).
+pub fn suggestion(key: &str) -> Option<(&'static str, bool)> {
     let lower = key.to_ascii_lowercase();
-    KNOWN_KEYS
+    let mut close: Vec<(usize, &'static str)> = KNOWN_KEYS
         .iter()
         .map(|k| {
             (
@@ -64,8 +65,11 @@ pub fn suggestion(key: &str) -> Option<&'static str> {
             )
         })
         .filter(|&(distance, k)| distance <= 2 && k.len() >= 6 && lower.len() >= 6)
-        .min()
-        .map(|(_, k)| k)
+        .collect();
+    close.sort();
+    let (best, key) = *close.first()?;
+    let unique = close.iter().filter(|(d, _)| *d == best).count() == 1;
+    Some((key, unique))
 }
 
 pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
@@ -75,12 +79,25 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let d = match suggestion(key) {
-            Some(known) => Diagnostic::new(
-                MISSPELLED_PROPERTY,
-                cx.file,
-                format!("unknown key `{key}`: did you mean `{known}`?"),
-            )
-            .help(format!("rename it to `{known}`")),
+            Some((known, unique)) => {
+                let d = Diagnostic::new(
+                    MISSPELLED_PROPERTY,
+                    cx.file,
+                    format!("unknown key `{key}`: did you mean `{known}`?"),
+                )
+                .help(format!("rename it to `{known}`"));
+                // Renaming is safe only when one key is that close and the header does not
+                // already have the right one (which would make a duplicate).
+                if unique && cx.property(known).is_none() {
+                    d.fix(
+                        p.key.span.clone(),
+                        known,
+                        format!("rename `{key}` to `{known}`"),
+                    )
+                } else {
+                    d
+                }
+            }
             None => Diagnostic::new(
                 UNKNOWN_PROPERTY,
                 cx.file,
