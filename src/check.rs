@@ -24,20 +24,27 @@ pub fn check(config: &Config, paths: &[PathBuf]) -> Result<Checked, Error> {
         .iter()
         .map(|p| absolute(p))
         .collect::<Result<_, _>>()?;
-    let source = absolute(&config.source)?;
+    // A configured source that does not exist is no reason to refuse checking a given path.
+    let configured = absolute(&config.source).ok();
+    let inside = |p: &Path| configured.as_ref().is_some_and(|s| p.starts_with(s));
     if let [only] = scopes.as_slice()
-        && !only.starts_with(&source)
+        && !inside(only)
     {
+        // The path as the user wrote it, so diagnostics name files the way they were asked.
+        let given = &paths[0];
         config.source = if only.is_dir() {
-            only.clone()
+            given.clone()
         } else {
-            only.parent().map(Path::to_path_buf).unwrap_or_default()
+            match given.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                _ => PathBuf::from("."),
+            }
         };
-    } else if let Some(outside) = scopes.iter().find(|s| !s.starts_with(&source)) {
+    } else if let Some(outside) = scopes.iter().find(|s| !inside(s)) {
         return Err(Error::Usage(format!(
             "{} is outside the source folder {}; check one folder at a time",
             outside.display(),
-            source.display()
+            config.source.display()
         )));
     }
     let source = absolute(&config.source)?;

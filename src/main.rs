@@ -105,6 +105,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // `shelf check | head`: the reader left; that is not a failure worth a message.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
@@ -114,29 +121,42 @@ fn main() -> ExitCode {
 
 fn rules(which: Option<&str>) -> anyhow::Result<ExitCode> {
     let catalog = shelf::rules::ALL;
+    let mut out = std::io::stdout().lock();
     match which {
         None => {
+            let mut group = "";
             for r in catalog {
-                println!(
-                    "{} {:<30} {:<8} {}",
+                let this = shelf::rules::group(r.code);
+                if this != group {
+                    let gap = if group.is_empty() { "" } else { "\n" };
+                    writeln!(out, "{gap}{this}")?;
+                    group = this;
+                }
+                writeln!(
+                    out,
+                    "  {} {:<30} {:<8} {}",
                     r.code,
                     r.name,
                     r.severity,
                     r.summary()
-                );
+                )?;
             }
         }
         Some(wanted) => {
-            let rule = catalog
-                .iter()
-                .find(|r| r.code.eq_ignore_ascii_case(wanted) || r.name == wanted)
-                .ok_or_else(|| {
-                    shelf::Error::Usage(format!("no rule `{wanted}`; `shelf rules` lists them"))
-                })?;
-            println!("{} {} (default: {})\n", rule.code, rule.name, rule.severity);
+            let rule = shelf::rules::levels::find(wanted).ok_or_else(|| {
+                shelf::Error::Usage(format!("no rule `{wanted}`; `shelf rules` lists them"))
+            })?;
+            writeln!(
+                out,
+                "{} {} ({}, default: {})\n",
+                rule.code,
+                rule.name,
+                shelf::rules::group(rule.code),
+                rule.severity
+            )?;
             // Doc comments keep the leading space of `/// text`.
             for line in rule.doc.lines() {
-                println!("{}", line.strip_prefix(' ').unwrap_or(line));
+                writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;
             }
         }
     }
@@ -150,25 +170,31 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let mut checked = shelf::check::check(&config, &args.paths)?;
     if args.fix {
-        let fixed = shelf::fix::apply(&checked.diagnostics)?;
+        // A fix can uncover another (a renamed key's value is then checked as a list), so fixes
+        // are applied until none is left, as linters with autofix do; ten passes at most.
         let mut stderr = std::io::stderr().lock();
-        let mut count = 0;
-        for f in &fixed {
-            for description in &f.descriptions {
-                writeln!(stderr, "fixed {}: {description}", f.file.display())?;
-                count += 1;
+        let (mut count, mut files) = (0, std::collections::BTreeSet::new());
+        for _ in 0..10 {
+            let fixed = shelf::fix::apply(&checked.diagnostics)?;
+            if fixed.is_empty() {
+                break;
             }
+            for f in &fixed {
+                for description in &f.descriptions {
+                    writeln!(stderr, "fixed {}: {description}", f.file.display())?;
+                    count += 1;
+                }
+                files.insert(f.file.clone());
+            }
+            checked = shelf::check::check(&config, &args.paths)?;
         }
         writeln!(
             stderr,
             "applied {count} fix{} in {} file{}",
             if count == 1 { "" } else { "es" },
-            fixed.len(),
-            emit::plural(fixed.len())
+            files.len(),
+            emit::plural(files.len())
         )?;
-        if !fixed.is_empty() {
-            checked = shelf::check::check(&config, &args.paths)?;
-        }
     }
     let summary = emit::Summary::of(checked.files, &checked.diagnostics);
     let format = match args.format {

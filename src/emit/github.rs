@@ -56,8 +56,13 @@ pub fn emit(diagnostics: &[Diagnostic], summary: Summary, out: &mut dyn Write) -
     }
     writeln!(
         out,
-        "shelf: {} files checked: {} errors, {} warnings",
-        summary.files, summary.errors, summary.warnings
+        "shelf: {} file{} checked: {} error{}, {} warning{}",
+        summary.files,
+        super::plural(summary.files),
+        summary.errors,
+        super::plural(summary.errors),
+        summary.warnings,
+        super::plural(summary.warnings)
     )
 }
 

@@ -89,6 +89,19 @@ declare_rule! {
     pub PAYLOAD_LENIENT_JSON = ("SH503", "payload-lenient-json", Warning);
 }
 
+/// The group a rule code belongs to, for listings.
+pub fn group(code: &str) -> &'static str {
+    match code.get(..3) {
+        Some("SH0") => "File and header",
+        Some("SH1") => "Metadata values",
+        Some("SH2") => "Identity and cross-article",
+        Some("SH3") => "Body structure",
+        Some("SH4") => "Links",
+        Some("SH5") => "Type payloads",
+        _ => "Other",
+    }
+}
+
 /// Every rule, in code order.
 pub const ALL: &[Rule] = &[
     FILE_UNREADABLE,

@@ -97,14 +97,28 @@ fn rules_lists_the_catalog_and_explains_one() {
     let list = stdout(&o);
     assert!(
         list.lines()
-            .any(|l| l.starts_with("SH102 misspelled-property") && l.contains("error")),
+            .any(|l| l.starts_with("  SH102 misspelled-property") && l.contains("error")),
         "{list}"
     );
-    assert!(list.lines().count() >= 20);
+    // Grouped, and every rule listed once.
+    for group in [
+        "File and header",
+        "Metadata values",
+        "Identity and cross-article",
+        "Body structure",
+        "Links",
+        "Type payloads",
+    ] {
+        assert!(list.lines().any(|l| l == group), "{group} missing: {list}");
+    }
+    assert_eq!(
+        list.lines().filter(|l| l.starts_with("  SH")).count(),
+        shelf::rules::ALL.len()
+    );
     let o = shelf(&["rules", "sh102"], root);
     let doc = stdout(&o);
     assert!(
-        doc.starts_with("SH102 misspelled-property (default: error)"),
+        doc.starts_with("SH102 misspelled-property (Metadata values, default: error)"),
         "{doc}"
     );
     assert!(
@@ -113,4 +127,77 @@ fn rules_lists_the_catalog_and_explains_one() {
     );
     let o = shelf(&["rules", "no-such-rule"], root);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// `shelf check mixed --format <format>` run from `tests/fixtures`, so paths are relative.
+fn check_mixed(format: &str) -> std::process::Output {
+    shelf(&["check", "mixed", "--format", format], &fixture(""))
+}
+
+#[test]
+fn json_format_snapshot() {
+    let o = check_mixed("json");
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("check_json_mixed", stdout(&o));
+}
+
+#[test]
+fn github_format_snapshot() {
+    let o = check_mixed("github");
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    for line in text.lines().filter(|l| l.starts_with("::")) {
+        assert!(
+            line.starts_with("::error file=mixed/") || line.starts_with("::warning file=mixed/"),
+            "{line}"
+        );
+    }
+    insta::assert_snapshot!("check_github_mixed", text);
+}
+
+/// Schema errors of a SARIF log against the official 2.1.0 schema, from the SARIF SDK
+/// (`tests/fixtures/sarif-2.1.0.json`).
+fn sarif_schema_errors(log: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value =
+        serde_json::from_str(&crate::read(&fixture("sarif-2.1.0.json"))).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    validator
+        .iter_errors(log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn sarif_format_validates_against_the_sarif_2_1_0_schema() {
+    let o = check_mixed("sarif");
+    assert_eq!(o.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    let errors = sarif_schema_errors(&log);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), shelf::rules::ALL.len());
+    for result in run["results"].as_array().unwrap() {
+        let ix = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[ix]["id"], result["ruleId"]);
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(uri.starts_with("mixed/"), "{uri}");
+    }
+    // The rule catalog is long and stable; the snapshot covers the results.
+    insta::assert_json_snapshot!("check_sarif_mixed_results", run["results"]);
+}
+
+#[test]
+fn sarif_fixes_and_warnings_validate_too() {
+    let o = shelf(&["check", "fixable", "--format", "sarif"], &fixture(""));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF is JSON");
+    let errors = sarif_schema_errors(&log);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let fixes = results.iter().filter(|r| r.get("fixes").is_some()).count();
+    assert_eq!(fixes, 3, "{results:#?}");
+    assert!(results.iter().any(|r| r["level"] == "warning"));
 }

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod rules;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,0 +1,119 @@
+//! Every rule against its fixtures, and `--fix` end to end.
+//!
+//! `tests/fixtures/rules/<CODE>-<name>/fail/` must make the rule fire; `.../pass/` is the same
+//! situation done right and must be clean of every rule, so each pass tree is also a check
+//! that no other rule is noisy on valid content.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use crate::{fixture, shelf, stderr};
+
+/// The diagnostics of `shelf check --format json` on `dir`, as (code, message).
+fn check_codes(dir: &Path) -> Vec<(String, String)> {
+    let o = shelf(
+        &["check", dir.to_str().unwrap(), "--format", "json"],
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+    );
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{}: {}",
+        dir.display(),
+        stderr(&o)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
+    let root = fixture("rules");
+    let mut problems = Vec::new();
+    for rule in shelf::rules::ALL {
+        let dir = root.join(format!("{}-{}", rule.code, rule.name));
+        let fail = check_codes(&dir.join("fail"));
+        if !fail.iter().any(|(code, _)| code == rule.code) {
+            problems.push(format!("{}: did not fire on fail/: {fail:?}", rule.code));
+        }
+        let pass = check_codes(&dir.join("pass"));
+        if !pass.is_empty() {
+            problems.push(format!("{}: pass/ is not clean: {pass:?}", rule.code));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_fixture_folder_belongs_to_a_rule() {
+    let expected: BTreeSet<String> = shelf::rules::ALL
+        .iter()
+        .map(|r| format!("{}-{}", r.code, r.name))
+        .collect();
+    let found: BTreeSet<String> = fs::read_dir(fixture("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn fix_rewrites_only_what_it_fixes_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("restart.md");
+    let original = fs::read(fixture("fixable/restart.md")).unwrap();
+    fs::write(&file, &original).unwrap();
+    let run = |args: &[&str]| {
+        let mut all = vec!["check", dir.path().to_str().unwrap()];
+        all.extend(args);
+        shelf(&all, dir.path())
+    };
+
+    let first = run(&["--fix"]);
+    assert!(
+        stderr(&first).contains("applied 4 fixes in 1 file"),
+        "{}",
+        stderr(&first)
+    );
+    let fixed = fs::read(&file).unwrap();
+    let expected = String::from_utf8(original.clone())
+        .unwrap()
+        .replace(
+            "supportToicIds=\"32553297, 32553298,\"",
+            "supportTopicIds=\"32553297, 32553298\"",
+        )
+        .replace("productPesIds=\"15207,,15207\"", "productPesIds=\"15207\"")
+        .replace("public, mooncak\"", "public, mooncake\"");
+    // BOM and CRLF line endings are kept; nothing else moved.
+    assert_eq!(String::from_utf8(fixed.clone()).unwrap(), expected);
+    assert!(fixed.starts_with(b"\xEF\xBB\xBF"));
+
+    let second = run(&["--fix"]);
+    assert!(
+        stderr(&second).contains("applied 0 fixes in 0 files"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(fs::read(&file).unwrap(), fixed);
+    assert_eq!(
+        second.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&second.stdout)
+    );
+    let codes: Vec<_> = check_codes(dir.path())
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    assert!(codes.is_empty(), "{codes:?}");
+}
