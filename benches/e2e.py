@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end timings of the release `shelf` binary: median wall time, CPU time and peak memory
+"""End-to-end timings of the release `shelf` binary (build and check): median wall time, CPU time and peak memory
 of N runs of each command, measured in one run so figures compare.
 
     python3 benches/e2e.py [--runs 5] [--corpus ../shared/corpus/articles] [--tmp /dev/shm]
@@ -48,7 +48,10 @@ def main():
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         out = os.path.join(tmp, "site")
         bench("build samples (articles/)", [shelf, "build", "--source", os.path.join(ROOT, "articles"), "--output", out], args.runs)
+        bench("check samples (articles/)", [shelf, "check", os.path.join(ROOT, "articles")], args.runs)
         if os.path.isdir(args.corpus):
+            bench("check corpus (json)", [shelf, "check", args.corpus, "--format", "json"], args.runs)
+            bench("check corpus (sarif)", [shelf, "check", args.corpus, "--format", "sarif"], args.runs)
             bench("build corpus", [shelf, "build", "--source", args.corpus, "--output", out], args.runs)
             bench("build corpus --cloud mooncake", [shelf, "build", "--source", args.corpus, "--output", out, "--cloud", "mooncake"], args.runs)
         else:
