@@ -53,7 +53,14 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> String {
     let title = level.primary_title(d.message.as_str()).id(id.as_str());
     // A span is shown only when it is valid in the text read back (the file may have changed,
     // or not be UTF-8, in which case the lossy text has other offsets).
-    let snippet = match (source, &d.span) {
+    // A BOM is not a column (the line:col of every format says so); drop it and shift the span.
+    let bom = source.map_or(0, |t| if t.starts_with('\u{feff}') { 3 } else { 0 });
+    let source = source.map(|t| &t[bom..]);
+    let span = d
+        .span
+        .as_ref()
+        .map(|s| s.start.saturating_sub(bom)..s.end.saturating_sub(bom));
+    let snippet = match (source, &span) {
         (Some(text), Some(span))
             if span.end <= text.len()
                 && text.is_char_boundary(span.start)
@@ -81,6 +88,15 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> String {
     if let Some(help) = &d.help {
         report.push(Group::with_title(
             Level::HELP.secondary_title(help.as_str()),
+        ));
+    }
+    let fix_note = d
+        .fix
+        .as_ref()
+        .map(|f| format!("`shelf check --fix` can do this: {}", f.description));
+    if let Some(note) = &fix_note {
+        report.push(Group::with_title(
+            Level::NOTE.secondary_title(note.as_str()),
         ));
     }
     renderer.render(&report)

@@ -201,3 +201,11 @@ fn sarif_fixes_and_warnings_validate_too() {
     assert_eq!(fixes, 3, "{results:#?}");
     assert!(results.iter().any(|r| r["level"] == "warning"));
 }
+
+#[test]
+fn human_format_shows_warnings_and_available_fixes() {
+    // A BOM and CRLF file: columns must not count the BOM.
+    let o = shelf(&["check", "fixable"], &fixture(""));
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("check_human_fixable", stdout(&o));
+}

@@ -22,21 +22,20 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
             let Err(message) = item.parse::<Cloud>() else {
                 continue;
             };
+            // Point at the item itself when the file holds the value verbatim and the item
+            // occurs once; only then is fixing it in place safe.
+            let verbatim_at = (raw == p.value.value && raw.matches(item).count() == 1)
+                .then(|| raw.find(item))
+                .flatten()
+                .map(|at| p.value.span.start + at);
+            let span = verbatim_at.map_or(p.value.span.clone(), |s| s..s + item.len());
             let mut d = Diagnostic::new(UNKNOWN_CLOUD, cx.file, format!("{key}: {message}"))
-                .at(p.value.span.clone());
-            // A misspelling close to exactly one cloud is fixed in place, when the value is
-            // written verbatim and the item occurs once.
-            if let Some(cloud) = closest_cloud(item)
-                && raw == p.value.value
-                && raw.matches(item).count() == 1
-                && let Some(at) = raw.find(item)
-            {
-                let start = p.value.span.start + at;
-                d = d.help(format!("did you mean `{cloud}`?")).fix(
-                    start..start + item.len(),
-                    cloud.as_str(),
-                    format!("{key}: `{item}` → `{cloud}`"),
-                );
+                .at(span.clone());
+            if let Some(cloud) = closest_cloud(item) {
+                d = d.help(format!("did you mean `{cloud}`?"));
+                if verbatim_at.is_some() {
+                    d = d.fix(span, cloud.as_str(), format!("{key}: `{item}` → `{cloud}`"));
+                }
             }
             out.push(d);
         }
