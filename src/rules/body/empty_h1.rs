@@ -16,8 +16,15 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|h| h.level == 1 && h.text.is_empty())
     {
+        // `# <Title>` reads as an HTML tag: there is text, but none is shown.
+        let written = h.raw.trim_start_matches('#').trim();
+        let message = if written.is_empty() {
+            "the H1 is empty".to_string()
+        } else {
+            format!("the H1 shows no text: `{written}` is read as an HTML tag")
+        };
         out.push(
-            Diagnostic::new(EMPTY_H1, cx.file, "the H1 is empty")
+            Diagnostic::new(EMPTY_H1, cx.file, message)
                 .at(h.span.start..h.span.start + h.raw.len())
                 .help("write the article's title after `# `"),
         );
@@ -33,6 +40,16 @@ mod tests {
     fn empty_h1_is_an_error() {
         assert_eq!(run_on("<properties a=\"b\" />\n#\n", check).len(), 1);
         assert_eq!(run_on("<properties a=\"b\" />\n#    \n", check).len(), 1);
+    }
+
+    #[test]
+    fn tag_like_title_is_named() {
+        let d = run_on("<properties a=\"b\" />\n# <My title>\n", check);
+        assert!(
+            d[0].message.contains("read as an HTML tag"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]

@@ -14,7 +14,11 @@ declare_rule! {
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     if !cx.meta.self_help_type.is_diagnostic_like()
-        || cx.markers.iter().any(|(_, m)| *m == Marker::IssueOpen)
+        // A stray or broken tag is reported by unbalanced-issue-description instead.
+        || cx
+            .markers
+            .iter()
+            .any(|(_, m)| matches!(m, Marker::IssueOpen | Marker::IssueClose))
         || !super::unbalanced_issue_description::malformed_tags(cx).is_empty()
     {
         return;

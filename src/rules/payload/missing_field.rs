@@ -8,7 +8,7 @@ use super::{PayloadContext, get, get_array};
 declare_rule! {
     /// A field the payload's type requires is missing or empty.
     ///
-    /// A field is missing when its key is absent or null; an `id` also when it is empty text.
+    /// A field is missing when its key is absent; an `id` also when it is null or empty text.
     /// Required: problemScopingQuestions `formElements`, each element `id`, `order`,
     /// `controlType`, `displayLabel` (not for info blocks) and its options (`dropdownOptions`
     /// or `dynamicDropdownOptions` for dropdowns, `radioButtonOptions` for radio buttons);
@@ -107,11 +107,12 @@ fn objects<'a, 'b>(o: &'b Object<'a>, key: &str) -> impl Iterator<Item = (usize,
         })
 }
 
-/// Present and not null; an `id` must also not be empty text. (Other fields are empty in
-/// many published payloads, e.g. `"longDescription": ""`, and the portal copes.)
+/// Present; an `id` must also have a value. (Other fields are empty or null in many
+/// published payloads, e.g. `"longDescription": null`, and the portal shows them as empty.)
 fn present(o: &Object, key: &str) -> bool {
     match get(o, key).map(|p| &p.value) {
-        None | Some(Value::NullKeyword(_)) => false,
+        None => false,
+        Some(Value::NullKeyword(_)) if key == "id" => false,
         Some(Value::StringLit(s)) if key == "id" => !s.value.trim().is_empty(),
         Some(_) => true,
     }
