@@ -268,7 +268,7 @@ fn bundled_samples_build_cleanly() {
 }
 
 /// The real corpus, when present: `$SHELF_CORPUS` or `../shared/corpus/articles`. CI must have it.
-fn corpus() -> Option<PathBuf> {
+pub fn corpus() -> Option<PathBuf> {
     let path = std::env::var_os("SHELF_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/articles"));

@@ -209,3 +209,59 @@ fn human_format_shows_warnings_and_available_fixes() {
     assert_eq!(o.status.code(), Some(1));
     insta::assert_snapshot!("check_human_fixable", stdout(&o));
 }
+
+#[test]
+fn real_corpus_is_checked_completely_and_fixes_converge() {
+    let Some(corpus) = crate::build::corpus() else {
+        return;
+    };
+    let o = check(&[corpus.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "the corpus has real errors");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["summary"]["files"], 5507);
+    let diagnostics = doc["diagnostics"].as_array().unwrap();
+    let codes: std::collections::BTreeSet<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    for code in &codes {
+        assert!(
+            shelf::rules::ALL.iter().any(|r| r.code == *code),
+            "{code} is not in the catalog"
+        );
+    }
+    // The two published pairs that share an articleId, each named in one diagnostic.
+    let duplicates = diagnostics.iter().filter(|d| d["code"] == "SH201").count();
+    assert_eq!(duplicates, 2);
+    // Body, link and payload rules all find something in real content.
+    for code in [
+        "SH301", "SH305", "SH311", "SH321", "SH401", "SH505", "SH507",
+    ] {
+        assert!(codes.contains(code), "{code} found nothing: {codes:?}");
+    }
+
+    // --fix on a copy: a second run has nothing left to do, and the fixed rules are clean.
+    let copy = tempfile::tempdir().unwrap();
+    for (rel, bytes) in crate::tree(&corpus) {
+        let to = copy.path().join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, bytes).unwrap();
+    }
+    let dir = copy.path().to_str().unwrap();
+    let first = check(&[dir, "--fix", "--format", "json"]);
+    assert!(
+        crate::stderr(&first).contains("applied 8 fixes in 8 files"),
+        "{}",
+        crate::stderr(&first)
+    );
+    let second = check(&[dir, "--fix", "--format", "json"]);
+    assert!(crate::stderr(&second).contains("applied 0 fixes in 0 files"));
+    let after: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    let fixable_left = after["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| !d["fix"].is_null())
+        .count();
+    assert_eq!(fixable_left, 0);
+}
