@@ -147,7 +147,15 @@ fn parse_inner(
             Some(f) => vec![body_start..f.whole.start, f.whole.end..text.len()],
             None => std::iter::once(body_start..text.len()).collect(),
         };
-        let cx = rules::body::BodyContext::new(file, text, &meta, header_span.clone(), segments);
+        let payload_json = fence.as_ref().map(|f| f.json.clone());
+        let cx = rules::body::BodyContext::new(
+            file,
+            text,
+            &meta,
+            header_span.clone(),
+            segments,
+            payload_json,
+        );
         rules::body::check(&cx, diagnostics);
     }
 

@@ -43,12 +43,15 @@ pub struct Heading<'a> {
     pub text: String,
 }
 
-/// A link target found in Markdown (`[text](target)`) or in HTML (`<a href="target">`).
+/// A link target found in Markdown (`[text](target)`), in HTML (`<a href="target">`) or as a
+/// bare URL in text.
 #[derive(Debug)]
 pub struct Link<'a> {
     pub target: &'a str,
     /// The target's bytes in the file when it could be found, else the whole link.
     pub span: Range<usize>,
+    /// A URL in text rather than link syntax.
+    pub bare: bool,
 }
 
 /// What body rules see: the Markdown of an article (the body without its JSON payload), parsed
@@ -67,15 +70,20 @@ pub struct BodyContext<'a> {
     pub links: Vec<Link<'a>>,
     /// Token and issueDescription comment markers outside code.
     pub markers: Vec<(Range<usize>, Marker<'a>)>,
+    /// The JSON payload's text, when the article has one.
+    pub payload: Option<Range<usize>>,
 }
 
 impl<'a> BodyContext<'a> {
+    /// `segments` are the Markdown parts of the file; `payload` the JSON text, whose URLs the
+    /// link rules check too (the portal shows payload text such as labels and learn-more links).
     pub fn new(
         file: &'a Path,
         text: &'a str,
         meta: &'a Metadata,
         header_span: Range<usize>,
         segments: Vec<Range<usize>>,
+        payload: Option<Range<usize>>,
     ) -> Self {
         let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
         let mut events = Vec::new();
@@ -96,17 +104,28 @@ impl<'a> BodyContext<'a> {
             headings: Vec::new(),
             links: Vec::new(),
             markers: Vec::new(),
+            payload: payload.clone(),
         };
         cx.index();
+        if let Some(json) = payload {
+            bare_urls(text, json, &mut cx.links);
+        }
         cx
     }
 
     fn index(&mut self) {
         let text = self.text;
         let mut heading: Option<(u8, Range<usize>, String)> = None;
+        // Inside a link's text or a code block, a URL in text is not a bare link.
+        let (mut in_link, mut in_code_block) = (0usize, 0usize);
         for (event, range) in &self.events {
             match event {
-                Event::Start(Tag::CodeBlock(_)) => self.code.push(range.clone()),
+                Event::Start(Tag::CodeBlock(_)) => {
+                    self.code.push(range.clone());
+                    in_code_block += 1;
+                }
+                Event::End(TagEnd::CodeBlock) => in_code_block = in_code_block.saturating_sub(1),
+                Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
                 Event::Start(Tag::Heading { level, .. }) => {
                     heading = Some((heading_level(*level), range.clone(), String::new()));
                 }
@@ -127,9 +146,20 @@ impl<'a> BodyContext<'a> {
                     if let Some((_, _, h)) = &mut heading {
                         h.push_str(t);
                     }
+                    if matches!(event, Event::Text(_)) && in_link == 0 && in_code_block == 0 {
+                        bare_urls(text, range.clone(), &mut self.links);
+                    }
                 }
-                Event::Start(Tag::Link { .. }) | Event::Html(_) | Event::InlineHtml(_) => {
+                Event::Start(Tag::Link { .. }) => {
+                    in_link += 1;
                     links_of(text, event, range.clone(), &mut self.links);
+                }
+                // Raw HTML: `href`s, and URLs in its text (a line after `<br>` is HTML too).
+                Event::Html(_) | Event::InlineHtml(_) => {
+                    links_of(text, event, range.clone(), &mut self.links);
+                    if in_code_block == 0 {
+                        bare_urls(text, range.clone(), &mut self.links);
+                    }
                 }
                 _ => {}
             }
@@ -245,15 +275,48 @@ fn links_of<'a>(text: &'a str, event: &Event, range: Range<usize>, out: &mut Vec
                 Some(start) => Link {
                     target: &text[start..start + dest_url.len()],
                     span: start..start + dest_url.len(),
+                    bare: false,
                 },
                 None => Link {
                     target: raw,
                     span: range,
+                    bare: false,
                 },
             });
         }
         Event::Html(_) | Event::InlineHtml(_) => html_links(text, range, out),
         _ => {}
+    }
+}
+
+/// Bare `http(s)://` URLs in a run of text: the portal, like GitHub, makes them links.
+fn bare_urls<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Link<'a>>) {
+    let source = &text[range.clone()];
+    let mut from = 0;
+    while let Some(i) = source[from..].find("http") {
+        let start = from + i;
+        let rest = &source[start..];
+        let scheme = ["https://", "http://"]
+            .into_iter()
+            .find(|p| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p));
+        let Some(scheme) = scheme else {
+            from = start + 4;
+            continue;
+        };
+        let len = rest
+            .find(|c: char| c.is_whitespace() || "<>\"'`|".contains(c))
+            .unwrap_or(rest.len());
+        // Trailing sentence punctuation is not part of the URL (GitHub's rule too).
+        let url = rest[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '*', '_']);
+        from = start + len.max(1);
+        let at = range.start + start;
+        if url.len() > scheme.len() && !out.iter().any(|l| l.span.contains(&at)) {
+            out.push(Link {
+                target: &text[at..at + url.len()],
+                span: at..at + url.len(),
+                bare: true,
+            });
+        }
     }
 }
 
@@ -282,6 +345,7 @@ fn html_links<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Link<'a>>) {
         out.push(Link {
             target: &text[start..start + len],
             span: start..start + len,
+            bare: false,
         });
         from = value_start + len;
     }
@@ -333,8 +397,75 @@ pub fn run_on(article: &str, check: fn(&BodyContext, &mut Vec<Diagnostic>)) -> V
         &meta,
         h.span.clone(),
         std::iter::once(h.span.end..end).collect(),
+        None,
     );
     let mut out = Vec::new();
     check(&cx, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context<'a>(article: &'a str, meta: &'a Metadata) -> BodyContext<'a> {
+        let header_end = article.find("/>").unwrap() + 2;
+        let json_start = article.find("---\n{").map(|i| i + 4);
+        let segments = match json_start {
+            Some(j) => vec![header_end..j - 4],
+            None => std::iter::once(header_end..article.len()).collect(),
+        };
+        let payload = json_start.map(|j| j..article.rfind("\n---").unwrap());
+        BodyContext::new(
+            Path::new("t.md"),
+            article,
+            meta,
+            0..header_end,
+            segments,
+            payload,
+        )
+    }
+
+    fn meta(article: &str) -> Metadata {
+        let mut ignored = Vec::new();
+        let h = crate::header::parse(article, Path::new("t.md"), &mut ignored).unwrap();
+        Metadata::from_properties(h.properties)
+    }
+
+    #[test]
+    fn links_come_from_markdown_html_bare_text_and_the_payload() {
+        let a = "<properties a=\"b\" />\n# T\n[a](https://x.y/1) <a href=\"https://x.y/2\">b</a>\n\nSee https://x.y/3.\n<br>\nhttps://x.y/4\n\n---\n{\"link\": \"https://x.y/5\"}\n---\n";
+        let m = meta(a);
+        let cx = context(a, &m);
+        let targets: Vec<&str> = cx.links.iter().map(|l| l.target).collect();
+        assert_eq!(
+            targets,
+            [
+                "https://x.y/1",
+                "https://x.y/2",
+                "https://x.y/3",
+                "https://x.y/4",
+                "https://x.y/5"
+            ]
+        );
+        assert_eq!(
+            cx.links.iter().map(|l| l.bare).collect::<Vec<_>>(),
+            [false, false, true, true, true]
+        );
+    }
+
+    #[test]
+    fn advisor_payload_short_links_are_exempt() {
+        let body = "# T\n\n---\n{\"learnMoreLink\": \"https://aka.ms/x\"}\n---\n";
+        let advisor =
+            format!("<properties selfHelpType=\"advisorRecommendationMetadata\" />\n{body}");
+        let m = meta(&advisor);
+        let mut out = Vec::new();
+        crate::rules::links::short_link::check(&context(&advisor, &m), &mut out);
+        assert!(out.is_empty());
+        let scoping = format!("<properties selfHelpType=\"problemScopingQuestions\" />\n{body}");
+        let m = meta(&scoping);
+        crate::rules::links::short_link::check(&context(&scoping, &m), &mut out);
+        assert_eq!(out.len(), 1);
+    }
 }

@@ -19,7 +19,7 @@ fn looks_like_target(s: &str) -> bool {
 }
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
-    let linked = |at: usize| cx.links.iter().any(|l| l.span.contains(&at));
+    let linked = |at: usize| cx.links.iter().any(|l| !l.bare && l.span.contains(&at));
     for (range, line) in cx.lines() {
         for (i, _) in line.match_indices(']') {
             let at = range.start + i;
