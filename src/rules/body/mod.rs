@@ -411,10 +411,8 @@ mod tests {
     fn context<'a>(article: &'a str, meta: &'a Metadata) -> BodyContext<'a> {
         let header_end = article.find("/>").unwrap() + 2;
         let json_start = article.find("---\n{").map(|i| i + 4);
-        let segments = match json_start {
-            Some(j) => vec![header_end..j - 4],
-            None => std::iter::once(header_end..article.len()).collect(),
-        };
+        let end = json_start.map_or(article.len(), |j| j - 4);
+        let segments = std::iter::once(header_end..end).collect();
         let payload = json_start.map(|j| j..article.rfind("\n---").unwrap());
         BodyContext::new(
             Path::new("t.md"),
