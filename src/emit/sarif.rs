@@ -102,7 +102,6 @@ pub fn emit(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
                 "driver": {
                     "name": "shelf",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/shelf-docs/shelf",
                     "rules": rules,
                 }
             },
