@@ -159,22 +159,11 @@ fn parse_inner(
         rules::body::check(&cx, diagnostics);
     }
 
-    // The Markdown is any text misplaced before the header, then the body without the payload.
-    let mut markdown_source = String::with_capacity(body_text.len());
-    if let Some(leading) = leading {
-        markdown_source.push_str(&text[leading]);
-        markdown_source.push('\n');
-    }
-    match &fence {
-        Some(f) => {
-            markdown_source.push_str(&text[body_start..f.whole.start]);
-            markdown_source.push('\n');
-            markdown_source.push_str(&text[f.whole.end..]);
-        }
-        None => markdown_source.push_str(body_text),
-    }
+    // Check mode validated the body above and renders nothing.
     let rendered = match mode {
-        Mode::Build => markdown::render(&markdown_source),
+        Mode::Build => {
+            markdown::render(&markdown_source(text, leading, body_start, fence.as_ref()))
+        }
         Mode::Check => markdown::Rendered::default(),
     };
     let (tokens, issue_description) = body::scan_tokens(body_text, body_start);
@@ -204,6 +193,30 @@ fn parse_inner(
         slug,
         meta,
     })
+}
+
+/// The Markdown to render: any text misplaced before the header, then the body without the
+/// payload.
+fn markdown_source(
+    text: &str,
+    leading: Option<std::ops::Range<usize>>,
+    body_start: usize,
+    fence: Option<&body::PayloadFence>,
+) -> String {
+    let mut source = String::with_capacity(text.len() - body_start);
+    if let Some(leading) = leading {
+        source.push_str(&text[leading]);
+        source.push('\n');
+    }
+    match fence {
+        Some(f) => {
+            source.push_str(&text[body_start..f.whole.start]);
+            source.push('\n');
+            source.push_str(&text[f.whole.end..]);
+        }
+        None => source.push_str(&text[body_start..]),
+    }
+    source
 }
 
 /// The file as UTF-8 text, or the reason it is not text.

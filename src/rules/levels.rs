@@ -69,18 +69,9 @@ pub fn find(key: &str) -> Option<&'static Rule> {
 }
 
 fn unknown_rule(key: &str) -> String {
-    let closest = super::ALL
-        .iter()
-        .flat_map(|r| [r.code, r.name])
-        .map(|candidate| {
-            (
-                strsim::jaro_winkler(candidate, &key.to_lowercase()),
-                candidate,
-            )
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .filter(|(score, _)| *score > 0.8)
-        .map(|(_, c)| format!("; did you mean `{c}`?"))
+    let candidates = super::ALL.iter().flat_map(|r| [r.code, r.name]);
+    let closest = super::closest(key, candidates, 0.8)
+        .map(|(c, _)| format!("; did you mean `{c}`?"))
         .unwrap_or_default();
     format!("[rules]: `{key}` is not a rule code or name{closest} (`shelf rules` lists them)")
 }

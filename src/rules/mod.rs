@@ -89,6 +89,28 @@ declare_rule! {
     pub PAYLOAD_LENIENT_JSON = ("SH503", "payload-lenient-json", Warning);
 }
 
+/// The candidate closest to `input` (Jaro-Winkler similarity, ASCII case ignored) among those
+/// scoring at least `min`, and whether it is a clear winner (no other within 0.05) — which is
+/// what makes replacing `input` by it a safe fix. Used for "did you mean" everywhere.
+pub fn closest<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    min: f64,
+) -> Option<(&'a str, bool)> {
+    let input = input.trim().to_ascii_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&input, &c.to_ascii_lowercase()), c))
+        .filter(|(score, _)| *score >= min)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match scored.as_slice() {
+        [] => None,
+        [(_, only)] => Some((only, true)),
+        [(best, c), (second, _), ..] => Some((c, best - second > 0.05)),
+    }
+}
+
 /// The group a rule code belongs to, for listings.
 pub fn group(code: &str) -> &'static str {
     match code.get(..3) {
@@ -172,6 +194,16 @@ pub const ALL: &[Rule] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn closest_names_a_clear_winner() {
+        assert_eq!(
+            closest("Mooncak", ["public", "mooncake"], 0.85),
+            Some(("mooncake", true))
+        );
+        assert_eq!(closest("azure", ["public", "mooncake"], 0.85), None);
+        assert_eq!(closest("ab", ["abc", "abd"], 0.5), Some(("abc", false)));
+    }
 
     #[test]
     fn codes_and_names_are_unique_and_well_formed() {

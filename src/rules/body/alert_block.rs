@@ -20,26 +20,18 @@ const TAGS: [&str; 5] = [
 ];
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
-    for (range, line) in cx.lines() {
-        let upper = line.to_ascii_uppercase();
-        for tag in TAGS {
-            if let Some(i) = upper.find(tag)
-                && !cx.in_code(range.start + i)
-            {
-                let at = range.start + i;
-                out.push(
-                    Diagnostic::new(
-                        ALERT_BLOCK,
-                        cx.file,
-                        format!(
-                            "`{}` blocks are not rendered by the portal",
-                            &line[i..i + tag.len()]
-                        ),
-                    )
-                    .at(at..at + tag.len())
-                    .help("write the note as a plain paragraph, e.g. starting with **Note:**"),
-                );
-            }
+    for tag in TAGS {
+        for at in cx.find_outside_code(tag) {
+            let written = &cx.text[at..at + tag.len()];
+            out.push(
+                Diagnostic::new(
+                    ALERT_BLOCK,
+                    cx.file,
+                    format!("`{written}` blocks are not rendered by the portal"),
+                )
+                .at(at..at + tag.len())
+                .help("write the note as a plain paragraph, e.g. starting with **Note:**"),
+            );
         }
     }
 }

@@ -13,7 +13,7 @@ declare_rule! {
 }
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
-    for (event, range) in cx.issue_events() {
+    for (event, range) in &cx.issue_events {
         let what = match event {
             Event::Start(Tag::Strong) => "bold",
             Event::Start(Tag::Emphasis) => "italic",
@@ -25,7 +25,7 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
                 cx.file,
                 format!("{what} text inside issueDescription is shown with its asterisks"),
             )
-            .at(range)
+            .at(range.clone())
             .help("keep issueDescription to plain text and tokens"),
         );
     }

@@ -12,22 +12,18 @@ declare_rule! {
 }
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
-    for (range, line) in cx.lines() {
-        let upper = line.to_ascii_uppercase();
-        if let Some(i) = upper.find("[!INCLUDE")
-            && !cx.in_code(range.start + i)
-        {
-            let at = range.start + i;
-            out.push(
-                Diagnostic::new(
-                    INCLUDE,
-                    cx.file,
-                    "includes are not expanded in self-help articles",
-                )
-                .at(at..range.end)
-                .help("copy the text into the article"),
-            );
-        }
+    for at in cx.find_outside_code("[!INCLUDE") {
+        let line_end = cx.text[at..].find('\n').map_or(cx.text.len(), |n| at + n);
+        let end = at + cx.text[at..line_end].trim_end().len();
+        out.push(
+            Diagnostic::new(
+                INCLUDE,
+                cx.file,
+                "includes are not expanded in self-help articles",
+            )
+            .at(at..end)
+            .help("copy the text into the article"),
+        );
     }
 }
 

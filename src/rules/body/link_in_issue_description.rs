@@ -12,14 +12,14 @@ declare_rule! {
 }
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
-    for link in cx.issue_links() {
+    for link in &cx.issue_links {
         out.push(
             Diagnostic::new(
                 LINK_IN_ISSUE_DESCRIPTION,
                 cx.file,
                 "a link inside issueDescription is shown as raw text",
             )
-            .at(link.span)
+            .at(link.span.clone())
             .help("keep issueDescription to plain text and tokens; move the link below it"),
         );
     }

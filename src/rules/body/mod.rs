@@ -45,7 +45,7 @@ pub struct Heading<'a> {
 
 /// A link target found in Markdown (`[text](target)`), in HTML (`<a href="target">`) or as a
 /// bare URL in text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Link<'a> {
     pub target: &'a str,
     /// The target's bytes in the file when it could be found, else the whole link.
@@ -72,6 +72,10 @@ pub struct BodyContext<'a> {
     pub markers: Vec<(Range<usize>, Marker<'a>)>,
     /// The JSON payload's text, when the article has one.
     pub payload: Option<Range<usize>>,
+    /// The Markdown inside issueDescription blocks, parsed on its own (see `parse_issue_blocks`).
+    pub issue_events: Vec<(Event<'a>, Range<usize>)>,
+    /// The links among `issue_events`.
+    pub issue_links: Vec<Link<'a>>,
 }
 
 impl<'a> BodyContext<'a> {
@@ -105,6 +109,8 @@ impl<'a> BodyContext<'a> {
             links: Vec::new(),
             markers: Vec::new(),
             payload: payload.clone(),
+            issue_events: Vec::new(),
+            issue_links: Vec::new(),
         };
         cx.index();
         if let Some(json) = payload {
@@ -172,10 +178,15 @@ impl<'a> BodyContext<'a> {
                 }
             }
         }
+        // issueDescription blocks, parsed once here for the rules that look inside them.
+        self.issue_events = self.parse_issue_blocks();
+        for (event, range) in &self.issue_events {
+            links_of(text, event, range.clone(), &mut self.issue_links);
+        }
         // Links inside issueDescription blocks that the main parse saw as raw HTML.
-        for link in self.issue_links() {
+        for link in &self.issue_links {
             if !self.links.iter().any(|l| l.span == link.span) {
-                self.links.push(link);
+                self.links.push(link.clone());
             }
         }
     }
@@ -199,6 +210,17 @@ impl<'a> BodyContext<'a> {
         })
     }
 
+    /// Every place (file offset) where `tag`, which must be upper case, occurs in the Markdown
+    /// outside code, ignoring ASCII case.
+    pub fn find_outside_code<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = usize> + 's {
+        self.lines().filter_map(move |(range, line)| {
+            // Most lines hold no `[!`: skip them before making an upper-case copy.
+            memchr::memmem::find(line.as_bytes(), b"[!")?;
+            let at = range.start + line.to_ascii_uppercase().find(tag)?;
+            (!self.in_code(at)).then_some(at)
+        })
+    }
+
     /// Where to point when something is missing from the body: the end of the header.
     pub fn after_header(&self) -> Range<usize> {
         self.header_span.end.saturating_sub(2)..self.header_span.end
@@ -206,7 +228,7 @@ impl<'a> BodyContext<'a> {
 
     /// The Markdown inside each issueDescription block, parsed on its own: a block that starts
     /// a line is an HTML block to CommonMark, so the main parse sees its content as raw HTML.
-    pub fn issue_events(&self) -> Vec<(Event<'a>, Range<usize>)> {
+    fn parse_issue_blocks(&self) -> Vec<(Event<'a>, Range<usize>)> {
         let mut events = Vec::new();
         for block in self.issue_blocks() {
             let open_end = self
@@ -225,15 +247,6 @@ impl<'a> BodyContext<'a> {
             }
         }
         events
-    }
-
-    /// The links inside issueDescription blocks.
-    pub fn issue_links(&self) -> Vec<Link<'a>> {
-        let mut links = Vec::new();
-        for (event, range) in self.issue_events() {
-            links_of(self.text, &event, range, &mut links);
-        }
-        links
     }
 
     /// Balanced `<!--issueDescription-->...<!--/issueDescription-->` blocks, first level only.

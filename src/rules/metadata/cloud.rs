@@ -42,19 +42,11 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The one known cloud `item` is a misspelling of (Jaro-Winkler ≥ 0.85, no tie).
+/// The one known cloud `item` is a misspelling of (Jaro-Winkler ≥ 0.85, a clear winner).
 pub fn closest_cloud(item: &str) -> Option<Cloud> {
-    let lower = item.trim().to_ascii_lowercase();
-    let mut scored: Vec<(f64, Cloud)> = Cloud::ALL
-        .iter()
-        .map(|c| (strsim::jaro_winkler(&lower, c.as_str()), *c))
-        .filter(|(score, _)| *score >= 0.85)
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    match scored.as_slice() {
-        [(_, only)] => Some(*only),
-        [(best, c), (second, _), ..] if best - second > 0.05 => Some(*c),
-        _ => None,
+    match crate::rules::closest(item, Cloud::ALL.map(Cloud::as_str), 0.85)? {
+        (name, true) => name.parse().ok(),
+        (_, false) => None,
     }
 }
 

@@ -47,12 +47,8 @@ pub fn check(cx: &PayloadContext, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        let closest = KNOWN
-            .iter()
-            .map(|k| (strsim::jaro_winkler(k, &control.to_lowercase()), k))
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .filter(|(score, _)| *score > 0.85)
-            .map(|(_, k)| format!("did you mean `{k}`? "))
+        let closest = crate::rules::closest(&control, KNOWN, 0.85)
+            .map(|(k, _)| format!("did you mean `{k}`? "))
             .unwrap_or_default();
         out.push(
             Diagnostic::new(
