@@ -96,6 +96,10 @@ pub enum Marker<'a> {
 pub fn marker_at(s: &str) -> Option<(Marker<'_>, usize)> {
     let rest = s.strip_prefix("<!--")?;
     let end = rest.find("-->")?;
+    // `<!--$a--(` … `<!--$b-->`: the first marker is not closed; it does not swallow the second.
+    if rest[..end].contains("<!--") {
+        return None;
+    }
     let inner = rest[..end].trim();
     let len = 4 + end + 3;
     let marker = if let Some(name) = inner.strip_prefix("/$") {
@@ -114,8 +118,16 @@ pub fn marker_at(s: &str) -> Option<(Marker<'_>, usize)> {
 
 /// Every marker in `text` with its offset (relative to `text`).
 pub fn markers(text: &str) -> impl Iterator<Item = (usize, Marker<'_>, usize)> {
-    memchr::memmem::find_iter(text.as_bytes(), b"<!--")
-        .filter_map(move |at| marker_at(&text[at..]).map(|(m, len)| (at, m, len)))
+    // A marker whose `-->` is missing can run over the next `<!--`; markers never overlap.
+    let mut end = 0;
+    memchr::memmem::find_iter(text.as_bytes(), b"<!--").filter_map(move |at| {
+        if at < end {
+            return None;
+        }
+        let (m, len) = marker_at(&text[at..])?;
+        end = at + len;
+        Some((at, m, len))
+    })
 }
 
 /// The tokens and the first issueDescription section of a body.

@@ -48,6 +48,14 @@ pub fn apply(diagnostics: &[Diagnostic]) -> Result<Vec<Fixed>, Error> {
     Ok(fixed)
 }
 
+/// One file's bytes with the fixes of `diagnostics` applied, in memory (every diagnostic is taken
+/// to be about this file).
+pub fn fixed_bytes(original: &[u8], diagnostics: &[Diagnostic]) -> Vec<u8> {
+    let mut fixes: Vec<&Fix> = diagnostics.iter().filter_map(|d| d.fix.as_ref()).collect();
+    fixes.sort_by_key(|f| (f.span.start, f.span.end));
+    rewrite(original, &fixes).0
+}
+
 /// `original` with `fixes` (sorted by position) applied; overlapping or out-of-range fixes are
 /// skipped.
 fn rewrite(original: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<String>) {

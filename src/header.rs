@@ -253,14 +253,19 @@ fn attribute_error(e: AttrError, inner: &str, inner_start: usize, file: &Path) -
     let (pos, message, help) = match e {
         AttrError::ExpectedEq(p) => {
             // quick-xml reports where it wanted `=`; the culprit is the token before that.
-            let before = inner[..p.min(inner.len())].trim_end();
+            let before = inner[..inner.floor_char_boundary(p)].trim_end();
             let token_start = before
-                .rfind(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rfind(|&(_, c)| c.is_whitespace() || c == '"' || c == '\'')
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let token = &before[token_start..];
             if token.is_empty() || !token.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
                 let stray = if token.is_empty() {
-                    &before[before.len().saturating_sub(1)..]
+                    // The last character, which may be several bytes (a no-break space).
+                    before
+                        .char_indices()
+                        .next_back()
+                        .map_or("", |(i, _)| &before[i..])
                 } else {
                     token
                 };
@@ -286,7 +291,8 @@ fn attribute_error(e: AttrError, inner: &str, inner_start: usize, file: &Path) -
             "write attributes as key=\"value\"",
         ),
         AttrError::UnquotedValue(p) => {
-            let curly = inner[p..].starts_with(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']);
+            let curly = inner[inner.floor_char_boundary(p)..]
+                .starts_with(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']);
             (
                 p,
                 if curly {
@@ -304,11 +310,9 @@ fn attribute_error(e: AttrError, inner: &str, inner_start: usize, file: &Path) -
         ),
         AttrError::Duplicated(p, _) => (p, "duplicated attribute".to_string(), "delete one"),
     };
-    let at = inner_start + pos.min(inner.len());
-    let width = inner[pos.min(inner.len())..]
-        .chars()
-        .next()
-        .map_or(0, char::len_utf8);
+    let pos = inner.floor_char_boundary(pos);
+    let at = inner_start + pos;
+    let width = inner[pos..].chars().next().map_or(0, char::len_utf8);
     Diagnostic::new(rules::ATTRIBUTE_SYNTAX, file, message)
         .at(at..at + width)
         .help(help)

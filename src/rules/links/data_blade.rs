@@ -47,7 +47,10 @@ pub fn problem(target: &str) -> Option<&'static str> {
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     for link in &cx.links {
         let target = link.target.trim();
-        if target.len() < 11 || !target[..11].eq_ignore_ascii_case("data-blade:") {
+        if !target
+            .get(..11)
+            .is_some_and(|h| h.eq_ignore_ascii_case("data-blade:"))
+        {
             continue;
         }
         if let Some(problem) = problem(target) {

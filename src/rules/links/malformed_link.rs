@@ -15,7 +15,7 @@ fn looks_like_target(s: &str) -> bool {
     let s = s.trim_start();
     ["http://", "https://", "data-blade:", "/", "www."]
         .iter()
-        .any(|p| s.len() >= p.len() && s[..p.len()].eq_ignore_ascii_case(p))
+        .any(|p| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
 }
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {

@@ -86,9 +86,14 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
                     format!("unknown key `{key}`: did you mean `{known}`?"),
                 )
                 .help(format!("rename it to `{known}`"));
-                // Renaming is safe only when one key is that close and the header does not
-                // already have the right one (which would make a duplicate).
-                if unique && cx.property(known).is_none() {
+                // Renaming is safe only when one key is that close, the header does not
+                // already have the right one (which would make a duplicate), and the key is
+                // made of name characters (a stray quote in it would change how the rest of
+                // the header reads once it is gone).
+                let plain = key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-:".contains(c));
+                if unique && plain && cx.property(known).is_none() {
                     d.fix(
                         p.key.span.clone(),
                         known,
@@ -135,6 +140,14 @@ mod tests {
             "unknown key `supportToicIds`: did you mean `supportTopicIds`?"
         );
         assert!(d[1].message.contains("`infoBubbleText`"));
+    }
+
+    #[test]
+    fn a_key_with_a_quote_in_it_gets_no_fix() {
+        // Found by fuzzing: renaming `productPesI"ds` drops a quote, and the rest of the header
+        // then reads differently (here: it never closes).
+        let d = run_on("productPesI\"ds=\"1\" ownershipId=\"o\"", check);
+        assert!(d.iter().all(|d| d.fix.is_none()), "{d:#?}");
     }
 
     #[test]
