@@ -32,3 +32,4 @@ pub mod check;
 pub mod emit;
 pub mod fix;
 pub mod views;
+pub mod widgets;

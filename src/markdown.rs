@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::body::{Marker, markers};
+use crate::widgets;
 
 /// What rendering a body yields.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -25,6 +26,138 @@ pub struct Rendered {
     pub plain_text: String,
     /// Headings other than the title: (level, text).
     pub headings: Vec<(u8, String)>,
+    /// Elements were nested deeper than [`MAX_NESTING`] and the deeper ones were dropped.
+    pub nesting_capped: bool,
+}
+
+/// How deep elements may nest in a body. The HTML parser under the sanitizer checks the stack
+/// of open elements at every tag, so 100,000 nested quotes or `<div>`s would take minutes;
+/// no article needs more than a handful.
+pub const MAX_NESTING: usize = 256;
+
+/// Open elements counted tag by tag, the way the HTML will nest: void elements (`<br>`) and
+/// self-closed tags do not open anything.
+#[derive(Default)]
+pub struct TagDepth {
+    open: usize,
+    /// Opening tags dropped past the limit whose closing tags are still to come.
+    dropped: usize,
+}
+
+impl TagDepth {
+    /// One more level opens; true if it is past the limit (and so dropped).
+    pub fn open(&mut self) -> bool {
+        if self.open >= MAX_NESTING {
+            self.dropped += 1;
+            true
+        } else {
+            self.open += 1;
+            false
+        }
+    }
+
+    /// A level closes; true if its opening tag had been dropped.
+    pub fn close(&mut self) -> bool {
+        if self.dropped > 0 {
+            self.dropped -= 1;
+            true
+        } else {
+            self.open = self.open.saturating_sub(1);
+            false
+        }
+    }
+
+    /// Counts the tags of a piece of HTML; true if any of them went past the limit.
+    pub fn feed(&mut self, html: &str) -> bool {
+        let mut deeper = false;
+        for_each_tag(html, |_, kind| {
+            deeper |= match kind {
+                TagKind::Open => self.open(),
+                TagKind::Close => {
+                    self.close();
+                    false
+                }
+                TagKind::Other => false,
+            };
+        });
+        deeper
+    }
+}
+
+enum TagKind {
+    Open,
+    Close,
+    Other,
+}
+
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// Calls `f` with the byte range and kind of every tag in `html`.
+fn for_each_tag(html: &str, mut f: impl FnMut(std::ops::Range<usize>, TagKind)) {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
+        let start = i + lt;
+        if html[start..].starts_with("<!--") {
+            i = html[start..]
+                .find("-->")
+                .map_or(html.len(), |e| start + e + 3);
+            continue;
+        }
+        let Some(gt) = memchr::memchr(b'>', &bytes[start..]) else {
+            break;
+        };
+        let end = start + gt + 1;
+        let tag = &html[start + 1..end - 1];
+        let (closing, name_part) = match tag.strip_prefix('/') {
+            Some(rest) => (true, rest),
+            None => (false, tag),
+        };
+        let name_len = name_part
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name_part.len());
+        let name = name_part[..name_len].to_ascii_lowercase();
+        let kind = if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            TagKind::Other
+        } else if closing {
+            TagKind::Close
+        } else if tag.ends_with('/') || VOID_ELEMENTS.contains(&name.as_str()) {
+            TagKind::Other
+        } else {
+            TagKind::Open
+        };
+        f(start..end, kind);
+        i = end;
+    }
+}
+
+/// `html` with the tags that nest deeper than [`MAX_NESTING`] removed (their text stays), or
+/// `None` when nothing is that deep.
+pub fn limit_nesting(html: &str) -> Option<String> {
+    // Fewer tags than the limit cannot nest past it.
+    memchr::memchr_iter(b'<', html.as_bytes()).nth(MAX_NESTING)?;
+    let mut depth = TagDepth::default();
+    let mut out = String::new();
+    let mut copied = 0;
+    for_each_tag(html, |range, kind| {
+        let drop = match kind {
+            TagKind::Open => depth.open(),
+            TagKind::Close => depth.close(),
+            TagKind::Other => false,
+        };
+        if drop {
+            out.push_str(&html[copied..range.start]);
+            copied = range.end;
+        }
+    });
+    if copied == 0 {
+        return None;
+    }
+    out.push_str(&html[copied..]);
+    Some(out)
 }
 
 pub fn render(markdown: &str) -> Rendered {
@@ -35,9 +168,34 @@ pub fn render(markdown: &str) -> Rendered {
     let mut heading: Option<(u8, String, bool)> = None;
     // For each open link: whether it was turned into a blade element.
     let mut links: Vec<bool> = Vec::new();
+    let mut html_block: Option<String> = None;
+
+    // Raw text of a widget element opened inline (inside a paragraph), until it closes.
+    let mut inline_widget: Option<String> = None;
 
     for event in Parser::new_ext(markdown, options) {
+        if let Some(raw) = &mut inline_widget {
+            match &event {
+                Event::Text(t) | Event::Code(t) => raw.push_str(t),
+                Event::SoftBreak | Event::HardBreak => raw.push('\n'),
+                Event::InlineHtml(h) => {
+                    raw.push_str(h);
+                    if let Some(html) = widgets::rewrite(raw) {
+                        events.push(Event::InlineHtml(html.into()));
+                        inline_widget = None;
+                    }
+                }
+                // The paragraph ended first: the element was never closed; its text is kept.
+                _ => events.push(Event::Text(inline_widget.take().unwrap_or_default().into())),
+            }
+            if inline_widget.is_some() || !matches!(event, Event::End(_) | Event::Start(_)) {
+                continue;
+            }
+        }
         match event {
+            Event::InlineHtml(ref html) if widgets::opens(html) && heading.is_none() => {
+                inline_widget = Some(html.to_string());
+            }
             Event::Start(Tag::Heading { level, .. }) => {
                 let is_title = level == HeadingLevel::H1 && out.title.is_none();
                 heading = Some((level as u8, String::new(), is_title));
@@ -82,7 +240,18 @@ pub fn render(markdown: &str) -> Rendered {
                 end_line(&mut out.plain_text);
                 events.push(event);
             }
-            Event::Html(html) => events.push(Event::Html(rewrite_markers(&html).into())),
+            // A raw-HTML block arrives line by line; it is gathered so that a widget spanning
+            // lines is seen whole.
+            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
+            Event::Html(html) => match &mut html_block {
+                Some(block) => block.push_str(&html),
+                None => events.push(Event::Html(rewrite_markers(&html).into())),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                let block = rewrite_markers(&html_block.take().unwrap_or_default());
+                let block = widgets::rewrite(&block).unwrap_or(block);
+                events.push(Event::Html(block.into()));
+            }
             Event::InlineHtml(html) => {
                 if matches!(heading, Some((_, _, true))) {
                     continue;
@@ -123,6 +292,10 @@ pub fn render(markdown: &str) -> Rendered {
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if let Some(flat) = limit_nesting(&html) {
+        out.nesting_capped = true;
+        html = flat;
+    }
     out.html = sanitizer().clean(&html).to_string();
     out.plain_text = out.plain_text.trim().to_string();
     out
@@ -141,7 +314,10 @@ fn end_line(s: &mut String) {
 }
 
 fn is_blade(url: &CowStr) -> bool {
-    url.len() > 11 && url[..11].eq_ignore_ascii_case("data-blade:")
+    url.len() > 11
+        && url
+            .get(..11)
+            .is_some_and(|h| h.eq_ignore_ascii_case("data-blade:"))
 }
 
 /// Replaces token and issueDescription comments with the elements that carry them.
@@ -284,7 +460,9 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         b.add_tag_attributes("img", ["width", "height"]);
         b.add_allowed_classes("span", ["shelf-token"]);
         b.add_allowed_classes("a", ["shelf-blade"]);
-        b.add_allowed_classes("div", ["shelf-issue-description"]);
+        b.add_allowed_classes("div", ["shelf-issue-description", "shelf-widget"]);
+        b.add_allowed_classes("p", ["shelf-widget-name"]);
+        b.add_tag_attributes("div", ["data-widget"]);
         let schemes: HashSet<&str> = ["http", "https", "mailto"].into_iter().collect();
         b.url_schemes(schemes);
         b
@@ -352,6 +530,36 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn widgets_show_inside_paragraphs_and_blocks() {
+        let r = render("Results from the web:\n<azureKB>\n  <client>portal</client>\n</azureKB>\n");
+        assert!(r.html.contains("data-widget=\"azureKB\""), "{}", r.html);
+        assert!(r.html.contains("<dd>portal</dd>"), "{}", r.html);
+        let r =
+            render("<video>\n<src>https://v.example/1</src>\n<title>How to</title>\n</video>\n");
+        assert!(
+            r.html
+                .contains("<a href=\"https://v.example/1\" rel=\"noopener noreferrer\">How to</a>"),
+            "{}",
+            r.html
+        );
+        // Never closed inside its paragraph: the text stays.
+        let r = render("See <insight> *now*\n");
+        assert!(r.html.contains("&lt;insight&gt;"), "{}", r.html);
+        assert!(r.html.contains("<em>now</em>"), "{}", r.html);
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_and_the_text_kept() {
+        let r = render(&format!("{} deep text\n", ">".repeat(100_000)));
+        assert!(r.nesting_capped);
+        assert!(r.html.contains("deep text"));
+        assert_eq!(r.html.matches("<blockquote>").count(), MAX_NESTING);
+        let r = render("> > quote\n\n<div><div>x</div></div>\n");
+        assert!(!r.nesting_capped);
+        assert_eq!(r.html.matches("<blockquote>").count(), 2);
     }
 
     #[test]

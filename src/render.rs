@@ -191,13 +191,45 @@ struct Site<'a> {
     types: Slugs<'a>,
 }
 
+/// Where rendered files go: the staging folder of a build, or memory (tests, fuzzing).
+pub trait Sink: Sync {
+    /// Creates a folder (and its parents) below the site root.
+    fn create_dir(&self, rel: &str) -> Result<(), Error>;
+    /// Writes one file; its folder was created first.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error>;
+}
+
+impl Sink for Staging {
+    fn create_dir(&self, rel: &str) -> Result<(), Error> {
+        Staging::create_dir(self, rel)
+    }
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
+/// Keeps every file in memory, by path from the site root.
+#[derive(Default)]
+pub struct MemorySink(pub std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl Sink for MemorySink {
+    fn create_dir(&self, _rel: &str) -> Result<(), Error> {
+        Ok(())
+    }
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
 /// Renders every page of `lib` into `staging`.
 pub fn render_site(
     renderer: &Renderer,
     lib: &Library,
     config: &Config,
     cloud: Option<Cloud>,
-    staging: &Staging,
+    staging: &dyn Sink,
 ) -> Result<Written, Error> {
     let site = Site {
         lib,
