@@ -142,29 +142,37 @@ fn parse_inner(
         }
     };
 
-    if mode == Mode::Check {
+    let body_context = || {
         let segments = match &fence {
             Some(f) => vec![body_start..f.whole.start, f.whole.end..text.len()],
             None => std::iter::once(body_start..text.len()).collect(),
         };
         let payload_json = fence.as_ref().map(|f| f.json.clone());
-        let cx = rules::body::BodyContext::new(
+        rules::body::BodyContext::new(
             file,
+            rel_path,
             text,
             &meta,
             header_span.clone(),
             segments,
             payload_json,
-        );
-        rules::body::check(&cx, diagnostics);
-    }
-
-    // Check mode validated the body above and renders nothing.
+        )
+    };
+    // Check mode validates the body and renders nothing.
     let rendered = match mode {
-        Mode::Build => {
-            markdown::render(&markdown_source(text, leading, body_start, fence.as_ref()))
+        Mode::Check => {
+            rules::body::check(&body_context(), diagnostics);
+            markdown::Rendered::default()
         }
-        Mode::Check => markdown::Rendered::default(),
+        Mode::Build => {
+            let rendered =
+                markdown::render(&markdown_source(text, leading, body_start, fence.as_ref()));
+            if rendered.nesting_capped {
+                // Rare, so the body is parsed again to say where.
+                rules::body::nesting_too_deep::check(&body_context(), diagnostics);
+            }
+            rendered
+        }
     };
     let (tokens, issue_description) = body::scan_tokens(body_text, body_start);
 
@@ -222,11 +230,9 @@ fn markdown_source(
 /// The file as UTF-8 text, or the reason it is not text.
 fn decode<'a>(file: &Path, bytes: &'a [u8]) -> Result<&'a str, Box<Diagnostic>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Box::new(Diagnostic::new(
-            rules::EMPTY_FILE,
-            file,
-            "the file is empty",
-        )));
+        return Err(Box::new(
+            Diagnostic::new(rules::EMPTY_FILE, file, "the file is empty").at(0..bytes.len()),
+        ));
     }
     if let Some(nul) = memchr::memchr(0, bytes) {
         return Err(Box::new(

@@ -261,8 +261,9 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
             )
         });
         eprintln!(
-            "built {} articles{cloud_note}: {} topic, {} service, {} product, {} cloud and {} type pages, {} files in {} ({:.2}s)",
+            "built {} article{}{cloud_note}: {} topic, {} service, {} product, {} cloud and {} type pages, {} files in {} ({:.2}s)",
             w.articles,
+            shelf::emit::plural(w.articles),
             w.topics,
             w.services,
             w.products,

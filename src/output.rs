@@ -44,6 +44,7 @@ impl Staging {
             .ok_or_else(|| Error::Usage(format!("{} has no parent folder", target.display())))?;
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let name = file_name(&target);
+        clear_leftovers(parent, &name, &target)?;
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
@@ -114,6 +115,51 @@ impl Drop for Staging {
     }
 }
 
+/// Clears what builds that were killed left beside the output: staging folders, and the
+/// previous output moved aside just before a swap (put back if the swap never happened).
+/// Only folders of processes that are gone are touched; a build running now keeps its own.
+fn clear_leftovers(parent: &Path, name: &str, target: &Path) -> Result<(), Error> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let staging = format!(".{name}.staging-");
+    let old = format!(".{name}.old-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let (is_old, pid) = if let Some(pid) = file_name.strip_prefix(&staging) {
+            (false, pid)
+        } else if let Some(pid) = file_name.strip_prefix(&old) {
+            (true, pid)
+        } else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && process_is_running(pid) {
+            continue;
+        }
+        let path = entry.path();
+        if is_old && !target.exists() {
+            fs::rename(&path, target).map_err(|e| Error::io(&path, e))?;
+        } else {
+            fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a process is running; where that cannot be known, it is taken to be running so
+/// that nothing of another build is removed.
+fn process_is_running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if proc.join("self").exists() {
+        proc.join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
 fn absolute(p: &Path) -> Result<PathBuf, Error> {
     // canonicalize resolves symlinks where the path exists; std::path::absolute covers the rest.
     match fs::canonicalize(p) {
@@ -134,6 +180,30 @@ fn is_empty_dir(p: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leftovers_of_killed_builds_are_cleared_and_a_moved_output_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+        fs::create_dir(&src).unwrap();
+        // No process has pid 4194304 or more (the kernel's upper limit).
+        let dead = 4_194_304 + 7;
+        fs::create_dir(dir.path().join(format!(".out.staging-{dead}"))).unwrap();
+        let old = dir.path().join(format!(".out.old-{dead}"));
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), "").unwrap();
+        fs::write(old.join("a.html"), "previous").unwrap();
+        let s = Staging::begin(&out, &src).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "previous");
+        drop(s);
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
 
     #[test]
     fn commit_replaces_the_previous_output() {

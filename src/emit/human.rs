@@ -66,11 +66,27 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> String {
                 && text.is_char_boundary(span.start)
                 && text.is_char_boundary(span.end) =>
         {
+            // Only the lines the span covers go to the renderer: it scans the whole source it
+            // is given, which for thousands of diagnostics in a large file adds up.
+            let from = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let to = text[span.end..]
+                .find('\n')
+                .map_or(text.len(), |i| span.end + i);
+            let to = if to > span.end && text[..to].ends_with('\r') {
+                to - 1
+            } else {
+                to
+            };
+            let line = d.start.map_or_else(
+                || memchr::memchr_iter(b'\n', &text.as_bytes()[..from]).count() + 1,
+                |at| at.line,
+            );
             Some(
-                Snippet::source(text)
+                Snippet::source(&text[from..to])
+                    .line_start(line)
                     .path(path.as_str())
                     .fold(true)
-                    .annotation(AnnotationKind::Primary.span(span.clone())),
+                    .annotation(AnnotationKind::Primary.span(span.start - from..span.end - from)),
             )
         }
         _ => None,

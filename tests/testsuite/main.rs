@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod hostile;
 mod rules;
 
 use std::collections::BTreeMap;

@@ -24,6 +24,7 @@ pub mod list_too_deep;
 pub mod missing_h1;
 pub mod missing_issue_description;
 pub mod multiple_issue_descriptions;
+pub mod nesting_too_deep;
 pub mod recommended_heading;
 pub mod reserved_bold_h2;
 pub mod table;
@@ -31,6 +32,7 @@ pub mod token_syntax;
 pub mod unbalanced_issue_description;
 pub mod unclosed_code_fence;
 pub mod unexpected_token;
+pub mod unsafe_html;
 
 /// A heading as parsed.
 #[derive(Debug)]
@@ -58,6 +60,8 @@ pub struct Link<'a> {
 /// once. All ranges are file-absolute.
 pub struct BodyContext<'a> {
     pub file: &'a Path,
+    /// The file's path below the source folder, `/`-separated (for relative links).
+    pub rel_path: &'a str,
     pub text: &'a str,
     pub meta: &'a Metadata,
     pub header_span: Range<usize>,
@@ -83,6 +87,7 @@ impl<'a> BodyContext<'a> {
     /// link rules check too (the portal shows payload text such as labels and learn-more links).
     pub fn new(
         file: &'a Path,
+        rel_path: &'a str,
         text: &'a str,
         meta: &'a Metadata,
         header_span: Range<usize>,
@@ -99,6 +104,7 @@ impl<'a> BodyContext<'a> {
         }
         let mut cx = BodyContext {
             file,
+            rel_path,
             text,
             meta,
             header_span,
@@ -158,6 +164,9 @@ impl<'a> BodyContext<'a> {
                 }
                 Event::Start(Tag::Link { .. }) => {
                     in_link += 1;
+                    links_of(text, event, range.clone(), &mut self.links);
+                }
+                Event::Start(Tag::Image { .. }) => {
                     links_of(text, event, range.clone(), &mut self.links);
                 }
                 // Raw HTML: `href`s, and URLs in its text (a line after `<br>` is HTML too).
@@ -275,7 +284,7 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// The links an event holds: a Markdown link's target, or the `href`s of raw HTML.
 fn links_of<'a>(text: &'a str, event: &Event, range: Range<usize>, out: &mut Vec<Link<'a>>) {
     match event {
-        Event::Start(Tag::Link { dest_url, .. }) => {
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
             let raw = &text[range.clone()];
             // The target as written sits after `](`; reference links point at the whole link.
             let found = raw.find("](").and_then(|open| {
@@ -309,9 +318,10 @@ fn bare_urls<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Link<'a>>) {
     while let Some(i) = source[from..].find("http") {
         let start = from + i;
         let rest = &source[start..];
-        let scheme = ["https://", "http://"]
-            .into_iter()
-            .find(|p| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p));
+        let scheme = ["https://", "http://"].into_iter().find(|p| {
+            rest.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p))
+        });
         let Some(scheme) = scheme else {
             from = start + 4;
             continue;
@@ -333,26 +343,54 @@ fn bare_urls<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Link<'a>>) {
     }
 }
 
-/// `href="..."` targets of `<a>` tags in a piece of raw HTML.
+/// URL attributes (`href`, `src`, `poster`) of the tags in a piece of raw HTML.
 fn html_links<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Link<'a>>) {
     let html = &text[range.clone()];
     let lower = html.to_ascii_lowercase();
+    for attr in ["href", "src", "poster"] {
+        html_attr_values(text, &range, &lower, attr, out);
+    }
+}
+
+fn html_attr_values<'a>(
+    text: &'a str,
+    range: &Range<usize>,
+    lower: &str,
+    attr: &str,
+    out: &mut Vec<Link<'a>>,
+) {
+    let html = &text[range.clone()];
     let mut from = 0;
-    while let Some(i) = lower[from..].find("href") {
-        let at = from + i + 4;
+    while let Some(i) = lower[from..].find(attr) {
+        let at = from + i + attr.len();
         from = at;
+        // The name must stand alone: `src` but not `srcset` or `data-src`.
+        let before = lower[..at - attr.len()].chars().next_back();
+        if !before.is_some_and(|c| c.is_whitespace() || c == '<') {
+            continue;
+        }
         let rest = &html[at..];
         let after_eq = rest.trim_start();
         let Some(after_eq) = after_eq.strip_prefix('=') else {
             continue;
         };
         let value = after_eq.trim_start();
-        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-            continue;
-        };
-        let value_start = html.len() - value.len() + 1;
-        let Some(len) = html[value_start..].find(quote) else {
-            continue;
+        let (value_start, len) = match value.chars().next() {
+            Some(quote @ ('"' | '\'')) => {
+                let value_start = html.len() - value.len() + 1;
+                let Some(len) = html[value_start..].find(quote) else {
+                    continue;
+                };
+                (value_start, len)
+            }
+            // Unquoted: up to whitespace or the end of the tag.
+            Some(_) => (
+                html.len() - value.len(),
+                value
+                    .find(|c: char| c.is_whitespace() || c == '>')
+                    .unwrap_or(value.len()),
+            ),
+            None => continue,
         };
         let start = range.start + value_start;
         out.push(Link {
@@ -379,6 +417,7 @@ pub const CHECKS: &[fn(&BodyContext, &mut Vec<Diagnostic>)] = &[
     list_after_paragraph::check,
     code_fence_language::check,
     unclosed_code_fence::check,
+    nesting_too_deep::check,
     missing_issue_description::check,
     unbalanced_issue_description::check,
     multiple_issue_descriptions::check,
@@ -386,6 +425,7 @@ pub const CHECKS: &[fn(&BodyContext, &mut Vec<Diagnostic>)] = &[
     emphasis_in_issue_description::check,
     token_syntax::check,
     unexpected_token::check,
+    unsafe_html::check,
 ];
 
 /// Runs every body rule and every link rule on one article.
@@ -406,6 +446,7 @@ pub fn run_on(article: &str, check: fn(&BodyContext, &mut Vec<Diagnostic>)) -> V
     let end = article.len();
     let cx = BodyContext::new(
         file,
+        "t.md",
         article,
         &meta,
         h.span.clone(),
@@ -429,6 +470,7 @@ mod tests {
         let payload = json_start.map(|j| j..article.rfind("\n---").unwrap());
         BodyContext::new(
             Path::new("t.md"),
+            "t.md",
             article,
             meta,
             0..header_end,

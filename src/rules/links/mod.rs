@@ -7,9 +7,12 @@ use crate::rules::body::BodyContext;
 pub mod data_blade;
 pub mod empty_target;
 pub mod in_page_anchor;
+pub mod local_link;
 pub mod locale;
 pub mod malformed_link;
+pub mod outside_source;
 pub mod review_host;
+pub mod script_link;
 pub mod short_link;
 
 /// Every link rule's check, in code order.
@@ -21,6 +24,9 @@ pub const CHECKS: &[fn(&BodyContext, &mut Vec<Diagnostic>)] = &[
     in_page_anchor::check,
     malformed_link::check,
     data_blade::check,
+    local_link::check,
+    outside_source::check,
+    script_link::check,
 ];
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
@@ -43,9 +49,134 @@ pub fn split_url(target: &str) -> Option<(String, &str)> {
     Some((host.to_ascii_lowercase(), &rest[host_end..]))
 }
 
+/// What a link target is, as a browser would read it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum LinkTarget<'a> {
+    Empty,
+    /// `#section`.
+    Anchor,
+    /// http(s), mailto, tel, ftp, or protocol-relative `//host`.
+    Web,
+    /// `data-blade:` and the portal's other `…data-…:` commands.
+    Portal,
+    /// A replacement token or template expression the portal fills in.
+    Placeholder,
+    /// `javascript:`, `vbscript:`, `data:`: runs code or hides a document.
+    Script(&'static str),
+    /// `C:\…`, `\\server\share`, `file:`.
+    LocalFile,
+    /// `www.example.com/page`: a host without `https://`.
+    MissingScheme,
+    /// `/path` on whatever host serves the page.
+    RootRelative,
+    /// `img/a.png`, `../x.md`, `Screenshots\a.png`.
+    Relative(&'a str),
+    /// Any other scheme.
+    Other,
+}
+
+/// Reads a target the way a browser does: entities decoded, control characters and whitespace
+/// dropped, the scheme compared ignoring case.
+pub fn classify(target: &str) -> LinkTarget<'_> {
+    let raw = target.trim();
+    if raw.is_empty() {
+        return LinkTarget::Empty;
+    }
+    if raw.starts_with("<!--") || raw.starts_with('$') || raw.contains("{{") {
+        return LinkTarget::Placeholder;
+    }
+    let decoded =
+        quick_xml::escape::unescape(raw).map_or_else(|_| raw.to_string(), |d| d.into_owned());
+    let clean: String = decoded
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if clean.starts_with('#') {
+        return LinkTarget::Anchor;
+    }
+    if clean.starts_with("//") {
+        return LinkTarget::Web;
+    }
+    if clean.starts_with("\\\\") {
+        return LinkTarget::LocalFile;
+    }
+    let scheme = clean.find(':').map(|i| &clean[..i]).filter(|s| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+    });
+    match scheme {
+        Some(s) if s.len() == 1 => LinkTarget::LocalFile,
+        Some("javascript") => LinkTarget::Script("javascript"),
+        Some("vbscript") => LinkTarget::Script("vbscript"),
+        Some("livescript") => LinkTarget::Script("livescript"),
+        Some("data") => LinkTarget::Script("data"),
+        Some("http" | "https" | "mailto" | "tel" | "ftp" | "ftps") => LinkTarget::Web,
+        Some("file") => LinkTarget::LocalFile,
+        Some(s) if s.ends_with("data-blade") || s.ends_with("data-context") => LinkTarget::Portal,
+        Some(_) => LinkTarget::Other,
+        None if clean.starts_with('/') => LinkTarget::RootRelative,
+        None if clean.starts_with("www.") => LinkTarget::MissingScheme,
+        None => LinkTarget::Relative(raw),
+    }
+}
+
+/// Whether a relative `target`, resolved from the folder of the article at `rel_path` (below
+/// the source), leaves the source folder.
+pub fn climbs_out(rel_path: &str, target: &str) -> bool {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let mut depth = rel_path.split(['/', '\\']).count() as isize - 1;
+    for segment in path.split(['/', '\\']) {
+        match segment.trim() {
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            "." | "" => {}
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_are_classified_like_a_browser_reads_them() {
+        assert_eq!(
+            classify(" JaVa&#x09;Script:x"),
+            LinkTarget::Script("javascript")
+        );
+        assert_eq!(
+            classify("&#100;ata:text/html,x"),
+            LinkTarget::Script("data")
+        );
+        assert_eq!(classify("C:\\Users\\a.png"), LinkTarget::LocalFile);
+        assert_eq!(classify("\\\\server\\share"), LinkTarget::LocalFile);
+        assert_eq!(classify("button-data-blade:A.B"), LinkTarget::Portal);
+        assert_eq!(
+            classify("<!--$Link1-->x<!--/$Link1-->"),
+            LinkTarget::Placeholder
+        );
+        assert_eq!(classify("www.x.y/a"), LinkTarget::MissingScheme);
+        assert_eq!(classify("a/b.png"), LinkTarget::Relative("a/b.png"));
+        assert_eq!(classify("/azure/vm"), LinkTarget::RootRelative);
+        assert_eq!(classify("#top"), LinkTarget::Anchor);
+    }
+
+    #[test]
+    fn climbing_is_measured_from_the_articles_folder() {
+        assert!(!climbs_out("svc/a.md", "../b.md"));
+        assert!(climbs_out("svc/a.md", "../../b.md"));
+        assert!(climbs_out("a.md", "..\\b.md"));
+        assert!(!climbs_out("a.md", "x/../b.md"));
+        assert!(climbs_out("a.md", "x/../../b.md?q=../"));
+    }
 
     #[test]
     fn urls_split_into_host_and_path() {
