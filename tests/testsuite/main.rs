@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod hostile;
+mod properties;
 mod rules;
 
 use std::collections::BTreeMap;

@@ -232,7 +232,9 @@ impl<'a> BodyContext<'a> {
 
     /// Where to point when something is missing from the body: the end of the header.
     pub fn after_header(&self) -> Range<usize> {
-        self.header_span.end.saturating_sub(2)..self.header_span.end
+        // `/>`, or `>` after any character when the header is closed wrongly.
+        let end = self.header_span.end;
+        self.text.floor_char_boundary(end.saturating_sub(2))..end
     }
 
     /// The Markdown inside each issueDescription block, parsed on its own: a block that starts

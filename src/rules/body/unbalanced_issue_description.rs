@@ -25,7 +25,7 @@ pub fn malformed_tags(cx: &BodyContext) -> Vec<Range<usize>> {
             let well_formed = cx.markers.iter().any(|(r, m)| {
                 r.contains(&at) && matches!(m, Marker::IssueOpen | Marker::IssueClose)
             });
-            let tag_like = lower[i.saturating_sub(6)..i].contains('<')
+            let tag_like = lower[lower.floor_char_boundary(i.saturating_sub(6))..i].contains('<')
                 || lower[i + 16..].trim_start().starts_with("--");
             if !well_formed && tag_like && !cx.in_code(at) {
                 let start = seg.start + lower[..i].rfind('<').filter(|&s| i - s <= 6).unwrap_or(i);
