@@ -48,15 +48,15 @@ pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded,
     let started = Instant::now();
     let parsed: Vec<_> = files
         .par_iter()
-        .map(|f| match std::fs::read(&f.path) {
-            Ok(bytes) => article::parse(&f.path, &f.rel, &bytes, mode),
-            Err(e) => article::Parsed {
+        .map(|f| match rules::file::size::read(&f.path) {
+            Ok((bytes, warning)) => {
+                let mut parsed = article::parse(&f.path, &f.rel, &bytes, mode);
+                parsed.diagnostics.extend(warning);
+                parsed
+            }
+            Err(unread) => article::Parsed {
                 article: None,
-                diagnostics: vec![Diagnostic::new(
-                    rules::FILE_UNREADABLE,
-                    &f.path,
-                    format!("cannot be read: {e}"),
-                )],
+                diagnostics: vec![*unread],
             },
         })
         .collect();

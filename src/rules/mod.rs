@@ -138,6 +138,8 @@ pub const ALL: &[Rule] = &[
     file::merge_conflict::MERGE_CONFLICT_MARKER,
     file::invisible_character::INVISIBLE_CHARACTER,
     file::multiline_value::MULTILINE_VALUE,
+    file::size::LARGE_FILE,
+    file::size::FILE_TOO_LARGE,
     MISSING_REQUIRED_PROPERTY,
     metadata::unknown_property::MISSPELLED_PROPERTY,
     metadata::unknown_property::UNKNOWN_PROPERTY,

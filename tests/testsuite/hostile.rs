@@ -534,6 +534,11 @@ fn every_kind_of_broken_file_is_named_and_the_rest_is_built() {
         fs::write(src.join(b.name), &b.bytes).unwrap();
     }
     fs::write(src.join("good.md"), valid("good", "A good article.")).unwrap();
+    // Past the size limit (sparse, so no disk is used): not read at all.
+    fs::File::create(src.join("disk-image.md"))
+        .unwrap()
+        .set_len((64 << 20) + 1)
+        .unwrap();
     // A symlink loop, and a link to nothing.
     #[cfg(unix)]
     {
@@ -564,6 +569,7 @@ fn every_kind_of_broken_file_is_named_and_the_rest_is_built() {
         );
         assert!(d["start"]["column"].as_u64().is_some(), "{d}");
     }
+    assert!(find("disk-image.md", "SH014").is_some(), "{report:#}");
     #[cfg(unix)]
     for name in ["loop", "dangling.md"] {
         assert!(find(name, "SH001").is_some(), "{name}: {report:#}");
@@ -624,8 +630,9 @@ fn a_50_mb_article_is_built() {
     }
     fs::write(src.join("huge.md"), valid("huge", &body)).unwrap();
     fs::write(src.join("small.md"), valid("small", "Fine.")).unwrap();
-    let o = build(&src, &out, &["-q"]);
+    let o = build(&src, &out, &["--verbose"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("SH013"), "{}", stderr(&o));
     let page = out.join("articles/huge.html");
     assert!(fs::metadata(&page).unwrap().len() > 50 << 20);
     assert!(out.join("articles/small.html").is_file());

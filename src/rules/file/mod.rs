@@ -3,3 +3,4 @@
 pub mod invisible_character;
 pub mod merge_conflict;
 pub mod multiline_value;
+pub mod size;
