@@ -702,7 +702,7 @@ fn a_build_killed_half_way_leaves_the_previous_site_intact() {
     let out = dir.path().join("output");
     let o = build(&src, &out, &["-q"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let before = snapshot(&out);
+    let mut before = snapshot(&out);
 
     // Change every article, so a half-written new site would differ from the old one.
     for i in 0..3000 {
@@ -714,6 +714,7 @@ fn a_build_killed_half_way_leaves_the_previous_site_intact() {
     }
 
     let mut killed_while_writing = 0;
+    let mut pages_at_kill = Vec::new();
     for attempt in 0..10 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
             .args(["build", "-q", "--source"])
@@ -724,33 +725,44 @@ fn a_build_killed_half_way_leaves_the_previous_site_intact() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        // Wait until the new site is being written (its staging folder has pages), then kill.
+        // Wait until the new site is partly written, a little further each attempt
+        // (1, 300, 600... of its 3000 article pages in the staging folder), then kill it.
+        let goal = (attempt * 300).max(1);
         let started = Instant::now();
-        let staging_has_pages = || {
-            fs::read_dir(dir.path()).unwrap().flatten().any(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.contains(".staging-")
-                    && fs::read_dir(e.path().join("articles")).is_ok_and(|mut d| d.next().is_some())
-            })
+        let staged_pages = || -> usize {
+            fs::read_dir(dir.path())
+                .unwrap()
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().contains(".staging-"))
+                .map(|e| fs::read_dir(e.path().join("articles")).map_or(0, |d| d.count()))
+                .sum()
         };
-        while !staging_has_pages() && started.elapsed() < Duration::from_secs(20) {
+        while staged_pages() < goal && started.elapsed() < Duration::from_secs(20) {
             if child.try_wait().unwrap().is_some() {
                 break;
             }
-            std::thread::sleep(Duration::from_micros(200 * attempt as u64));
+            std::thread::sleep(Duration::from_micros(100));
         }
-        let was_writing = staging_has_pages();
+        let written = staged_pages();
+        let was_writing = written > 0;
         child.kill().ok();
         let status = child.wait().unwrap();
         if was_writing && status.code().is_none() {
             killed_while_writing += 1;
+            pages_at_kill.push(written);
             assert_eq!(
                 snapshot(&out),
                 before,
                 "the previous site changed after a kill"
             );
+        } else if status.success() {
+            // It finished before the kill: its site is now the previous one.
+            before = snapshot(&out);
         }
     }
+    eprintln!(
+        "{killed_while_writing} of 10 builds killed while writing (pages of 3000 written: {pages_at_kill:?}); previous site intact"
+    );
     assert!(killed_while_writing > 0, "no build was caught half-way");
 
     // The next build clears what the killed ones left and swaps in the new site.
