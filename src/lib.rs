@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod error;
 pub mod header;
+pub mod html;
 pub mod library;
 pub mod markdown;
 pub mod model;

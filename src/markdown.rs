@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::body::{Marker, markers};
+use crate::html;
 use crate::widgets;
 
 /// What rendering a body yields.
@@ -70,67 +71,14 @@ impl TagDepth {
     /// Counts the tags of a piece of HTML; true if any of them went past the limit.
     pub fn feed(&mut self, html: &str) -> bool {
         let mut deeper = false;
-        for_each_tag(html, |_, kind| {
-            deeper |= match kind {
-                TagKind::Open => self.open(),
-                TagKind::Close => {
-                    self.close();
-                    false
-                }
-                TagKind::Other => false,
-            };
-        });
-        deeper
-    }
-}
-
-enum TagKind {
-    Open,
-    Close,
-    Other,
-}
-
-const VOID_ELEMENTS: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr",
-];
-
-/// Calls `f` with the byte range and kind of every tag in `html`.
-fn for_each_tag(html: &str, mut f: impl FnMut(std::ops::Range<usize>, TagKind)) {
-    let bytes = html.as_bytes();
-    let mut i = 0;
-    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
-        let start = i + lt;
-        if html[start..].starts_with("<!--") {
-            i = html[start..]
-                .find("-->")
-                .map_or(html.len(), |e| start + e + 3);
-            continue;
+        for tag in html::tags(html) {
+            if tag.closing {
+                self.close();
+            } else if tag.opens() {
+                deeper |= self.open();
+            }
         }
-        let Some(gt) = memchr::memchr(b'>', &bytes[start..]) else {
-            break;
-        };
-        let end = start + gt + 1;
-        let tag = &html[start + 1..end - 1];
-        let (closing, name_part) = match tag.strip_prefix('/') {
-            Some(rest) => (true, rest),
-            None => (false, tag),
-        };
-        let name_len = name_part
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(name_part.len());
-        let name = name_part[..name_len].to_ascii_lowercase();
-        let kind = if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            TagKind::Other
-        } else if closing {
-            TagKind::Close
-        } else if tag.ends_with('/') || VOID_ELEMENTS.contains(&name.as_str()) {
-            TagKind::Other
-        } else {
-            TagKind::Open
-        };
-        f(start..end, kind);
-        i = end;
+        deeper
     }
 }
 
@@ -142,17 +90,17 @@ pub fn limit_nesting(html: &str) -> Option<String> {
     let mut depth = TagDepth::default();
     let mut out = String::new();
     let mut copied = 0;
-    for_each_tag(html, |range, kind| {
-        let drop = match kind {
-            TagKind::Open => depth.open(),
-            TagKind::Close => depth.close(),
-            TagKind::Other => false,
+    for tag in html::tags(html) {
+        let drop = if tag.closing {
+            depth.close()
+        } else {
+            tag.opens() && depth.open()
         };
         if drop {
-            out.push_str(&html[copied..range.start]);
-            copied = range.end;
+            out.push_str(&html[copied..tag.range.start]);
+            copied = tag.range.end;
         }
-    });
+    }
     if copied == 0 {
         return None;
     }
@@ -416,19 +364,6 @@ const KNOWN_ELEMENTS: &[&str] = &[
     "ul",
     "var",
     "video",
-    // Dangerous ones are "known" so they reach the sanitizer and are removed, not shown.
-    "script",
-    "style",
-    "object",
-    "embed",
-    "form",
-    "input",
-    "button",
-    "svg",
-    "math",
-    "link",
-    "meta",
-    "base",
 ];
 
 fn is_known_markup(html: &str) -> bool {
@@ -442,7 +377,8 @@ fn is_known_markup(html: &str) -> bool {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect::<String>()
         .to_ascii_lowercase();
-    KNOWN_ELEMENTS.contains(&name.as_str())
+    // Unsafe elements are "known" too, so they reach the sanitizer and are removed, not shown.
+    KNOWN_ELEMENTS.contains(&name.as_str()) || html::UNSAFE_ELEMENTS.contains(&name.as_str())
 }
 
 /// The allow-list: what real articles use, minus anything that can run code or restyle the page.

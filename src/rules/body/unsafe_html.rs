@@ -1,6 +1,7 @@
 use pulldown_cmark::Event;
 
 use crate::diagnostic::Diagnostic;
+use crate::html::{self, UNSAFE_ELEMENTS};
 
 use super::BodyContext;
 
@@ -17,34 +18,28 @@ declare_rule! {
     pub UNSAFE_HTML = ("SH327", "unsafe-html", Error);
 }
 
-/// Elements the sanitizer removes because of what they can do.
-const ELEMENTS: &[&str] = &[
-    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
-    "button", "select", "textarea", "svg", "math", "link", "meta", "base", "template", "xmp",
-    "noscript", "isindex",
-];
-
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     for (event, range) in &cx.events {
         if !matches!(event, Event::Html(_) | Event::InlineHtml(_)) || cx.in_code(range.start) {
             continue;
         }
         let html = &cx.text[range.clone()];
-        for (at, len, name, attrs) in tags(html) {
-            let start = range.start + at;
-            if ELEMENTS.contains(&name.to_ascii_lowercase().as_str()) {
+        for tag in html::tags(html).filter(|t| !t.closing) {
+            let start = range.start + tag.range.start;
+            let name = tag.name;
+            if UNSAFE_ELEMENTS.iter().any(|e| e.eq_ignore_ascii_case(name)) {
                 out.push(
                     Diagnostic::new(
                         UNSAFE_HTML,
                         cx.file,
                         format!("`<{name}>` is removed from the published page"),
                     )
-                    .at(start..start + len)
+                    .at(start..range.start + tag.range.end)
                     .help("describe the step in text, or link a page that shows it"),
                 );
                 continue;
             }
-            for (attr_at, attr) in attrs {
+            for (attr_at, attr) in tag.attributes() {
                 let lower = attr.to_ascii_lowercase();
                 if lower.starts_with("on")
                     || ["style", "srcdoc", "formaction"].contains(&lower.as_str())
@@ -54,7 +49,9 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
                         Diagnostic::new(
                             UNSAFE_HTML,
                             cx.file,
-                            format!("the `{attr}` attribute of `<{name}>` is removed from the published page"),
+                            format!(
+                                "the `{attr}` attribute of `<{name}>` is removed from the published page"
+                            ),
                         )
                         .at(a..a + attr.len())
                         .help("delete the attribute; pages take their look from the portal"),
@@ -63,56 +60,6 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-/// An opening tag: offset, length, name, and each attribute name with its offset in the tag.
-type OpeningTag<'a> = (usize, usize, &'a str, Vec<(usize, &'a str)>);
-
-/// The opening tags in a piece of HTML.
-fn tags(html: &str) -> Vec<OpeningTag<'_>> {
-    let bytes = html.as_bytes();
-    let mut found = Vec::new();
-    let mut i = 0;
-    while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
-        let start = i + lt;
-        let name_len = html[start + 1..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .unwrap_or(html.len() - start - 1);
-        if name_len == 0 || !bytes[start + 1].is_ascii_alphabetic() {
-            i = start + 1;
-            continue;
-        }
-        let name = &html[start + 1..start + 1 + name_len];
-        // Attribute names up to the end of the tag; quoted values are skipped whole.
-        let mut attrs = Vec::new();
-        let mut j = start + 1 + name_len;
-        while j < bytes.len() && bytes[j] != b'>' {
-            match bytes[j] {
-                b'"' | b'\'' => {
-                    let q = bytes[j];
-                    j += 1 + memchr::memchr(q, &bytes[j + 1..]).unwrap_or(bytes.len() - j - 1);
-                    j += 1;
-                }
-                b if b.is_ascii_alphabetic()
-                    && matches!(
-                        bytes[j - 1],
-                        b' ' | b'\t' | b'\n' | b'\r' | b'/' | b'"' | b'\''
-                    ) =>
-                {
-                    let len = html[j..]
-                        .find(|c: char| !(c.is_ascii_alphanumeric() || "-_:".contains(c)))
-                        .unwrap_or(html.len() - j);
-                    attrs.push((j - start, &html[j..j + len]));
-                    j += len;
-                }
-                _ => j += 1,
-            }
-        }
-        let end = (j + 1).min(html.len());
-        found.push((start, end - start, name, attrs));
-        i = end.max(start + 1);
-    }
-    found
 }
 
 #[cfg(test)]
