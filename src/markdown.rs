@@ -118,31 +118,39 @@ pub fn render(markdown: &str) -> Rendered {
     let mut links: Vec<bool> = Vec::new();
     let mut html_block: Option<String> = None;
 
-    // Raw text of a widget element opened inline (inside a paragraph), until it closes.
-    let mut inline_widget: Option<String> = None;
+    // A widget element opened inline (inside a paragraph): its name, and its raw text until
+    // it closes.
+    let mut inline_widget: Option<(&str, String)> = None;
 
     for event in Parser::new_ext(markdown, options) {
-        if let Some(raw) = &mut inline_widget {
+        if let Some((name, raw)) = &mut inline_widget {
             match &event {
                 Event::Text(t) | Event::Code(t) => raw.push_str(t),
                 Event::SoftBreak | Event::HardBreak => raw.push('\n'),
                 Event::InlineHtml(h) => {
                     raw.push_str(h);
-                    if let Some(html) = widgets::rewrite(raw) {
+                    // Only its own closing tag can end it (trying at every tag would be
+                    // quadratic in a long paragraph).
+                    if widgets::closes(h, name)
+                        && let Some(html) = widgets::rewrite(raw)
+                    {
                         events.push(Event::InlineHtml(html.into()));
                         inline_widget = None;
                     }
                 }
                 // The paragraph ended first: the element was never closed; its text is kept.
-                _ => events.push(Event::Text(inline_widget.take().unwrap_or_default().into())),
+                _ => {
+                    let (_, raw) = inline_widget.take().unwrap_or_default();
+                    events.push(Event::Text(raw.into()));
+                }
             }
             if inline_widget.is_some() || !matches!(event, Event::End(_) | Event::Start(_)) {
                 continue;
             }
         }
         match event {
-            Event::InlineHtml(ref html) if widgets::opens(html) && heading.is_none() => {
-                inline_widget = Some(html.to_string());
+            Event::InlineHtml(ref html) if heading.is_none() && widgets::opens(html).is_some() => {
+                inline_widget = widgets::opens(html).map(|name| (name, html.to_string()));
             }
             Event::Start(Tag::Heading { level, .. }) => {
                 let is_title = level == HeadingLevel::H1 && out.title.is_none();

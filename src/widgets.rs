@@ -19,11 +19,12 @@ const WIDGETS: &[(&str, &str)] = &[
 
 /// `html` (one raw-HTML block) with every widget element replaced, or `None` if it has none.
 pub fn rewrite(html: &str) -> Option<String> {
+    // Most blocks hold no widget: find one before copying anything.
+    let mut from = next_widget(html, 0)?.0;
     let lower = html.to_ascii_lowercase();
     let mut out = String::new();
     let mut copied = 0;
-    let mut from = 0;
-    while let Some((start, name, label)) = next_widget(&lower, from) {
+    while let Some((start, name, label)) = next_widget(html, from) {
         let open_end = match lower[start..].find('>') {
             Some(i) => start + i + 1,
             None => break,
@@ -54,26 +55,36 @@ pub fn rewrite(html: &str) -> Option<String> {
     Some(out)
 }
 
-/// Whether a piece of inline HTML is a widget's opening tag.
-pub fn opens(html: &str) -> bool {
-    next_widget(&html.to_ascii_lowercase(), 0).is_some_and(|(at, _, _)| at == 0)
+/// The widget a piece of inline HTML opens, if it is a widget's opening tag.
+pub fn opens(html: &str) -> Option<&'static str> {
+    widget_at(html).map(|(name, _)| name)
 }
 
-/// The first widget opening tag at or after `from`: `<name>` or `<name ...>`.
-fn next_widget(lower: &str, from: usize) -> Option<(usize, &'static str, &'static str)> {
-    let mut at = from;
-    while let Some(i) = lower[at..].find('<') {
-        let start = at + i;
-        let rest = &lower[start + 1..];
-        for &(name, label) in WIDGETS {
-            let after = rest.strip_prefix(name).and_then(|r| r.chars().next());
-            if matches!(after, Some('>' | ' ' | '\t' | '\n' | '\r' | '/')) {
-                return Some((start, name, label));
-            }
-        }
-        at = start + 1;
-    }
-    None
+/// Whether a piece of inline HTML is the closing tag of widget `name`.
+pub fn closes(html: &str, name: &str) -> bool {
+    html.strip_prefix("</")
+        .and_then(|rest| rest.get(..name.len()))
+        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// The widget whose opening tag (`<name>` or `<name ...>`) starts `s`, in any case.
+fn widget_at(s: &str) -> Option<(&'static str, &'static str)> {
+    let rest = s.strip_prefix('<')?;
+    WIDGETS.iter().copied().find(|(name, _)| {
+        rest.get(..name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            && matches!(
+                rest.as_bytes().get(name.len()),
+                Some(b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')
+            )
+    })
+}
+
+/// The first widget opening tag at or after `from`.
+fn next_widget(html: &str, from: usize) -> Option<(usize, &'static str, &'static str)> {
+    memchr::memchr_iter(b'<', &html.as_bytes()[from..])
+        .map(|i| from + i)
+        .find_map(|at| widget_at(&html[at..]).map(|(name, label)| (at, name, label)))
 }
 
 fn render(out: &mut String, name: &str, label: &str, inner: &str) {

@@ -516,6 +516,13 @@ fn broken_files() -> Vec<Broken> {
             line: 0,
         },
         Broken {
+            // A widget opened in a paragraph and never closed, then 100,000 inline tags.
+            name: "unclosed-inline-widget.md",
+            bytes: valid("openwidget", &format!("See <insight> {}", "<b>x</b> ".repeat(100_000))),
+            code: "",
+            line: 0,
+        },
+        Broken {
             name: "long-line.md",
             bytes: valid("longline", &"word ".repeat(400_000)),
             code: "",
