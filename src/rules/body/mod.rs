@@ -10,6 +10,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::body::{Marker, markers};
 use crate::diagnostic::Diagnostic;
 use crate::model::Metadata;
+use crate::rules::links::{LinkTarget, classify};
 
 pub mod alert_block;
 pub mod code_fence_language;
@@ -54,6 +55,21 @@ pub struct Link<'a> {
     pub span: Range<usize>,
     /// A URL in text rather than link syntax.
     pub bare: bool,
+    /// What the target is, read once for every rule that asks.
+    pub kind: LinkTarget,
+}
+
+impl<'a> Link<'a> {
+    /// The link whose target is `text[span]`.
+    fn at(text: &'a str, span: Range<usize>, bare: bool) -> Self {
+        let target = &text[span.clone()];
+        Link {
+            target,
+            span,
+            bare,
+            kind: classify(target),
+        }
+    }
 }
 
 /// What body rules see: the Markdown of an article (the body without its JSON payload), parsed
@@ -296,15 +312,13 @@ fn links_of<'a>(text: &'a str, event: &Event, range: Range<usize>, out: &mut Vec
                     .map(|i| range.start + after + i)
             });
             out.push(match found {
-                Some(start) => Link {
-                    target: &text[start..start + dest_url.len()],
-                    span: start..start + dest_url.len(),
-                    bare: false,
-                },
+                Some(start) => Link::at(text, start..start + dest_url.len(), false),
+                // A reference link: the target is defined elsewhere; point at the whole link.
                 None => Link {
                     target: raw,
                     span: range,
                     bare: false,
+                    kind: classify(dest_url),
                 },
             });
         }
@@ -336,11 +350,7 @@ fn bare_urls<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Link<'a>>) {
         from = start + len.max(1);
         let at = range.start + start;
         if url.len() > scheme.len() && !out.iter().any(|l| l.span.contains(&at)) {
-            out.push(Link {
-                target: &text[at..at + url.len()],
-                span: at..at + url.len(),
-                bare: true,
-            });
+            out.push(Link::at(text, at..at + url.len(), true));
         }
     }
 }
@@ -395,11 +405,7 @@ fn html_attr_values<'a>(
             None => continue,
         };
         let start = range.start + value_start;
-        out.push(Link {
-            target: &text[start..start + len],
-            span: start..start + len,
-            bare: false,
-        });
+        out.push(Link::at(text, start..start + len, false));
         from = value_start + len;
     }
 }

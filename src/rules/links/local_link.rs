@@ -1,7 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::rules::body::BodyContext;
 
-use super::{LinkTarget, classify};
+use super::LinkTarget;
 
 declare_rule! {
     /// A link or image points at a relative path, a file on a disk, or a host without a
@@ -17,9 +17,9 @@ declare_rule! {
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     for link in &cx.links {
-        let (message, help) = match classify(link.target) {
-            LinkTarget::Relative(_) if super::climbs_out(cx.rel_path, link.target) => continue,
-            LinkTarget::Relative(_) => (
+        let (message, help) = match link.kind {
+            LinkTarget::Relative if super::climbs_out(cx.rel_path, link.target) => continue,
+            LinkTarget::Relative => (
                 "relative link: the file it points at is not published with the article",
                 "link a published page with its full https:// address, or put the image online",
             ),

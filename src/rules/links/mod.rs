@@ -50,8 +50,8 @@ pub fn split_url(target: &str) -> Option<(String, &str)> {
 }
 
 /// What a link target is, as a browser would read it.
-#[derive(Debug, PartialEq, Eq)]
-pub enum LinkTarget<'a> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkTarget {
     Empty,
     /// `#section`.
     Anchor,
@@ -70,14 +70,14 @@ pub enum LinkTarget<'a> {
     /// `/path` on whatever host serves the page.
     RootRelative,
     /// `img/a.png`, `../x.md`, `Screenshots\a.png`.
-    Relative(&'a str),
+    Relative,
     /// Any other scheme.
     Other,
 }
 
 /// Reads a target the way a browser does: entities decoded, control characters and whitespace
 /// dropped, the scheme compared ignoring case.
-pub fn classify(target: &str) -> LinkTarget<'_> {
+pub fn classify(target: &str) -> LinkTarget {
     let raw = target.trim();
     if raw.is_empty() {
         return LinkTarget::Empty;
@@ -118,7 +118,7 @@ pub fn classify(target: &str) -> LinkTarget<'_> {
         Some(_) => LinkTarget::Other,
         None if clean.starts_with('/') => LinkTarget::RootRelative,
         None if clean.starts_with("www.") => LinkTarget::MissingScheme,
-        None => LinkTarget::Relative(raw),
+        None => LinkTarget::Relative,
     }
 }
 
@@ -164,7 +164,7 @@ mod tests {
             LinkTarget::Placeholder
         );
         assert_eq!(classify("www.x.y/a"), LinkTarget::MissingScheme);
-        assert_eq!(classify("a/b.png"), LinkTarget::Relative("a/b.png"));
+        assert_eq!(classify("a/b.png"), LinkTarget::Relative);
         assert_eq!(classify("/azure/vm"), LinkTarget::RootRelative);
         assert_eq!(classify("#top"), LinkTarget::Anchor);
     }

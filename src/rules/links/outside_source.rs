@@ -1,7 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::rules::body::BodyContext;
 
-use super::{LinkTarget, classify, climbs_out};
+use super::{LinkTarget, climbs_out};
 
 declare_rule! {
     /// A relative link or image climbs out of the source folder (`../../../etc/passwd`).
@@ -14,9 +14,7 @@ declare_rule! {
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     for link in &cx.links {
-        if matches!(classify(link.target), LinkTarget::Relative(_))
-            && climbs_out(cx.rel_path, link.target)
-        {
+        if link.kind == LinkTarget::Relative && climbs_out(cx.rel_path, link.target) {
             out.push(
                 Diagnostic::new(
                     LINK_OUTSIDE_SOURCE,

@@ -1,7 +1,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::rules::body::BodyContext;
 
-use super::{LinkTarget, classify};
+use super::LinkTarget;
 
 declare_rule! {
     /// A link, image or media source uses a scheme that runs code or hides a document:
@@ -15,7 +15,7 @@ declare_rule! {
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     for link in &cx.links {
-        if let LinkTarget::Script(scheme) = classify(link.target) {
+        if let LinkTarget::Script(scheme) = link.kind {
             out.push(
                 Diagnostic::new(
                     SCRIPT_LINK,
