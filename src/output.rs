@@ -10,6 +10,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::render::Sink;
 
 /// Marks a folder as shelf's output; only such folders are ever replaced.
 pub const MARKER: &str = ".shelf-output";
@@ -66,18 +67,6 @@ impl Staging {
         &self.dir
     }
 
-    /// Creates a folder (and its parents) below the staging root.
-    pub fn create_dir(&self, rel: &str) -> Result<(), Error> {
-        let path = self.dir.join(rel);
-        fs::create_dir_all(&path).map_err(|e| Error::io(path, e))
-    }
-
-    /// Writes one file; its folder must exist (see [`Staging::create_dir`]).
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        let path = self.dir.join(rel);
-        fs::write(&path, bytes).map_err(|e| Error::io(path, e))
-    }
-
     /// Swaps the staging folder in for the output. The previous output is removed only after the
     /// new one is in place.
     pub fn commit(mut self) -> Result<(), Error> {
@@ -103,6 +92,18 @@ impl Staging {
             fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
         }
         Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn create_dir(&self, rel: &str) -> Result<(), Error> {
+        let path = self.dir.join(rel);
+        fs::create_dir_all(&path).map_err(|e| Error::io(path, e))
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.dir.join(rel);
+        fs::write(&path, bytes).map_err(|e| Error::io(path, e))
     }
 }
 

@@ -18,7 +18,6 @@ use crate::emit::plural;
 use crate::error::Error;
 use crate::library::{ArticleIx, Library};
 use crate::model::{Article, Cloud};
-use crate::output::Staging;
 use crate::slug::slugify;
 use crate::views::*;
 
@@ -197,15 +196,6 @@ pub trait Sink: Sync {
     fn create_dir(&self, rel: &str) -> Result<(), Error>;
     /// Writes one file; its folder was created first.
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error>;
-}
-
-impl Sink for Staging {
-    fn create_dir(&self, rel: &str) -> Result<(), Error> {
-        Staging::create_dir(self, rel)
-    }
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        Staging::write(self, rel, bytes)
-    }
 }
 
 /// Keeps every file in memory, by path from the site root.
