@@ -33,6 +33,8 @@ pub struct Config {
     /// Build only for this cloud (`public`, `fairfax`, `mooncake`, `blackforest`, `usnat`,
     /// `ussec`). Default: none, every article whatever its clouds.
     pub cloud: Option<Cloud>,
+    /// Write the search index (`search/`) and the search page. Default: `true`.
+    pub search: bool,
     /// Per-rule levels, `error`, `warn` or `off`, keyed by rule code or name (`[rules]`
     /// table). Default: every rule at its default severity.
     #[serde(rename = "rules")]
@@ -51,6 +53,7 @@ impl Default for Config {
             output: "output".into(),
             templates: "templates".into(),
             cloud: None,
+            search: true,
             rule_table: BTreeMap::new(),
             levels: Levels::default(),
         }
@@ -99,6 +102,8 @@ mod tests {
         assert_eq!(c.title, "Help");
         assert_eq!(c.cloud, Some(Cloud::Mooncake));
         assert_eq!(c.source, PathBuf::from("docs"));
+        assert!(c.search);
+        assert!(!Config::parse("search = false").unwrap().search);
     }
 
     #[test]

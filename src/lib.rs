@@ -24,6 +24,7 @@ pub mod output;
 pub mod payload;
 pub mod render;
 pub mod rules;
+pub mod search;
 pub mod site;
 pub mod slug;
 

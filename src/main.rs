@@ -75,6 +75,9 @@ struct BuildArgs {
     /// Build only the articles published to this cloud.
     #[arg(long, value_parser = clap::value_parser!(CloudArg))]
     cloud: Option<CloudArg>,
+    /// Leave out the search index and search page (`search = false` in shelf.toml).
+    #[arg(long)]
+    no_search: bool,
     /// Print every diagnostic, warnings included.
     #[arg(short, long)]
     verbose: bool,
@@ -231,6 +234,7 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
         config.output = output;
     }
     let cloud = args.cloud.map(|c| c.0).or(config.cloud);
+    config.search &= !args.no_search;
 
     let loaded = site::load(&config, cloud, Mode::Build)?;
     let built = site::build(&config, cloud, &loaded)?;

@@ -18,6 +18,7 @@ use crate::emit::plural;
 use crate::error::Error;
 use crate::library::{ArticleIx, Library};
 use crate::model::{Article, Cloud};
+use crate::search;
 use crate::slug::slugify;
 use crate::views::*;
 
@@ -31,12 +32,16 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("list.html", include_str!("../templates/list.html")),
     ("overview.html", include_str!("../templates/overview.html")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
+    ("search.html", include_str!("../templates/search.html")),
 ];
 const BUILTIN_STYLE: &str = include_str!("../templates/style.css");
+const BUILTIN_SEARCH_SCRIPT: &str = include_str!("../templates/search.js");
 
 pub struct Renderer {
     tera: Tera,
     style: String,
+    /// The browser side of search, `search/search.js`.
+    search_script: String,
 }
 
 impl Renderer {
@@ -47,19 +52,23 @@ impl Renderer {
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect();
         let mut style = BUILTIN_STYLE.to_string();
+        let mut search_script = BUILTIN_SEARCH_SCRIPT.to_string();
         if let Ok(entries) = std::fs::read_dir(overrides) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let path = entry.path();
                 let is_template = name.ends_with(".html") || name.ends_with(".xml");
-                if !(is_template || name == "style.css") || !path.is_file() {
+                let is_asset = name == "style.css" || name == "search.js";
+                if !(is_template || is_asset) || !path.is_file() {
                     continue;
                 }
                 let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-                if name == "style.css" {
-                    style = text;
-                } else {
-                    templates.insert(name, text);
+                match name.as_str() {
+                    "style.css" => style = text,
+                    "search.js" => search_script = text,
+                    _ => {
+                        templates.insert(name, text);
+                    }
                 }
             }
         }
@@ -69,7 +78,11 @@ impl Renderer {
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&e))?;
-        Ok(Renderer { tera, style })
+        Ok(Renderer {
+            tera,
+            style,
+            search_script,
+        })
     }
 
     fn render<T: Serialize>(&self, template: &str, view: &T) -> Result<String, Error> {
@@ -113,6 +126,7 @@ pub struct Written {
 /// One page of the site.
 enum Page<'a> {
     Home,
+    Search,
     Article(ArticleIx),
     Overview(Section),
     Topic(&'a str),
@@ -232,6 +246,9 @@ pub fn render_site(
         types: Slugs::new(lib.types.keys()),
     };
     let mut pages = vec![Page::Home, Page::Sitemap];
+    if config.search {
+        pages.push(Page::Search);
+    }
     pages.extend((0..lib.articles.len()).map(Page::Article));
     for section in [
         Section::Topics,
@@ -250,10 +267,38 @@ pub fn render_site(
     pages.extend(lib.clouds.keys().map(|&c| Page::Cloud(c)));
     pages.extend(lib.types.keys().map(|k| Page::Type(k)));
 
-    pages.par_iter().try_for_each(|page| {
-        let (path, bytes) = site.render_page(page)?;
-        staging.write(&path, bytes.as_bytes())
-    })?;
+    let article_url = |a: &Article| article_url(a);
+    let topic_url = |id: &str| site.topic_url(id);
+    let urls = search::Urls {
+        article: &article_url,
+        topic: &topic_url,
+    };
+    // The search index is built while the pages render.
+    let (rendered, search_files) = rayon::join(
+        || {
+            pages.par_iter().try_for_each(|page| {
+                let (path, bytes) = site.render_page(page)?;
+                staging.write(&path, bytes.as_bytes())
+            })
+        },
+        || {
+            if config.search {
+                search::index(lib, &urls)
+            } else {
+                Vec::new()
+            }
+        },
+    );
+    rendered?;
+    if config.search {
+        for dir in search::FOLDERS {
+            staging.create_dir(dir)?;
+        }
+        staging.write("search/search.js", renderer.search_script.as_bytes())?;
+    }
+    search_files
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
     staging.write("style.css", renderer.style.as_bytes())?;
 
     Ok(Written {
@@ -263,7 +308,7 @@ pub fn render_site(
         products: lib.products.len(),
         clouds: lib.clouds.len(),
         types: lib.types.len(),
-        files: pages.len() + 1,
+        files: pages.len() + 1 + search_files.len() + usize::from(config.search),
     })
 }
 
@@ -332,6 +377,13 @@ struct HomePage<'a> {
 }
 
 #[derive(Serialize)]
+struct SearchPage<'a> {
+    site: SiteView<'a>,
+    /// Changes with the script, so browsers never run a stale cached copy.
+    script_version: String,
+}
+
+#[derive(Serialize)]
 struct SitemapPage {
     base_url: String,
     pages: Vec<String>,
@@ -343,6 +395,7 @@ impl Site<'_> {
             title: &self.config.title,
             root: if depth == 0 { "" } else { "../" },
             cloud: self.cloud.map(Cloud::as_str),
+            search: self.config.search,
         }
     }
 
@@ -357,6 +410,16 @@ impl Site<'_> {
         let lib = self.lib;
         Ok(match *page {
             Page::Home => ("index.html".into(), r.render("home.html", &self.home())?),
+            Page::Search => (
+                "search.html".into(),
+                r.render(
+                    "search.html",
+                    &SearchPage {
+                        site: self.view(0),
+                        script_version: search::version(&r.search_script),
+                    },
+                )?,
+            ),
             Page::Sitemap => (
                 "sitemap.xml".into(),
                 r.render("sitemap.xml", &self.sitemap())?,

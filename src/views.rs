@@ -14,6 +14,8 @@ pub struct SiteView<'a> {
     /// Relative path from the page to the site root: `""` or `"../"`.
     pub root: &'a str,
     pub cloud: Option<&'static str>,
+    /// Whether the site has search (the box in the header).
+    pub search: bool,
 }
 
 /// An entry in a list of articles.

@@ -4,6 +4,7 @@
 //! code; XML must stay well-formed; JSON must parse and its HTML fields are checked the same way.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use scraper::{Html, Selector};
@@ -201,14 +202,18 @@ fn executable_parts(html: &str) -> Vec<String> {
         let name = e.name();
         match name {
             "script" => {
-                // Only shelf's own script files are allowed: a relative `.js` path, no inline code.
+                // Only shelf's own script files are allowed: a relative `.js` path (with a
+                // version query), no inline code.
                 let own = e.attr("src").is_some_and(|s| {
-                    !s.contains(':') && !s.starts_with(['/', '\\']) && s.ends_with(".js")
+                    let path = s.split('?').next().unwrap_or(s);
+                    !s.contains(':') && !s.starts_with(['/', '\\']) && path.ends_with(".js")
                 }) && el.text().all(|t| t.trim().is_empty());
                 if !own {
                     found.push(format!("<script> {}", el.html()));
                 }
             }
+            // The one form allowed is the header's search box: GET to the site's own page.
+            "form" if is_site_search(e) => {}
             "iframe" | "object" | "embed" | "base" | "form" | "frame" | "frameset" | "applet"
             | "isindex" => found.push(format!("<{name}>")),
             "meta" if e.attr("http-equiv").is_some() => found.push("<meta http-equiv>".into()),
@@ -248,6 +253,14 @@ fn executable_parts(html: &str) -> Vec<String> {
     found
 }
 
+fn is_site_search(form: &scraper::node::Element) -> bool {
+    form.attr("class") == Some("site-search")
+        && form.attr("method").is_none()
+        && form
+            .attr("action")
+            .is_some_and(|a| !a.contains(':') && a.trim_start_matches("../") == "search.html")
+}
+
 /// A URL a browser would run or render as a document: `javascript:`, `vbscript:`, `data:`,
 /// after the control characters and whitespace browsers ignore.
 fn is_script_url(value: &str) -> bool {
@@ -271,12 +284,21 @@ fn unsafe_output(site: &Path) -> Vec<String> {
         }
         let path = entry.path();
         let rel = path.strip_prefix(site).unwrap().display().to_string();
-        let bytes = fs::read(path).unwrap();
+        let mut bytes = fs::read(path).unwrap();
+        // The search index's gzipped JSON is read as the JSON it holds.
+        let mut ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if ext == "gz" && rel.ends_with(".json.gz") {
+            let mut json = Vec::new();
+            if let Err(e) = flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut json) {
+                problems.push(format!("{rel}: not gzip: {e}"));
+                continue;
+            }
+            (bytes, ext) = (json, "json");
+        }
         let Ok(text) = String::from_utf8(bytes) else {
             problems.push(format!("{rel}: not UTF-8"));
             continue;
         };
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         match ext {
             "html" => problems.extend(
                 executable_parts(&text)
@@ -321,7 +343,15 @@ fn unsafe_output(site: &Path) -> Vec<String> {
                     problems.push(format!("{rel}: differs from the built-in style sheet"));
                 }
             }
-            "js" => {}
+            "js" => {
+                let builtin = fs::read_to_string(
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/search.js"),
+                )
+                .unwrap();
+                if text != builtin {
+                    problems.push(format!("{rel}: differs from the built-in search script"));
+                }
+            }
             _ => {
                 if !rel.ends_with(".shelf-output") {
                     problems.push(format!("{rel}: unexpected kind of file"));
@@ -835,4 +865,88 @@ fn articles_of(src: &Path, cwd: &Path) -> Vec<String> {
         .collect();
     pages.sort();
     pages
+}
+
+#[test]
+fn the_search_script_never_parses_text_as_html() {
+    let script =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/search.js"))
+            .unwrap();
+    for sink in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "createContextualFragment",
+        "DOMParser",
+        "eval(",
+        "Function(",
+        "srcdoc",
+    ] {
+        assert!(!script.contains(sink), "search.js uses {sink}");
+    }
+}
+
+/// Searching the hostile tree in a real browser shows the hostile titles, excerpts and facet
+/// values as text: nothing runs, whichever result the vectors land in.
+#[test]
+fn searching_hostile_articles_runs_nothing() {
+    use crate::browser::{Server, eval, launch, wait_for};
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("articles"), dir.path().join("output"));
+    fs::create_dir(&src).unwrap();
+    write_hostile_tree(&src);
+    build(&src, &out, &["-q"]);
+    let server = Server::start(&out);
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&server.url("search.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    // Anything a vector would call is a trap that records the call.
+    eval(
+        &tab,
+        "window.__ran = [];
+         for (const f of ['alert', 'confirm', 'prompt', 'print', 'open']) window[f] = () => window.__ran.push(f);
+         return true",
+    );
+    for query in ["hostile", "alert", "script", "img onerror", "javascript"] {
+        eval(
+            &tab,
+            &format!(
+                "const i = document.getElementById('search-input'); i.value = {}; i.dispatchEvent(new Event('input')); return true",
+                serde_json::to_string(query).unwrap()
+            ),
+        );
+        wait_for(
+            &tab,
+            "results",
+            "return /result/.test(document.querySelector('.search-status').textContent) || !!document.querySelector('.search-none')",
+        );
+        // Show every page of results, so every fragment is put on screen.
+        for _ in 0..40 {
+            let more = eval(
+                &tab,
+                "const b = document.querySelector('.search-more'); if (b.hidden) return false; b.click(); return true",
+            );
+            if more == false {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(30));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let ran = eval(&tab, "return window.__ran");
+        assert_eq!(ran, serde_json::json!([]), "{query}: hostile code ran");
+        let injected = eval(
+            &tab,
+            "return [...document.querySelectorAll('.search-app script, .search-app img, .search-app iframe, .search-app svg, .search-app [onerror], .search-app [onload]')].map(e => e.outerHTML)",
+        );
+        assert_eq!(injected, serde_json::json!([]), "{query}");
+    }
+    let shown = eval(
+        &tab,
+        "return document.querySelectorAll('.search-results > li').length",
+    );
+    assert!(shown.as_u64().unwrap() > 0);
 }

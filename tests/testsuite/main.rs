@@ -1,11 +1,13 @@
 //! Integration tests: the real `shelf` binary run on fixture trees (written for these tests,
 //! under `tests/fixtures`) and on the real corpus. One test binary; a module per command.
 
+mod browser;
 mod build;
 mod check;
 mod hostile;
 mod properties;
 mod rules;
+mod search;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,0 +1,597 @@
+//! The static search index, written by `shelf build` under `search/` and read by the browser
+//! (`templates/search.js`) with no server.
+//!
+//! Laid out so that a query downloads a small, bounded part of it, whatever the size of the site
+//! (the principles of Pagefind, whose own indexer was measured too slow for our build budget):
+//! - `search/index.json`, the one small file with a fixed name: where everything else is;
+//! - `search/terms/<hash>.json.gz`: the vocabulary sorted and cut into term-range chunks, each
+//!   term with its postings (page, precomputed score); a query loads only the chunks its words
+//!   fall in;
+//! - `search/pages/<hash>.json.gz`: the fragments of [`BUNDLE`] consecutive pages (title, URL,
+//!   description, an excerpt source), loaded only for the results on screen;
+//! - `search/table/<hash>.json`: the names of the fragment files, in shards of [`SHARD`] pages;
+//! - `search/filters/<hash>.json.gz`: one file per filter (topic, service, product, cloud,
+//!   type), value to pages, loaded for the facet counts after the first results are shown.
+//!
+//! Every name but `index.json` is a hash of the file's bytes, so hosts can cache them forever.
+//!
+//! Scoring is BM25F: each field's term frequency is weighted and normalized by the field's
+//! length, then saturated; that part depends only on the page and is stored, quantized to
+//! 1..=63, in the posting. The browser multiplies by the term's IDF, which it computes from the
+//! posting list's length.
+
+pub mod text;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use hashbrown::HashTable;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::library::Library;
+use crate::model::Article;
+
+/// The folders the index is written to, parents first.
+pub const FOLDERS: [&str; 5] = [
+    "search",
+    "search/terms",
+    "search/pages",
+    "search/table",
+    "search/filters",
+];
+
+/// Pages per fragment file.
+pub const BUNDLE: usize = 8;
+/// Pages per fragment-table shard (a multiple of [`BUNDLE`]).
+pub const SHARD: usize = 512;
+/// Target size of one term chunk before compression.
+const CHUNK_BYTES: usize = 48 * 1024;
+/// Bytes of body text kept in a page's fragment to cut excerpts from.
+const EXCERPT_SOURCE: usize = 1600;
+/// Support topics shown per result (some scoping articles list hundreds).
+const FRAGMENT_TOPICS: usize = 5;
+/// BM25 saturation.
+const K1: f32 = 1.2;
+
+/// The fields of a page, with their weight and length normalization (BM25F).
+#[derive(Clone, Copy)]
+enum Field {
+    Title,
+    Headings,
+    Description,
+    Metadata,
+    Body,
+}
+
+const FIELDS: usize = 5;
+
+impl Field {
+    fn weight(self) -> f32 {
+        match self {
+            Field::Title => 10.0,
+            Field::Headings => 3.0,
+            Field::Description => 3.0,
+            Field::Metadata => 3.0,
+            Field::Body => 1.0,
+        }
+    }
+    /// How much a long field is discounted: 0 none, 1 fully by length.
+    fn b(self) -> f32 {
+        match self {
+            Field::Title => 0.6,
+            Field::Body => 0.75,
+            _ => 0.5,
+        }
+    }
+}
+
+/// Where each page's links point, from the site's root.
+pub struct Urls<'a> {
+    pub article: &'a (dyn Fn(&Article) -> String + Sync),
+    pub topic: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+/// One file of the index: path below the site root, and bytes.
+pub type File = (String, Vec<u8>);
+
+/// Builds the index of every article in `lib`.
+pub fn index(lib: &Library, urls: &Urls) -> Vec<File> {
+    let pages: Vec<PageTerms> = lib.articles.par_iter().map(PageTerms::new).collect();
+    let average = average_lengths(&pages);
+    let norms: Vec<[f32; FIELDS]> = pages.iter().map(|p| p.norms(&average)).collect();
+
+    let terms = postings(&pages, &norms);
+    let goto = goto_targets(lib, urls);
+    let mut files = Vec::new();
+    let chunks = term_chunks(&terms, &goto, &mut files);
+    let table = fragments(lib, urls, &mut files);
+    let filters = filters(lib, &mut files);
+    let entry = Entry {
+        version: 1,
+        pages: lib.articles.len(),
+        bundle: BUNDLE,
+        shard: SHARD,
+        chunks,
+        table,
+        filters,
+        weights: Weights {
+            title: Field::Title.weight(),
+            k1: K1,
+        },
+    };
+    files.push((
+        "search/index.json".into(),
+        serde_json::to_vec(&entry).expect("the entry serializes"),
+    ));
+    files
+}
+
+/// `(page, score)` pairs in page order.
+type Postings = Vec<(u32, u8)>;
+
+/// Every term with its postings `(page, score)` in page order, terms sorted. Terms are split
+/// into shards by hash so that the shards are gathered in parallel.
+fn postings<'a>(pages: &'a [PageTerms], norms: &[[f32; FIELDS]]) -> Vec<(&'a str, Vec<(u32, u8)>)> {
+    let shards = rayon::current_num_threads() as u64 * 2;
+    let mut terms: Vec<(&str, Vec<(u32, u8)>)> = (0..shards)
+        .into_par_iter()
+        .flat_map_iter(|shard| {
+            let mut table: HashTable<usize> = HashTable::new();
+            let mut postings: Vec<(&str, u64, Postings)> = Vec::new();
+            // Pages are visited in order, so each list comes out sorted.
+            for (page, (terms, norms)) in pages.iter().zip(norms).enumerate() {
+                for t in terms.terms.iter() {
+                    if (t.hash >> 32) % shards != shard {
+                        continue;
+                    }
+                    let term = terms.stem(t);
+                    let found = table.find(t.hash, |&i| postings[i].0 == term).copied();
+                    let i = found.unwrap_or_else(|| {
+                        postings.push((term, t.hash, Vec::new()));
+                        let i = postings.len() - 1;
+                        table.insert_unique(t.hash, i, |&j| postings[j].1);
+                        i
+                    });
+                    postings[i].2.push((page as u32, score(&t.tf, norms)));
+                }
+            }
+            postings.into_iter().map(|(term, _, list)| (term, list))
+        })
+        .collect();
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    terms
+}
+
+/// A term's BM25F frequency part on a page: field frequencies weighted and normalized by field
+/// length, summed, saturated, and quantized to 1..=63.
+fn score(tf: &[u16; FIELDS], norms: &[f32; FIELDS]) -> u8 {
+    let weighted: f32 = tf.iter().zip(norms).map(|(&n, w)| f32::from(n) * w).sum();
+    let saturated = weighted / (K1 + weighted);
+    (saturated * 63.0).ceil().clamp(1.0, 63.0) as u8
+}
+
+/// The entry file: where everything else is.
+#[derive(Serialize)]
+struct Entry {
+    version: u32,
+    pages: usize,
+    /// Pages per fragment file.
+    bundle: usize,
+    /// Pages per table shard.
+    shard: usize,
+    /// `[first term, file]` per term chunk, in term order.
+    chunks: Vec<(String, String)>,
+    /// Table shard files: shard n names the fragment files of pages `n*shard ..`.
+    table: Vec<String>,
+    /// Filter name to file.
+    filters: BTreeMap<&'static str, String>,
+    /// For the record; the scores already include them.
+    weights: Weights,
+}
+
+#[derive(Serialize)]
+struct Weights {
+    title: f32,
+    k1: f32,
+}
+
+/// The stemmed terms of one page, with their frequency in each field, and each field's length.
+/// The distinct stems are stored back to back in one string, so a page makes a handful of
+/// allocations rather than one per term.
+struct PageTerms {
+    stems: String,
+    terms: Vec<TermCount>,
+    lengths: [u32; FIELDS],
+}
+
+struct TermCount {
+    start: u32,
+    len: u32,
+    /// The stem's hash, computed once and reused to gather postings.
+    hash: u64,
+    tf: [u16; FIELDS],
+}
+
+fn hash_term(term: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(term)
+}
+
+impl PageTerms {
+    fn new(a: &Article) -> PageTerms {
+        let m = &a.meta;
+        let mut page = PageTerms {
+            stems: String::with_capacity(4096),
+            terms: Vec::with_capacity(256),
+            lengths: [0; FIELDS],
+        };
+        let mut table: HashTable<u32> = HashTable::with_capacity(256);
+        let mut add = |field: Field, text: &str| {
+            text::each_stem(text, |stem| page.count(&mut table, field, stem));
+        };
+        add(Field::Title, &a.title);
+        if !m.page_title.trim().eq_ignore_ascii_case(a.title.trim()) {
+            add(Field::Title, &m.page_title);
+        }
+        for (_, heading) in &a.headings {
+            add(Field::Headings, heading);
+        }
+        add(Field::Description, &m.description);
+        add(Field::Body, &a.plain_text);
+        for value in [&m.service, &m.resource, &m.article_id]
+            .into_iter()
+            .chain(&m.support_topic_ids)
+            .chain(&m.product_pes_ids)
+        {
+            add(Field::Metadata, value);
+        }
+        add(Field::Metadata, m.self_help_type.as_str());
+        // The whole articleId as one term too (a GUID is several words), so that pasting it
+        // finds the page.
+        let id = m.article_id.trim().to_lowercase();
+        if id.len() <= 64 && id.contains(|c: char| !c.is_alphanumeric()) {
+            page.count(&mut table, Field::Metadata, &id);
+        }
+        page
+    }
+
+    fn count(&mut self, table: &mut HashTable<u32>, field: Field, stem: &str) {
+        let hash = hash_term(stem);
+        let (stems, terms) = (&self.stems, &self.terms);
+        let found = table.find(hash, |&i| {
+            let t = &terms[i as usize];
+            &stems[t.start as usize..(t.start + t.len) as usize] == stem
+        });
+        let i = match found {
+            Some(&i) => i as usize,
+            None => {
+                let i = self.terms.len();
+                self.terms.push(TermCount {
+                    start: self.stems.len() as u32,
+                    len: stem.len() as u32,
+                    hash,
+                    tf: [0; FIELDS],
+                });
+                self.stems.push_str(stem);
+                let terms = &self.terms;
+                table.insert_unique(hash, i as u32, |&j| terms[j as usize].hash);
+                i
+            }
+        };
+        let tf = &mut self.terms[i].tf[field as usize];
+        *tf = tf.saturating_add(1);
+        self.lengths[field as usize] += 1;
+    }
+
+    fn stem(&self, t: &TermCount) -> &str {
+        &self.stems[t.start as usize..(t.start + t.len) as usize]
+    }
+
+    /// Each field's weight divided by its length normalization, for [`score`].
+    fn norms(&self, average: &[f32; FIELDS]) -> [f32; FIELDS] {
+        use Field::*;
+        [Title, Headings, Description, Metadata, Body].map(|f| {
+            let i = f as usize;
+            let relative = if average[i] > 0.0 {
+                self.lengths[i] as f32 / average[i]
+            } else {
+                1.0
+            };
+            f.weight() / (1.0 - f.b() + f.b() * relative)
+        })
+    }
+}
+
+fn average_lengths(pages: &[PageTerms]) -> [f32; FIELDS] {
+    let mut sum = [0f64; FIELDS];
+    for p in pages {
+        for (s, &l) in sum.iter_mut().zip(&p.lengths) {
+            *s += f64::from(l);
+        }
+    }
+    let n = pages.len().max(1) as f64;
+    sum.map(|s| (s / n) as f32)
+}
+
+/// Terms that lead straight to a page when typed whole: support topic IDs and articleIds.
+fn goto_targets(lib: &Library, urls: &Urls) -> HashMap<String, String> {
+    let mut goto = HashMap::new();
+    for topic in lib.topics.keys() {
+        if let Some(url) = (urls.topic)(topic) {
+            goto.insert(topic.clone(), url);
+        }
+    }
+    for a in &lib.articles {
+        let id = a.meta.article_id.trim().to_lowercase();
+        if !id.is_empty() {
+            goto.entry(id).or_insert_with(|| (urls.article)(a));
+        }
+    }
+    goto
+}
+
+/// One term chunk: terms in order, each with its postings (see [`encode_postings`]), and the
+/// pages some of them lead straight to.
+#[derive(Serialize)]
+struct Chunk<'a> {
+    terms: Vec<&'a str>,
+    postings: Vec<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    goto: BTreeMap<&'a str, &'a str>,
+}
+
+fn term_chunks(
+    terms: &[(&str, Vec<(u32, u8)>)],
+    goto: &HashMap<String, String>,
+    files: &mut Vec<File>,
+) -> Vec<(String, String)> {
+    // Cut the sorted vocabulary where the estimated JSON size passes the target.
+    let mut ranges = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, (term, postings)) in terms.iter().enumerate() {
+        size += term.len() + 8 + postings.len() * 3;
+        if size >= CHUNK_BYTES {
+            ranges.push(start..i + 1);
+            (start, size) = (i + 1, 0);
+        }
+    }
+    if start < terms.len() || ranges.is_empty() {
+        ranges.push(start..terms.len());
+    }
+    let chunks: Vec<(String, File)> = ranges
+        .into_par_iter()
+        .map(|range| {
+            let slice = &terms[range];
+            let chunk = Chunk {
+                terms: slice.iter().map(|(t, _)| *t).collect(),
+                postings: slice.iter().map(|(_, p)| encode_postings(p)).collect(),
+                goto: slice
+                    .iter()
+                    .filter_map(|(t, _)| goto.get(*t).map(|u| (*t, u.as_str())))
+                    .collect(),
+            };
+            let json = serde_json::to_vec(&chunk).expect("a chunk serializes");
+            let first = slice
+                .first()
+                .map(|(t, _)| t.to_string())
+                .unwrap_or_default();
+            (first, hashed("search/terms", "json.gz", gzip(&json)))
+        })
+        .collect();
+    chunks
+        .into_iter()
+        .map(|(first, file)| {
+            let name = file.0.clone();
+            files.push(file);
+            (first, name)
+        })
+        .collect()
+}
+
+/// The characters of the posting encoding: 64 that JSON never escapes.
+const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Postings as text, about 3 characters each: per posting, the distance from the previous page
+/// as a varint (5 bits per character, the 6th set on all but the last), then the score in one
+/// character (0..=63).
+fn encode_postings(postings: &[(u32, u8)]) -> String {
+    let mut out = Vec::with_capacity(postings.len() * 3);
+    let mut previous = 0;
+    for &(page, score) in postings {
+        let mut delta = page - previous;
+        previous = page;
+        while delta >= 32 {
+            out.push(DIGITS[(delta & 31) as usize | 32]);
+            delta >>= 5;
+        }
+        out.push(DIGITS[delta as usize]);
+        out.push(DIGITS[usize::from(score & 63)]);
+    }
+    String::from_utf8(out).expect("DIGITS are ASCII")
+}
+
+/// What the results list shows for a page.
+#[derive(Serialize)]
+struct Fragment<'a> {
+    url: String,
+    title: &'a str,
+    description: &'a str,
+    #[serde(rename = "type")]
+    self_help_type: &'a str,
+    service: &'a str,
+    topics: &'a [String],
+    article_id: &'a str,
+    /// The start of the body text, for excerpts around the words searched for.
+    text: &'a str,
+}
+
+/// Writes the fragments, [`BUNDLE`] pages to a file (thousands of tiny files cost more to
+/// write and delete than they save in transfer), and the shards of the table that names the
+/// bundle files.
+fn fragments(lib: &Library, urls: &Urls, files: &mut Vec<File>) -> Vec<String> {
+    let bundles: Vec<File> = lib
+        .articles
+        .par_chunks(BUNDLE)
+        .map(|articles| {
+            let fragments: Vec<Fragment> = articles
+                .iter()
+                .map(|a| {
+                    let m = &a.meta;
+                    Fragment {
+                        url: (urls.article)(a),
+                        title: &a.title,
+                        description: &m.description,
+                        self_help_type: m.self_help_type.as_str(),
+                        service: &m.service,
+                        topics: &m.support_topic_ids
+                            [..m.support_topic_ids.len().min(FRAGMENT_TOPICS)],
+                        article_id: &m.article_id,
+                        text: prefix(&a.plain_text, EXCERPT_SOURCE),
+                    }
+                })
+                .collect();
+            let json = serde_json::to_vec(&fragments).expect("fragments serialize");
+            hashed("search/pages", "json.gz", gzip(&json))
+        })
+        .collect();
+    let mut table = Vec::new();
+    for shard in bundles.chunks(SHARD / BUNDLE) {
+        // Names only: the folder and extension are the same for all.
+        let names: Vec<&str> = shard.iter().map(|(path, _)| file_stem(path)).collect();
+        let json = serde_json::to_vec(&names).expect("a table shard serializes");
+        let file = hashed("search/table", "json", json);
+        table.push(file.0.clone());
+        files.push(file);
+    }
+    files.extend(bundles);
+    table
+}
+
+/// The page lists behind each filter, one file per filter.
+fn filters(lib: &Library, files: &mut Vec<File>) -> BTreeMap<&'static str, String> {
+    #[derive(Serialize)]
+    struct Filter<'a> {
+        /// Value to `[page delta, ...]`.
+        pages: BTreeMap<&'a str, Vec<u32>>,
+        /// Value to a readable name, where there is one (topic descriptions).
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        labels: BTreeMap<&'a str, &'a str>,
+    }
+    fn deltas(ixs: &mut dyn Iterator<Item = usize>) -> Vec<u32> {
+        let mut pages: Vec<u32> = ixs.map(|i| i as u32).collect();
+        pages.sort_unstable();
+        pages.dedup();
+        let mut previous = 0;
+        pages
+            .into_iter()
+            .map(|p| {
+                let d = p - previous;
+                previous = p;
+                d
+            })
+            .collect()
+    }
+    fn simple(map: &BTreeMap<String, Vec<usize>>) -> BTreeMap<&str, Vec<u32>> {
+        map.iter()
+            .map(|(k, v)| (k.as_str(), deltas(&mut v.iter().copied())))
+            .collect()
+    }
+    // No labels for topics: their descriptions would make this file 30 times larger.
+    let topic = Filter {
+        pages: simple(&lib.topics),
+        labels: BTreeMap::new(),
+    };
+    let service = Filter {
+        pages: lib
+            .services
+            .iter()
+            .map(|(k, resources)| {
+                let mut all = resources.values().flatten().copied();
+                (k.as_str(), deltas(&mut all))
+            })
+            .collect(),
+        labels: BTreeMap::new(),
+    };
+    let product = Filter {
+        pages: simple(&lib.products),
+        labels: BTreeMap::new(),
+    };
+    let cloud = Filter {
+        pages: lib
+            .clouds
+            .iter()
+            .map(|(c, v)| (c.as_str(), deltas(&mut v.iter().copied())))
+            .collect(),
+        labels: BTreeMap::new(),
+    };
+    let kind = Filter {
+        pages: simple(&lib.types),
+        labels: BTreeMap::new(),
+    };
+    let mut names = BTreeMap::new();
+    for (name, filter) in [
+        ("topic", topic),
+        ("service", service),
+        ("product", product),
+        ("cloud", cloud),
+        ("type", kind),
+    ] {
+        let json = serde_json::to_vec(&filter).expect("a filter serializes");
+        let file = hashed("search/filters", "json.gz", gzip(&json));
+        names.insert(name, file.0.clone());
+        files.push(file);
+    }
+    names
+}
+
+/// A short version tag for a file with a fixed name (the script), from its bytes.
+pub fn version(text: &str) -> String {
+    format!("{:08x}", content_hash(text.as_bytes()) >> 32)
+}
+
+/// `folder/<hash of bytes>.ext`.
+fn hashed(folder: &str, ext: &str, bytes: Vec<u8>) -> File {
+    (
+        format!("{folder}/{:012x}.{ext}", content_hash(&bytes) >> 16),
+        bytes,
+    )
+}
+
+fn file_stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split('.').next().unwrap_or(name)
+}
+
+/// A content hash for file names (not for security): changes whenever the bytes do.
+fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::fast(),
+    );
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
+}
+
+/// The longest prefix of `s` of at most `max` bytes that ends at a word boundary.
+fn prefix(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    match s[..end].rfind(char::is_whitespace) {
+        Some(space) if space > max / 2 => &s[..space],
+        _ => &s[..end],
+    }
+}

@@ -1,0 +1,518 @@
+//! Search in a real browser: the bundled sample articles are built and served on 127.0.0.1,
+//! and headless Chromium types queries, follows keyboard focus and applies filters. On the
+//! real corpus the same harness measures what a first query downloads and how well titles rank.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use headless_chrome::Tab;
+use serde_json::Value;
+
+use crate::browser::{Server, eval, launch, wait_for};
+use crate::{build, stderr};
+
+/// The sample site, built once and served for every test here.
+fn samples() -> &'static Server {
+    static SITE: OnceLock<(tempfile::TempDir, Server)> = OnceLock::new();
+    &SITE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("site");
+            let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+            let o = build(&source, &out, &[]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            let server = Server::start(&out);
+            (dir, server)
+        })
+        .1
+}
+
+/// Titles of the results on screen, in order.
+fn result_titles(tab: &Tab) -> Vec<String> {
+    let titles = eval(
+        tab,
+        "return [...document.querySelectorAll('.search-results .result-title')].map(a => a.textContent)",
+    );
+    serde_json::from_value(titles).unwrap()
+}
+
+/// Waits until the results list shows `title` among its first three entries.
+fn wait_for_top3(tab: &Tab, title: &str) -> Vec<String> {
+    let js = format!(
+        "const t = [...document.querySelectorAll('.search-results .result-title')].slice(0, 3).map(a => a.textContent); return t.includes({}) && t",
+        serde_json::to_string(title).unwrap()
+    );
+    let found = wait_for(tab, &format!("{title:?} in the top 3"), &js);
+    serde_json::from_value(found).unwrap()
+}
+
+fn navigate(tab: &Tab, url: &str) {
+    tab.navigate_to(url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+}
+
+/// Types into the header's search box on any page.
+fn type_query(tab: &Tab, query: &str) {
+    eval(
+        tab,
+        "const i = document.getElementById('search-input'); i.value = ''; i.focus(); return true",
+    );
+    tab.type_str(query).unwrap();
+}
+
+#[test]
+fn typing_in_the_header_box_finds_the_article() {
+    let server = samples();
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    navigate(&tab, &server.url("index.html"));
+    type_query(&tab, "restore blobs");
+    tab.press_key("Enter").unwrap();
+    let top = wait_for_top3(&tab, "Restore deleted or overwritten blobs");
+    assert_eq!(top[0], "Restore deleted or overwritten blobs", "{top:?}");
+    assert!(
+        tab.get_url().contains("search.html?q=restore"),
+        "{}",
+        tab.get_url()
+    );
+
+    // Searching as you type on the search page: a prefix of a word is enough.
+    type_query(&tab, "ss");
+    tab.type_str("h").unwrap();
+    wait_for_top3(&tab, "Cannot connect to a Linux virtual machine with SSH");
+    // The words searched for are marked in titles and excerpts.
+    let marks = eval(
+        &tab,
+        "return [...document.querySelectorAll('.search-results mark')].map(m => m.textContent.toLowerCase())",
+    );
+    assert!(
+        marks.as_array().unwrap().iter().any(|m| m == "ssh"),
+        "{marks}"
+    );
+    // The address keeps the query, so a search can be shared.
+    assert!(
+        tab.get_url().ends_with("search.html?q=ssh"),
+        "{}",
+        tab.get_url()
+    );
+}
+
+#[test]
+fn a_topic_filter_narrows_results_and_counts_match() {
+    let server = samples();
+    // The premise: the five articles of topic 32600001 all mention "machine".
+    let topic_files: Vec<PathBuf> =
+        walkdir::WalkDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("articles"))
+            .into_iter()
+            .map(Result::unwrap)
+            .map(|e| e.into_path())
+            .filter(|p| {
+                std::fs::read_to_string(p).is_ok_and(|t| t.contains("supportTopicIds=\"32600001\""))
+            })
+            .collect();
+    assert_eq!(topic_files.len(), 5);
+    for f in &topic_files {
+        assert!(
+            std::fs::read_to_string(f)
+                .unwrap()
+                .to_lowercase()
+                .contains("machine")
+        );
+    }
+
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    navigate(&tab, &server.url("search.html?q=machine"));
+    let facet = "document.querySelector('.facet[data-filter=topic] input[value=\"32600001\"]')";
+    wait_for(&tab, "the topic facet", &format!("return !!{facet}"));
+    let total = results_count(&tab);
+    let counts = facet_counts(&tab);
+    assert_eq!(counts["topic"]["32600001"], 5, "{counts}");
+    // Every page has one type, so the type counts add up to the results.
+    let types: u64 = counts["type"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(types, total, "{counts}");
+
+    eval(&tab, &format!("{facet}.click(); return true"));
+    wait_for(
+        &tab,
+        "5 results",
+        "return document.querySelector('.search-status').textContent === '5 results'",
+    );
+    wait_for(
+        &tab,
+        "the filtered list",
+        "return document.querySelectorAll('.search-results > li').length === 5",
+    );
+    let metas = eval(
+        &tab,
+        "return [...document.querySelectorAll('.result-meta')].map(m => m.textContent)",
+    );
+    for meta in metas.as_array().unwrap() {
+        assert!(meta.as_str().unwrap().contains("32600001"), "{metas}");
+    }
+    // The filter is in the address, and the filtered counts agree.
+    assert!(
+        tab.get_url().contains("topic=32600001"),
+        "{}",
+        tab.get_url()
+    );
+    wait_for(
+        &tab,
+        "the filtered type counts",
+        "const n = [...document.querySelectorAll('.facet[data-filter=type] .count')].map(c => +c.textContent); return n.reduce((a, b) => a + b, 0) === 5",
+    );
+}
+
+fn results_count(tab: &Tab) -> u64 {
+    let status = wait_for(
+        tab,
+        "a result count",
+        "const s = document.querySelector('.search-status').textContent; return /^\\d+ results?$/.test(s) && s",
+    );
+    status
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// `{filter: {value: count}}` as shown in the facet panel.
+fn facet_counts(tab: &Tab) -> Value {
+    eval(
+        tab,
+        "const out = {};
+         for (const f of document.querySelectorAll('.facet')) {
+           const values = out[f.dataset.filter] = {};
+           for (const l of f.querySelectorAll('label')) values[l.querySelector('input').value] = +l.querySelector('.count').textContent;
+         }
+         return out",
+    )
+}
+
+#[test]
+fn arrow_keys_move_through_results_and_enter_opens_one() {
+    let server = samples();
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    navigate(&tab, &server.url("search.html?q=connect"));
+    wait_for_top3(
+        &tab,
+        "Cannot connect to a Windows virtual machine with Remote Desktop",
+    );
+    let titles = result_titles(&tab);
+    assert!(titles.len() >= 2, "{titles:?}");
+    eval(
+        &tab,
+        "document.getElementById('search-input').focus(); return true",
+    );
+    tab.press_key("ArrowDown").unwrap();
+    tab.press_key("ArrowDown").unwrap();
+    let focused = eval(&tab, "return document.activeElement.textContent");
+    assert_eq!(focused, titles[1].as_str());
+    tab.press_key("ArrowUp").unwrap();
+    let focused = eval(&tab, "return document.activeElement.textContent");
+    assert_eq!(focused, titles[0].as_str());
+    tab.press_key("Enter").unwrap();
+    wait_for(
+        &tab,
+        "the article page",
+        "return location.pathname.startsWith('/articles/') && document.querySelector('h1').textContent",
+    );
+}
+
+#[test]
+fn an_exact_topic_id_or_article_id_goes_straight_to_its_page() {
+    let server = samples();
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    for (query, page) in [
+        ("32600001", "/topics/32600001.html"),
+        (
+            "5e1f0000-0000-0000-0000-00000000000b",
+            "/articles/5e1f0000-0000-0000-0000-00000000000b.html",
+        ),
+        ("supporttopics_15001", "/articles/supporttopics_15001.html"),
+    ] {
+        // From an article page's header box, as a reader would.
+        navigate(
+            &tab,
+            &server.url("articles/5e1f0000-0000-0000-0000-000000000001.html"),
+        );
+        type_query(&tab, query);
+        tab.press_key("Enter").unwrap();
+        wait_for(
+            &tab,
+            page,
+            &format!(
+                "return location.pathname === {}",
+                serde_json::to_string(page).unwrap()
+            ),
+        );
+    }
+}
+
+#[test]
+fn no_results_says_what_to_try() {
+    let server = samples();
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    navigate(&tab, &server.url("search.html?q=qqqzzzx"));
+    let help = wait_for(
+        &tab,
+        "the no-results help",
+        "const n = document.querySelector('.search-none'); return n && n.textContent",
+    );
+    assert!(help.as_str().unwrap().contains("qqqzzzx"), "{help}");
+    let links = eval(
+        &tab,
+        "return [...document.querySelectorAll('.search-none a')].map(a => new URL(a.href).pathname)",
+    );
+    assert_eq!(
+        links,
+        serde_json::json!(["/topics/index.html", "/services/index.html"])
+    );
+}
+
+#[test]
+fn without_javascript_the_page_points_to_the_indexes() {
+    let server = samples();
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    tab.call_method(
+        headless_chrome::protocol::cdp::Emulation::SetScriptExecutionDisabled { value: true },
+    )
+    .unwrap();
+    navigate(&tab, &server.url("search.html?q=restore"));
+    // With scripts off, Chromium parses <noscript> content as markup; the DOM domain of the
+    // DevTools protocol still reads it.
+    let hrefs: BTreeSet<String> = tab
+        .find_elements("noscript a")
+        .unwrap()
+        .iter()
+        .filter_map(|a| a.get_attribute_value("href").unwrap())
+        .collect();
+    assert_eq!(
+        hrefs,
+        BTreeSet::from(["topics/index.html".into(), "services/index.html".into()])
+    );
+    let text = tab
+        .find_element(".search-noscript")
+        .unwrap()
+        .get_inner_text()
+        .unwrap();
+    assert!(text.contains("needs JavaScript"), "{text}");
+}
+
+#[test]
+fn the_browser_splits_and_stems_words_as_the_indexer_does() {
+    let server = samples();
+    // Every word of the sample articles, and words chosen to reach each rule.
+    let mut text = String::new();
+    for entry in walkdir::WalkDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("articles")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            text.push_str(&std::fs::read_to_string(entry.path()).unwrap());
+            text.push('\n');
+        }
+    }
+    text.push_str(
+        " restore restored restores restoring policies classes status analysis running \
+         installing used VMs v2 naïve ÉTAT ΣΟΦΙΑΣ İstanbul 東京 x²  e\u{301}te \
+         aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa Ünïcödé-wörds_with_underscores 32553297",
+    );
+    let mut expected = Vec::new();
+    shelf::search::text::each_stem(&text, |s| expected.push(s.to_string()));
+
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    navigate(&tab, &server.url("index.html"));
+    let js = format!(
+        "const m = await import('/search/search.js'); return m.words({}).map(w => m.stem(m.lower(w)))",
+        serde_json::to_string(&text).unwrap()
+    );
+    let actual: Vec<String> = serde_json::from_value(eval(&tab, &js)).unwrap();
+    assert_eq!(actual.len(), expected.len());
+    for (i, (a, e)) in actual.iter().zip(&expected).enumerate() {
+        assert_eq!(a, e, "word {i}");
+    }
+}
+
+/// The corpus site, built once, with the library that built it (for titles and URLs).
+fn corpus_site() -> Option<&'static (tempfile::TempDir, Server, shelf::library::Library)> {
+    static SITE: OnceLock<Option<(tempfile::TempDir, Server, shelf::library::Library)>> =
+        OnceLock::new();
+    SITE.get_or_init(|| {
+        let source = crate::build::corpus()?;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let o = build(&source, &out, &["--quiet"]);
+        // The corpus has a few broken articles (exit 1); the rest is built.
+        assert!(out.join("search/index.json").is_file(), "{}", stderr(&o));
+        let config = shelf::Config {
+            source,
+            ..shelf::Config::default()
+        };
+        let loaded =
+            shelf::site::load(&config, None, shelf::article::Mode::Build).expect("corpus loads");
+        let server = Server::start(&out);
+        Some((dir, server, loaded.library))
+    })
+    .as_ref()
+}
+
+/// Bytes a first query downloads in a fresh browser, by kind of file: the search runtime and
+/// index (what the issue budgets), the facet data fetched after the results are shown, and the
+/// page itself.
+struct Download {
+    search: usize,
+    facets: usize,
+    page: usize,
+    files: usize,
+}
+
+fn first_query(server: &Server, query: &str, until: &str) -> Download {
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    server.clear_log();
+    navigate(&tab, &server.url(&format!("search.html?q={query}")));
+    wait_for(&tab, "the first results", until);
+    // Let the facet requests that follow the results finish, so they are counted apart.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let log = server.log();
+    let sum = |f: &dyn Fn(&str) -> bool| -> usize {
+        log.iter().filter(|s| f(&s.path)).map(|s| s.bytes).sum()
+    };
+    Download {
+        search: sum(&|p| p.starts_with("/search/") && !p.starts_with("/search/filters/")),
+        facets: sum(&|p| p.starts_with("/search/filters/")),
+        page: sum(&|p| !p.starts_with("/search/")),
+        files: log.len(),
+    }
+}
+
+#[test]
+fn on_the_corpus_a_first_query_downloads_under_150_kb() {
+    let Some((dir, _, library)) = corpus_site() else {
+        return;
+    };
+    // A server of its own, so that other tests' requests are not counted.
+    let server = &Server::start(&dir.path().join("site"));
+    // The support topic with the most articles.
+    let (topic, _) = library
+        .topics
+        .iter()
+        .max_by_key(|(id, pages)| (pages.len(), std::cmp::Reverse(id.as_str())))
+        .unwrap();
+    let shown = "return document.querySelectorAll('.search-results .result-title').length > 0";
+    for (query, until) in [
+        ("restore", shown.to_string()),
+        ("vm%20restore", shown.to_string()),
+        (
+            topic.as_str(),
+            format!("return location.pathname === '/topics/{topic}.html'"),
+        ),
+    ] {
+        let d = first_query(server, query, &until);
+        eprintln!(
+            "first query {query:?}: search runtime and index {} B, then facets {} B; pages {} B; {} requests",
+            d.search, d.facets, d.page, d.files
+        );
+        assert!(d.search <= 150 * 1024, "{query}: {} bytes", d.search);
+    }
+}
+
+#[test]
+fn on_the_corpus_titles_find_their_article_in_the_top_3() {
+    let Some((_, server, library)) = corpus_site() else {
+        return;
+    };
+    let picked = pick(&library.articles, 30, 0x5eed);
+    let (hits, misses) = title_hits(server, &library.articles, &picked);
+    eprintln!("pageTitle in the top 3: {hits} of {}", picked.len());
+    for miss in &misses {
+        eprintln!("  missed: {miss}");
+    }
+    assert!(hits >= 27, "{hits} of 30: {misses:#?}");
+}
+
+/// Every article's title, for the closing note (`--ignored`; a minute or two).
+#[test]
+#[ignore]
+fn on_the_corpus_every_title_in_the_top_3() {
+    let Some((_, server, library)) = corpus_site() else {
+        return;
+    };
+    let all: Vec<usize> = (0..library.articles.len()).collect();
+    let (hits, misses) = title_hits(server, &library.articles, &all);
+    eprintln!("pageTitle in the top 3: {hits} of {}", all.len());
+    for miss in misses.iter().take(40) {
+        eprintln!("  missed: {miss}");
+    }
+}
+
+/// `n` distinct indexes below `articles.len()`, chosen by a seeded generator (SplitMix64).
+fn pick(articles: &[shelf::model::Article], n: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let mut picked = BTreeSet::new();
+    while picked.len() < n.min(articles.len()) {
+        picked.insert((next() % articles.len() as u64) as usize);
+    }
+    picked.into_iter().collect()
+}
+
+/// Searches each picked article's pageTitle (its H1 when it has none) through the browser
+/// library and counts those whose own page is in the first three results.
+fn title_hits(
+    server: &Server,
+    articles: &[shelf::model::Article],
+    picked: &[usize],
+) -> (usize, Vec<String>) {
+    let queries: Vec<(String, String)> = picked
+        .iter()
+        .map(|&i| {
+            let a = &articles[i];
+            let title = if a.meta.page_title.trim().is_empty() {
+                a.title.clone()
+            } else {
+                a.meta.page_title.clone()
+            };
+            (title, shelf::views::article_url(a))
+        })
+        .collect();
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    navigate(&tab, &server.url("index.html"));
+    let js = format!(
+        "const m = await import('/search/search.js');
+         const index = await m.SearchIndex.open('/');
+         const out = [];
+         for (const [title, url] of {}) {{
+           const {{ pages }} = await index.search(title);
+           const top = await Promise.all(pages.slice(0, 3).map(r => index.fragment(r.page)));
+           out.push(top.map(f => f.url).includes(url) ? null : `${{title}} (${{url}}): got ${{top.map(f => f.title).join(' | ')}}`);
+         }}
+         return out",
+        serde_json::to_string(&queries).unwrap()
+    );
+    let results: Vec<Option<String>> = serde_json::from_value(eval(&tab, &js)).unwrap();
+    let misses: Vec<String> = results.into_iter().flatten().collect();
+    (picked.len() - misses.len(), misses)
+}
