@@ -595,3 +595,211 @@ fn prefix(s: &str, max: usize) -> &str {
         _ => &s[..end],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::article;
+    use std::path::Path;
+
+    fn library(articles: &[(&str, &str, &str)]) -> Library {
+        let parsed = articles
+            .iter()
+            .map(|(id, topics, body)| {
+                let text = format!(
+                    "<properties pageTitle=\"{id}\" description=\"d\" service=\"microsoft.compute\" \
+                     supportTopicIds=\"{topics}\" cloudEnvironments=\"public\" selfHelpType=\"generic\" \
+                     articleId=\"{id}\" ownershipId=\"o\" />\n# {id}\n{body}\n"
+                );
+                let path = format!("{id}.md");
+                article::parse(Path::new(&path), &path, text.as_bytes(), article::Mode::Build)
+                    .article
+                    .unwrap()
+            })
+            .collect();
+        Library::indexed(parsed, &mut Vec::new())
+    }
+
+    fn index_of(lib: &Library) -> BTreeMap<String, Vec<u8>> {
+        let article = |a: &Article| crate::views::article_url(a);
+        let topic = |id: &str| Some(format!("topics/{id}.html"));
+        let urls = Urls {
+            article: &article,
+            topic: &topic,
+        };
+        index(lib, &urls).into_iter().collect()
+    }
+
+    fn json(bytes: &[u8]) -> serde_json::Value {
+        let mut text = Vec::new();
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            use std::io::Read;
+            flate2::read::GzDecoder::new(bytes)
+                .read_to_end(&mut text)
+                .unwrap();
+        } else {
+            text = bytes.to_vec();
+        }
+        serde_json::from_slice(&text).unwrap()
+    }
+
+    /// The inverse of [`encode_postings`], as the browser decodes it.
+    fn decode(text: &str) -> Vec<(u32, u8)> {
+        let value = |c: u8| DIGITS.iter().position(|&d| d == c).unwrap() as u32;
+        let (mut out, mut page, mut bytes) = (Vec::new(), 0, text.bytes());
+        while let Some(first) = bytes.next() {
+            let (mut delta, mut shift, mut v) = (0, 0, value(first));
+            loop {
+                delta |= (v & 31) << shift;
+                shift += 5;
+                if v & 32 == 0 {
+                    break;
+                }
+                v = value(bytes.next().unwrap());
+            }
+            page += delta;
+            out.push((page, value(bytes.next().unwrap()) as u8));
+        }
+        out
+    }
+
+    #[test]
+    fn postings_round_trip_through_their_text_form() {
+        let postings = vec![
+            (0, 1),
+            (1, 63),
+            (31, 7),
+            (32, 8),
+            (1_000_000, 40),
+            (1_000_001, 1),
+        ];
+        let text = encode_postings(&postings);
+        assert!(text.bytes().all(|b| DIGITS.contains(&b)));
+        assert_eq!(decode(&text), postings);
+    }
+
+    #[test]
+    fn a_title_word_outscores_the_same_word_in_the_body() {
+        let lib = library(&[
+            ("restore-guide", "1", "Steps for disks."),
+            (
+                "disk-guide",
+                "1",
+                "How to restore a disk, and more about disks.",
+            ),
+        ]);
+        let files = index_of(&lib);
+        let entry = json(&files["search/index.json"]);
+        let mut found = None;
+        for chunk in entry["chunks"].as_array().unwrap() {
+            let chunk = json(&files[chunk[1].as_str().unwrap()]);
+            let terms = chunk["terms"].as_array().unwrap();
+            if let Some(i) = terms.iter().position(|t| t == "restor") {
+                found = Some(decode(chunk["postings"][i].as_str().unwrap()));
+            }
+        }
+        let postings = found.expect("restor is indexed");
+        assert_eq!(postings.len(), 2);
+        let page = |id: &str| lib.articles.iter().position(|a| a.meta.article_id == id);
+        let score = |id| {
+            let page = page(id).unwrap() as u32;
+            postings.iter().find(|p| p.0 == page).unwrap().1
+        };
+        assert!(score("restore-guide") > score("disk-guide"), "{postings:?}");
+    }
+
+    #[test]
+    fn chunks_cover_the_sorted_vocabulary_and_carry_the_go_to_targets() {
+        let lib = library(&[
+            (
+                "5e1f0000-0000-0000-0000-000000000001",
+                "32600001",
+                "alpha beta",
+            ),
+            (
+                "5e1f0000-0000-0000-0000-000000000002",
+                "32600001,32600002",
+                "gamma",
+            ),
+        ]);
+        let files = index_of(&lib);
+        let entry = json(&files["search/index.json"]);
+        let mut all = Vec::new();
+        let mut goto = serde_json::Map::new();
+        for chunk in entry["chunks"].as_array().unwrap() {
+            let c = json(&files[chunk[1].as_str().unwrap()]);
+            assert_eq!(
+                c["terms"][0], chunk[0],
+                "the entry names each chunk's first term"
+            );
+            all.extend(
+                c["terms"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t.as_str().unwrap().to_string()),
+            );
+            goto.extend(c["goto"].as_object().cloned().unwrap_or_default());
+        }
+        let mut sorted = all.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(all, sorted);
+        assert!(all.contains(&"alpha".to_string()) && all.contains(&"gamma".to_string()));
+        assert_eq!(goto["32600002"], "topics/32600002.html");
+        assert_eq!(
+            goto["5e1f0000-0000-0000-0000-000000000002"],
+            "articles/5e1f0000-0000-0000-0000-000000000002.html"
+        );
+    }
+
+    #[test]
+    fn fragments_and_filters_are_found_from_the_entry() {
+        let ids: Vec<String> = (0..20).map(|i| format!("article-{i:02}")).collect();
+        let articles: Vec<(&str, &str, &str)> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), if i % 2 == 0 { "7" } else { "8" }, "text"))
+            .collect();
+        let lib = library(&articles);
+        let files = index_of(&lib);
+        let entry = json(&files["search/index.json"]);
+        assert_eq!(entry["pages"], 20);
+        // Page 13 through the table shard and its bundle, as the browser finds it.
+        let shard = json(&files[entry["table"][0].as_str().unwrap()]);
+        let bundle = shard[13 / BUNDLE].as_str().unwrap();
+        let fragments = json(&files[&format!("search/pages/{bundle}.json.gz")]);
+        assert_eq!(fragments[13 % BUNDLE]["url"], "articles/article-13.html");
+        assert_eq!(fragments[13 % BUNDLE]["title"], "article-13");
+        // The topic filter lists pages as distances from the previous one.
+        let topics = json(&files[entry["filters"]["topic"].as_str().unwrap()]);
+        let odd: Vec<u64> = topics["pages"]["8"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .scan(0, |page, d| {
+                *page += d.as_u64().unwrap();
+                Some(*page)
+            })
+            .collect();
+        assert_eq!(odd, (1..20).step_by(2).collect::<Vec<u64>>());
+        // Every file but the entry is named by its content.
+        for (path, bytes) in &files {
+            if path != "search/index.json" {
+                let stem = file_stem(path);
+                assert_eq!(
+                    stem,
+                    &format!("{:012x}", content_hash(bytes) >> 16),
+                    "{path}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn prefixes_end_on_a_char_boundary_and_prefer_a_word_boundary() {
+        assert_eq!(prefix("short", 10), "short");
+        assert_eq!(prefix("one two three four", 12), "one two");
+        assert_eq!(prefix("ééééé", 5), "éé");
+    }
+}

@@ -516,3 +516,34 @@ fn title_hits(
     let misses: Vec<String> = results.into_iter().flatten().collect();
     (picked.len() - misses.len(), misses)
 }
+
+/// A per-cloud build indexes that cloud's articles only: one index page per article page.
+#[test]
+fn a_cloud_build_indexes_only_that_clouds_articles() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+    let dir = tempfile::tempdir().unwrap();
+    let mut counts = Vec::new();
+    for cloud in [None, Some("mooncake")] {
+        let out = dir.path().join(cloud.unwrap_or("all"));
+        let extra: Vec<&str> = cloud.map(|c| vec!["--cloud", c]).unwrap_or_default();
+        let o = build(&source, &out, &extra);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let entry: Value =
+            serde_json::from_str(&crate::read(&out.join("search/index.json"))).unwrap();
+        let pages = std::fs::read_dir(out.join("articles")).unwrap().count();
+        assert_eq!(entry["pages"], pages, "{cloud:?}");
+        counts.push(pages);
+    }
+    assert!(counts[1] < counts[0], "{counts:?}");
+}
+
+#[test]
+fn no_search_leaves_out_the_index_the_page_and_the_box() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let o = build(&source, &out, &["--no-search"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("search").exists() && !out.join("search.html").exists());
+    assert!(!crate::read(&out.join("index.html")).contains("site-search"));
+}
