@@ -52,7 +52,9 @@ def main():
         if os.path.isdir(args.corpus):
             bench("check corpus (json)", [shelf, "check", args.corpus, "--format", "json"], args.runs)
             bench("check corpus (sarif)", [shelf, "check", args.corpus, "--format", "sarif"], args.runs)
-            bench("build corpus", [shelf, "build", "--source", args.corpus, "--output", out], args.runs)
+            built = bench("build corpus", [shelf, "build", "--source", args.corpus, "--output", out], args.runs)
+            bare = bench("build corpus --no-search", [shelf, "build", "--source", args.corpus, "--output", out, "--no-search"], args.runs)
+            print(f"{'search indexing adds':<34} {(built - bare) * 1000:8.1f} ms   ({(built / bare - 1) * 100:+.1f}% of the build without it)")
             bench("build corpus --cloud mooncake", [shelf, "build", "--source", args.corpus, "--output", out, "--cloud", "mooncake"], args.runs)
         else:
             print(f"no corpus at {args.corpus}", file=sys.stderr)

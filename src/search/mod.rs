@@ -48,7 +48,7 @@ pub const SHARD: usize = 512;
 /// Target size of one term chunk before compression.
 const CHUNK_BYTES: usize = 48 * 1024;
 /// Bytes of body text kept in a page's fragment to cut excerpts from.
-const EXCERPT_SOURCE: usize = 1600;
+const EXCERPT_SOURCE: usize = 800;
 /// Support topics shown per result (some scoping articles list hundreds).
 const FRAGMENT_TOPICS: usize = 5;
 /// BM25 saturation.
@@ -133,7 +133,7 @@ type Postings = Vec<(u32, u8)>;
 /// Every term with its postings `(page, score)` in page order, terms sorted. Terms are split
 /// into shards by hash so that the shards are gathered in parallel.
 fn postings<'a>(pages: &'a [PageTerms], norms: &[[f32; FIELDS]]) -> Vec<(&'a str, Vec<(u32, u8)>)> {
-    let shards = rayon::current_num_threads() as u64 * 2;
+    let shards = rayon::current_num_threads() as u64;
     let mut terms: Vec<(&str, Vec<(u32, u8)>)> = (0..shards)
         .into_par_iter()
         .flat_map_iter(|shard| {
@@ -207,7 +207,7 @@ struct PageTerms {
 
 struct TermCount {
     start: u32,
-    len: u32,
+    len: u16,
     /// The stem's hash, computed once and reused to gather postings.
     hash: u64,
     tf: [u16; FIELDS],
@@ -222,11 +222,13 @@ impl PageTerms {
     fn new(a: &Article) -> PageTerms {
         let m = &a.meta;
         let mut page = PageTerms {
-            stems: String::with_capacity(4096),
-            terms: Vec::with_capacity(256),
+            // Sized for a typical page (a few hundred distinct words): over-reserving here is
+            // tens of megabytes over a corpus.
+            stems: String::with_capacity(1024),
+            terms: Vec::with_capacity(128),
             lengths: [0; FIELDS],
         };
-        let mut table: HashTable<u32> = HashTable::with_capacity(256);
+        let mut table: HashTable<u32> = HashTable::with_capacity(128);
         let mut add = |field: Field, text: &str| {
             text::each_stem(text, |stem| page.count(&mut table, field, stem));
         };
@@ -261,7 +263,7 @@ impl PageTerms {
         let (stems, terms) = (&self.stems, &self.terms);
         let found = table.find(hash, |&i| {
             let t = &terms[i as usize];
-            &stems[t.start as usize..(t.start + t.len) as usize] == stem
+            &stems[t.start as usize..t.start as usize + usize::from(t.len)] == stem
         });
         let i = match found {
             Some(&i) => i as usize,
@@ -269,7 +271,7 @@ impl PageTerms {
                 let i = self.terms.len();
                 self.terms.push(TermCount {
                     start: self.stems.len() as u32,
-                    len: stem.len() as u32,
+                    len: stem.len() as u16,
                     hash,
                     tf: [0; FIELDS],
                 });
@@ -285,7 +287,7 @@ impl PageTerms {
     }
 
     fn stem(&self, t: &TermCount) -> &str {
-        &self.stems[t.start as usize..(t.start + t.len) as usize]
+        &self.stems[t.start as usize..t.start as usize + usize::from(t.len)]
     }
 
     /// Each field's weight divided by its length normalization, for [`score`].
@@ -421,7 +423,6 @@ struct Fragment<'a> {
     self_help_type: &'a str,
     service: &'a str,
     topics: &'a [String],
-    article_id: &'a str,
     /// The start of the body text, for excerpts around the words searched for.
     text: &'a str,
 }
@@ -446,7 +447,6 @@ fn fragments(lib: &Library, urls: &Urls, files: &mut Vec<File>) -> Vec<String> {
                         service: &m.service,
                         topics: &m.support_topic_ids
                             [..m.support_topic_ids.len().min(FRAGMENT_TOPICS)],
-                        article_id: &m.article_id,
                         text: prefix(&a.plain_text, EXCERPT_SOURCE),
                     }
                 })
