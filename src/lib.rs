@@ -3,7 +3,8 @@
 //! The pipeline, one module per stage:
 //! [`config`] → [`discover`] (find files) → [`article`] (parse each file in parallel:
 //! [`header`], [`body`], [`payload`], [`markdown`]) → [`library`] (cross-article work and
-//! indexes) → [`render`] (templates, in parallel) → [`output`] (staged write, swapped in whole).
+//! indexes) → [`render`] (templates, in parallel, and the static [`search`] index beside them) →
+//! [`output`] (staged write, swapped in whole).
 //! [`site::load`] does everything up to the library and never writes; [`site::build`] renders and
 //! writes. Problems in content are [`diagnostic::Diagnostic`] values; operational failures are
 //! [`error::Error`]. `shelf check` is [`check`] (the same load, in check mode, which runs the
