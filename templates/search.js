@@ -127,8 +127,9 @@ export class SearchIndex {
   /** Every indexed term starting with `prefix` (the exact term first, if any), with postings. */
   async lookup(prefix, { exactOnly = false } = {}) {
     const found = [];
-    for (let c = this.chunkOf(prefix); c < this.entry.chunks.length; c++) {
-      if (c > this.chunkOf(prefix) && !this.entry.chunks[c][0].startsWith(prefix)) break;
+    const first = this.chunkOf(prefix);
+    for (let c = first; c < this.entry.chunks.length; c++) {
+      if (c > first && !this.entry.chunks[c][0].startsWith(prefix)) break;
       const chunk = await this.load(this.entry.chunks[c][1]);
       let i = lowerBound(chunk.terms, prefix);
       for (; i < chunk.terms.length && chunk.terms[i].startsWith(prefix); i++) {
@@ -149,8 +150,9 @@ export class SearchIndex {
   }
 
   /**
-   * Runs a query. Returns `{ pages, terms, goto }`: pages sorted best first, as
-   * `{ page, score }`. `filters` maps a filter name to the values wanted (any of them); an
+   * Runs a query. Returns `{ pages, matched, terms, goto }`: pages sorted best first, as
+   * `{ page, score }`; `matched`, every page the words match before filtering (all pages for
+   * an empty query), for the facet counts. `filters` maps a filter name to the values wanted (any of them); an
    * empty query with filters lists every page that passes them. `asYouType` also matches longer
    * words starting with the last word.
    */
@@ -187,6 +189,7 @@ export class SearchIndex {
       }),
     );
     const allowed = await this.allowedPages(filters);
+    const matched = terms.length ? [...scores.keys()] : [...Array(n).keys()];
     let pages;
     if (terms.length === 0) {
       pages = allowed ? [...allowed].sort((a, b) => a - b).map((page) => ({ page, score: 0 })) : [];
@@ -199,7 +202,7 @@ export class SearchIndex {
       }
       pages.sort((a, b) => b.score - a.score || a.page - b.page);
     }
-    return { pages, terms, goto: await this.goto(query) };
+    return { pages, matched, terms, goto: await this.goto(query) };
   }
 
   /** The pages of one filter value. */
@@ -221,18 +224,15 @@ export class SearchIndex {
   }
 
   /**
-   * Counts, per filter and value, the pages of `pages` that have it, given the other filters:
-   * `{ type: [[value, count], ...], ... }`, largest first.
+   * Counts, per filter and value, the pages a search matched that have it, given the other
+   * filters: `{ type: [[value, count], ...], ... }`, largest first. `result` is what
+   * `search` returned.
    */
-  async facets(query, filters, options = {}) {
-    const unfiltered = words(query).length
-      ? (await this.search(query, { ...options, filters: {} })).pages.map((r) => r.page)
-      : [...Array(this.entry.pages).keys()];
+  async facets(result, filters) {
     const out = {};
     for (const name of Object.keys(this.entry.filters)) {
-      const others = { ...filters, [name]: [] };
-      const allowed = await this.allowedPages(others);
-      const pages = new Set(allowed ? unfiltered.filter((p) => allowed.has(p)) : unfiltered);
+      const allowed = await this.allowedPages({ ...filters, [name]: [] });
+      const pages = new Set(allowed ? result.matched.filter((p) => allowed.has(p)) : result.matched);
       const filter = await this.load(this.entry.filters[name]);
       const counts = [];
       for (const [value, deltas] of Object.entries(filter.pages)) {
@@ -429,8 +429,7 @@ class SearchPage {
       this.say(`Type to search ${this.index.pageCount} articles: words, a support topic ID or an articleId.`);
       return;
     }
-    this.options = { filters: this.filters, asYouType };
-    const result = await this.index.search(query, this.options);
+    const result = await this.index.search(query, { filters: this.filters, asYouType });
     if (run !== this.run) return; // a newer query has started
     this.result = result;
     this.shown = 0;
@@ -446,7 +445,7 @@ class SearchPage {
     if (!count && !result.goto) this.noResults(query);
     await this.showMore();
     // Facet counts come after the first results, so they never hold them up.
-    const facets = await this.index.facets(query, this.filters, this.options);
+    const facets = await this.index.facets(result, this.filters);
     if (run === this.run) this.showFacets(facets);
   }
 

@@ -468,17 +468,14 @@ fn fragments(lib: &Library, urls: &Urls, files: &mut Vec<File>) -> Vec<String> {
     table
 }
 
-/// The page lists behind each filter, one file per filter.
+/// The page lists behind each filter, one file per filter: `{"pages": {value: [page delta,
+/// ...]}}`. Topics carry no labels: their descriptions would make the file 30 times larger.
 fn filters(lib: &Library, files: &mut Vec<File>) -> BTreeMap<&'static str, String> {
     #[derive(Serialize)]
     struct Filter<'a> {
-        /// Value to `[page delta, ...]`.
         pages: BTreeMap<&'a str, Vec<u32>>,
-        /// Value to a readable name, where there is one (topic descriptions).
-        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-        labels: BTreeMap<&'a str, &'a str>,
     }
-    fn deltas(ixs: &mut dyn Iterator<Item = usize>) -> Vec<u32> {
+    fn deltas(ixs: impl Iterator<Item = usize>) -> Vec<u32> {
         let mut pages: Vec<u32> = ixs.map(|i| i as u32).collect();
         pages.sort_unstable();
         pages.dedup();
@@ -494,50 +491,28 @@ fn filters(lib: &Library, files: &mut Vec<File>) -> BTreeMap<&'static str, Strin
     }
     fn simple(map: &BTreeMap<String, Vec<usize>>) -> BTreeMap<&str, Vec<u32>> {
         map.iter()
-            .map(|(k, v)| (k.as_str(), deltas(&mut v.iter().copied())))
+            .map(|(k, v)| (k.as_str(), deltas(v.iter().copied())))
             .collect()
     }
-    // No labels for topics: their descriptions would make this file 30 times larger.
-    let topic = Filter {
-        pages: simple(&lib.topics),
-        labels: BTreeMap::new(),
-    };
-    let service = Filter {
-        pages: lib
-            .services
-            .iter()
-            .map(|(k, resources)| {
-                let mut all = resources.values().flatten().copied();
-                (k.as_str(), deltas(&mut all))
-            })
-            .collect(),
-        labels: BTreeMap::new(),
-    };
-    let product = Filter {
-        pages: simple(&lib.products),
-        labels: BTreeMap::new(),
-    };
-    let cloud = Filter {
-        pages: lib
-            .clouds
-            .iter()
-            .map(|(c, v)| (c.as_str(), deltas(&mut v.iter().copied())))
-            .collect(),
-        labels: BTreeMap::new(),
-    };
-    let kind = Filter {
-        pages: simple(&lib.types),
-        labels: BTreeMap::new(),
-    };
+    let service = lib
+        .services
+        .iter()
+        .map(|(k, resources)| (k.as_str(), deltas(resources.values().flatten().copied())))
+        .collect();
+    let cloud = lib
+        .clouds
+        .iter()
+        .map(|(c, v)| (c.as_str(), deltas(v.iter().copied())))
+        .collect();
     let mut names = BTreeMap::new();
-    for (name, filter) in [
-        ("topic", topic),
+    for (name, pages) in [
+        ("topic", simple(&lib.topics)),
         ("service", service),
-        ("product", product),
+        ("product", simple(&lib.products)),
         ("cloud", cloud),
-        ("type", kind),
+        ("type", simple(&lib.types)),
     ] {
-        let json = serde_json::to_vec(&filter).expect("a filter serializes");
+        let json = serde_json::to_vec(&Filter { pages }).expect("a filter serializes");
         let file = hashed("search/filters", "json.gz", gzip(&json));
         names.insert(name, file.0.clone());
         files.push(file);

@@ -85,13 +85,6 @@ impl<'a> Iterator for Words<'a> {
 /// Longest word indexed, in bytes.
 pub const MAX_WORD: usize = 40;
 
-/// The stem of a lowercased word (see [`stem_in_place`]).
-pub fn stem(word: &str) -> String {
-    let mut w = word.to_string();
-    stem_in_place(&mut w);
-    w
-}
-
 /// Reduces a lowercased English word to its stem so that "restore", "restored", "restores"
 /// and "restoring" meet. Deliberately small (plural `s`, `ies`, `ing`, `ed`, final `e`) because
 /// the browser has to do exactly the same; words with digits or other than ASCII letters, and
@@ -133,6 +126,12 @@ fn is_vowel(c: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stem(word: &str) -> String {
+        let mut w = word.to_string();
+        stem_in_place(&mut w);
+        w
+    }
 
     #[test]
     fn words_are_lowercased_runs_of_letters_and_digits() {

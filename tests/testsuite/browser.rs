@@ -174,6 +174,16 @@ pub fn launch() -> Browser {
     Browser::new(options).expect("Chromium starts")
 }
 
+/// A fresh browser with one tab open at `url`, loaded. Keep the browser as long as the tab.
+pub fn open(url: &str) -> (Browser, Arc<Tab>) {
+    let browser = launch();
+    let tab = browser.new_tab().expect("a new tab");
+    tab.navigate_to(url)
+        .and_then(|t| t.wait_until_navigated())
+        .unwrap_or_else(|e| panic!("opening {url}: {e}"));
+    (browser, tab)
+}
+
 /// Evaluates `js` (awaiting a promise) and returns its value as JSON.
 pub fn eval(tab: &Tab, js: &str) -> serde_json::Value {
     let wrapped = format!("(async () => JSON.stringify(await (async () => {{ {js} }})()))()");

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use headless_chrome::Tab;
 use serde_json::Value;
 
-use crate::browser::{Server, eval, launch, wait_for};
+use crate::browser::{Server, eval, launch, open, wait_for};
 use crate::{build, stderr};
 
 /// The sample site, built once and served for every test here.
@@ -66,9 +66,7 @@ fn type_query(tab: &Tab, query: &str) {
 #[test]
 fn typing_in_the_header_box_finds_the_article() {
     let server = samples();
-    let browser = launch();
-    let tab = browser.new_tab().unwrap();
-    navigate(&tab, &server.url("index.html"));
+    let (_browser, tab) = open(&server.url("index.html"));
     type_query(&tab, "restore blobs");
     tab.press_key("Enter").unwrap();
     let top = wait_for_top3(&tab, "Restore deleted or overwritten blobs");
@@ -123,9 +121,7 @@ fn a_topic_filter_narrows_results_and_counts_match() {
         );
     }
 
-    let browser = launch();
-    let tab = browser.new_tab().unwrap();
-    navigate(&tab, &server.url("search.html?q=machine"));
+    let (_browser, tab) = open(&server.url("search.html?q=machine"));
     let facet = "document.querySelector('.facet[data-filter=topic] input[value=\"32600001\"]')";
     wait_for(&tab, "the topic facet", &format!("return !!{facet}"));
     let total = results_count(&tab);
@@ -203,9 +199,7 @@ fn facet_counts(tab: &Tab) -> Value {
 #[test]
 fn arrow_keys_move_through_results_and_enter_opens_one() {
     let server = samples();
-    let browser = launch();
-    let tab = browser.new_tab().unwrap();
-    navigate(&tab, &server.url("search.html?q=connect"));
+    let (_browser, tab) = open(&server.url("search.html?q=connect"));
     wait_for_top3(
         &tab,
         "Cannot connect to a Windows virtual machine with Remote Desktop",
@@ -265,9 +259,7 @@ fn an_exact_topic_id_or_article_id_goes_straight_to_its_page() {
 #[test]
 fn no_results_says_what_to_try() {
     let server = samples();
-    let browser = launch();
-    let tab = browser.new_tab().unwrap();
-    navigate(&tab, &server.url("search.html?q=qqqzzzx"));
+    let (_browser, tab) = open(&server.url("search.html?q=qqqzzzx"));
     let help = wait_for(
         &tab,
         "the no-results help",
@@ -334,9 +326,7 @@ fn the_browser_splits_and_stems_words_as_the_indexer_does() {
     let mut expected = Vec::new();
     shelf::search::text::each_stem(&text, |s| expected.push(s.to_string()));
 
-    let browser = launch();
-    let tab = browser.new_tab().unwrap();
-    navigate(&tab, &server.url("index.html"));
+    let (_browser, tab) = open(&server.url("index.html"));
     let js = format!(
         "const m = await import('/search/search.js'); return m.words({}).map(w => m.stem(m.lower(w)))",
         serde_json::to_string(&text).unwrap()
@@ -382,10 +372,8 @@ struct Download {
 }
 
 fn first_query(server: &Server, query: &str, until: &str) -> Download {
-    let browser = launch();
-    let tab = browser.new_tab().unwrap();
     server.clear_log();
-    navigate(&tab, &server.url(&format!("search.html?q={query}")));
+    let (_browser, tab) = open(&server.url(&format!("search.html?q={query}")));
     wait_for(&tab, "the first results", until);
     // Let the facet requests that follow the results finish, so they are counted apart.
     std::thread::sleep(std::time::Duration::from_millis(500));
@@ -497,9 +485,7 @@ fn title_hits(
             (title, shelf::views::article_url(a))
         })
         .collect();
-    let browser = launch();
-    let tab = browser.new_tab().unwrap();
-    navigate(&tab, &server.url("index.html"));
+    let (_browser, tab) = open(&server.url("index.html"));
     let js = format!(
         "const m = await import('/search/search.js');
          const index = await m.SearchIndex.open('/');
