@@ -3,13 +3,15 @@
 //! The pipeline, one module per stage:
 //! [`config`] → [`discover`] (find files) → [`article`] (parse each file in parallel:
 //! [`header`], [`body`], [`payload`], [`markdown`]) → [`library`] (cross-article work and
-//! indexes) → [`render`] (templates, in parallel, and the static [`search`] index beside them) →
-//! [`output`] (staged write, swapped in whole).
+//! indexes) → [`render`] (templates, in parallel, with the static [`search`] index and the
+//! portal [`api`] beside them; [`paths`] says where each file goes) → [`output`] (staged write,
+//! swapped in whole).
 //! [`site::load`] does everything up to the library and never writes; [`site::build`] renders and
 //! writes. Problems in content are [`diagnostic::Diagnostic`] values; operational failures are
 //! [`error::Error`]. `shelf check` is [`check`] (the same load, in check mode, which runs the
 //! [`rules`]), printed by [`emit`]; [`fix`] applies the safe fixes.
 
+pub mod api;
 pub mod article;
 pub mod body;
 pub mod config;
@@ -22,6 +24,7 @@ pub mod library;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod paths;
 pub mod payload;
 pub mod render;
 pub mod rules;

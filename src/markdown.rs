@@ -253,6 +253,9 @@ pub fn render(markdown: &str) -> Rendered {
         html = flat;
     }
     out.html = sanitizer().clean(&html).to_string();
+    if let Some(annotated) = annotate_token_defaults(&out.html) {
+        out.html = annotated;
+    }
     out.plain_text = out.plain_text.trim().to_string();
     out
 }
@@ -296,6 +299,64 @@ fn rewrite_markers(html: &str) -> String {
     }
     out.push_str(&html[last..]);
     out
+}
+
+/// The opening tag every token element has once sanitized.
+const TOKEN_OPEN: &str = "<span class=\"shelf-token\" data-token=\"";
+
+/// Gives every token element a `data-default` attribute holding its default text, so a portal
+/// that fills a token can still tell (and restore) what the article said. Done on the
+/// sanitized HTML, whose text is already escaped: only `"` needs escaping in an attribute.
+/// `None` when the HTML has no token.
+fn annotate_token_defaults(html: &str) -> Option<String> {
+    let first = memchr::memmem::find(html.as_bytes(), TOKEN_OPEN.as_bytes())?;
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut copied = 0;
+    let mut from = first;
+    while let Some(at) = memchr::memmem::find(&html.as_bytes()[from..], TOKEN_OPEN.as_bytes()) {
+        let start = from + at;
+        let Some(tag_end) = html[start..].find('>').map(|i| start + i) else {
+            break;
+        };
+        let inner = span_content(&html[tag_end + 1..]);
+        out.push_str(&html[copied..tag_end]);
+        out.push_str(" data-default=\"");
+        let mut in_tag = false;
+        for c in inner.trim().chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if in_tag => {}
+                '"' => out.push_str("&quot;"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        copied = tag_end;
+        from = tag_end;
+    }
+    out.push_str(&html[copied..]);
+    Some(out)
+}
+
+/// The content of a `<span>` up to its matching `</span>` (spans may nest inside).
+fn span_content(after_open: &str) -> &str {
+    let mut depth = 0usize;
+    let mut pos = 0;
+    while let Some(i) = after_open[pos..].find('<') {
+        let at = pos + i;
+        let rest = &after_open[at..];
+        if rest.starts_with("</span>") {
+            if depth == 0 {
+                return &after_open[..at];
+            }
+            depth -= 1;
+        } else if rest.starts_with("<span") {
+            depth += 1;
+        }
+        pos = at + 1;
+    }
+    after_open
 }
 
 pub fn escape_attr(out: &mut String, s: &str) {
@@ -437,7 +498,33 @@ mod tests {
         let r = render("VM <!--$vmName-->[vm]<!--/$vmName--> is down");
         assert!(
             r.html
-                .contains("<span class=\"shelf-token\" data-token=\"vmName\">[vm]</span>"),
+                .contains("<span class=\"shelf-token\" data-token=\"vmName\" data-default=\"[vm]\">[vm]</span>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn token_defaults_are_text_escaped_for_an_attribute() {
+        let r = render(
+            "<!--$a--> say \"hi\" & <b>bye</b> <!--/$a--> then <!--$b--><!--/$b--> <!--$c-->x<!--/$c-->",
+        );
+        assert!(
+            r.html.contains(
+                "data-token=\"a\" data-default=\"say &quot;hi&quot; &amp; bye\"> say \"hi\" &amp; <b>bye</b> </span>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("data-token=\"b\" data-default=\"\"></span>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("data-token=\"c\" data-default=\"x\">x</span>"),
             "{}",
             r.html
         );

@@ -6,20 +6,21 @@
 //! `index.html`, `articles/<articleId>.html`, `topics/[<id>|index].html`,
 //! `services/…`, `products/…`, `clouds/…`, `types/…`, `sitemap.xml`, `style.css`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Tera;
 
+use crate::api;
 use crate::config::Config;
 use crate::emit::plural;
 use crate::error::Error;
 use crate::library::{ArticleIx, Library};
 use crate::model::{Article, Cloud};
+use crate::paths::{Section, SitePaths, Slugs, article_page};
 use crate::search;
-use crate::slug::slugify;
 use crate::views::*;
 
 /// The built-in templates, by the file name that overrides them.
@@ -33,6 +34,8 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("overview.html", include_str!("../templates/overview.html")),
     ("sitemap.xml", include_str!("../templates/sitemap.xml")),
     ("search.html", include_str!("../templates/search.html")),
+    ("payload.html", include_str!("../templates/payload.html")),
+    ("embed.html", include_str!("../templates/embed.html")),
 ];
 const BUILTIN_STYLE: &str = include_str!("../templates/style.css");
 const BUILTIN_SEARCH_SCRIPT: &str = include_str!("../templates/search.js");
@@ -120,6 +123,8 @@ pub struct Written {
     pub products: usize,
     pub clouds: usize,
     pub types: usize,
+    /// API documents and embeddable fragments.
+    pub api: usize,
     pub files: usize,
 }
 
@@ -137,71 +142,13 @@ enum Page<'a> {
     Sitemap,
 }
 
-#[derive(Clone, Copy)]
-enum Section {
-    Topics,
-    Services,
-    Products,
-    Clouds,
-    Types,
-}
-
-impl Section {
-    fn dir(self) -> &'static str {
-        match self {
-            Section::Topics => "topics",
-            Section::Services => "services",
-            Section::Products => "products",
-            Section::Clouds => "clouds",
-            Section::Types => "types",
-        }
-    }
-}
-
-/// Where each index key's page goes: slugs made unique in key order.
-struct Slugs<'a>(HashMap<&'a str, String>);
-
-impl<'a> Slugs<'a> {
-    fn new(keys: impl Iterator<Item = &'a String>) -> Self {
-        let mut taken: HashSet<String> = HashSet::from(["index".to_string()]);
-        let mut map = HashMap::new();
-        for key in keys {
-            let base = match slugify(key) {
-                s if s.is_empty() => "_".to_string(),
-                s => s,
-            };
-            let mut slug = base.clone();
-            let mut n = 2;
-            while !taken.insert(slug.clone()) {
-                slug = format!("{base}-{n}");
-                n += 1;
-            }
-            map.insert(key.as_str(), slug);
-        }
-        Slugs(map)
-    }
-
-    /// The page's file name within its section folder.
-    fn file(&self, key: &str) -> Option<String> {
-        self.0.get(key).map(|s| format!("{s}.html"))
-    }
-
-    /// The page's path from the site root.
-    fn url(&self, section: Section, key: &str) -> Option<String> {
-        self.file(key).map(|f| format!("{}/{f}", section.dir()))
-    }
-}
-
 /// Everything pages need to link to each other.
 struct Site<'a> {
     lib: &'a Library,
     config: &'a Config,
     cloud: Option<Cloud>,
     renderer: &'a Renderer,
-    topics: Slugs<'a>,
-    services: Slugs<'a>,
-    products: Slugs<'a>,
-    types: Slugs<'a>,
+    paths: SitePaths<'a>,
 }
 
 /// Where rendered files go: the staging folder of a build, or memory (tests, fuzzing).
@@ -240,10 +187,7 @@ pub fn render_site(
         config,
         cloud,
         renderer,
-        topics: Slugs::new(lib.topics.keys()),
-        services: Slugs::new(lib.services.keys()),
-        products: Slugs::new(lib.products.keys()),
-        types: Slugs::new(lib.types.keys()),
+        paths: SitePaths::new(lib),
     };
     let mut pages = vec![Page::Home, Page::Sitemap];
     if config.search {
@@ -267,14 +211,19 @@ pub fn render_site(
     pages.extend(lib.clouds.keys().map(|&c| Page::Cloud(c)));
     pages.extend(lib.types.keys().map(|k| Page::Type(k)));
 
-    let article_url = |a: &Article| article_url(a);
+    let article_page = |a: &Article| article_page(a);
     let topic_url = |id: &str| site.topic_url(id);
     let urls = search::Urls {
-        article: &article_url,
+        article: &article_page,
         topic: &topic_url,
     };
-    // The search index is built while the pages render.
-    let (rendered, search_files) = rayon::join(
+    for dir in api::FOLDERS {
+        staging.create_dir(dir)?;
+    }
+    let info = api::BuildInfo::now(cloud);
+    let embed = |a: &Article| site.embed(a);
+    // The search index and the API are made while the pages render.
+    let (rendered, (search_files, api_files)) = rayon::join(
         || {
             pages.par_iter().try_for_each(|page| {
                 let (path, bytes) = site.render_page(page)?;
@@ -282,14 +231,20 @@ pub fn render_site(
             })
         },
         || {
-            if config.search {
-                search::index(lib, &urls)
-            } else {
-                Vec::new()
-            }
+            rayon::join(
+                || {
+                    if config.search {
+                        search::index(lib, &urls)
+                    } else {
+                        Vec::new()
+                    }
+                },
+                || api::write(lib, &site.paths, &info, &embed, staging),
+            )
         },
     );
     rendered?;
+    let api_files = api_files?;
     if config.search {
         for dir in search::FOLDERS {
             staging.create_dir(dir)?;
@@ -308,13 +263,18 @@ pub fn render_site(
         products: lib.products.len(),
         clouds: lib.clouds.len(),
         types: lib.types.len(),
-        files: pages.len() + 1 + search_files.len() + usize::from(config.search),
+        api: api_files,
+        files: pages.len() + 1 + search_files.len() + usize::from(config.search) + api_files,
     })
 }
 
 #[derive(Serialize)]
 struct ArticlePage<'a> {
     site: SiteView<'a>,
+    /// What links to other pages start with in the payload section (shared with embeds).
+    link_root: &'a str,
+    /// Makes element ids unique when several fragments share a page.
+    slug: &'a str,
     title: &'a str,
     description: &'a str,
     article_id: &'a str,
@@ -331,6 +291,17 @@ struct ArticlePage<'a> {
     payload: Option<PayloadView>,
     tokens: &'a [crate::body::Token],
     issue_description: Option<&'a str>,
+}
+
+/// An embeddable fragment (`embed.html`): the body and payload, no chrome.
+#[derive(Serialize)]
+struct EmbedPage<'a> {
+    article_id: &'a str,
+    self_help_type: &'a str,
+    slug: &'a str,
+    link_root: &'a str,
+    body_html: &'a str,
+    payload: Option<PayloadView>,
 }
 
 #[derive(Serialize)]
@@ -426,7 +397,7 @@ impl Site<'_> {
             ),
             Page::Article(ix) => {
                 let a = &lib.articles[ix];
-                (article_url(a), r.render("article.html", &self.article(a))?)
+                (article_page(a), r.render("article.html", &self.article(a))?)
             }
             Page::Overview(section) => (
                 format!("{}/index.html", section.dir()),
@@ -455,7 +426,10 @@ impl Site<'_> {
                     single(&lib.topics[key], self),
                 );
                 (
-                    self.topics.url(Section::Topics, key).unwrap_or_default(),
+                    self.paths
+                        .topics
+                        .url(Section::Topics, key)
+                        .unwrap_or_default(),
                     r.render("topic.html", &page)?,
                 )
             }
@@ -479,7 +453,8 @@ impl Site<'_> {
                     groups,
                 );
                 (
-                    self.services
+                    self.paths
+                        .services
                         .url(Section::Services, key)
                         .unwrap_or_default(),
                     r.render("list.html", &page)?,
@@ -494,7 +469,8 @@ impl Site<'_> {
                     single(&lib.products[key], self),
                 );
                 (
-                    self.products
+                    self.paths
+                        .products
                         .url(Section::Products, key)
                         .unwrap_or_default(),
                     r.render("list.html", &page)?,
@@ -522,7 +498,10 @@ impl Site<'_> {
                     single(&lib.types[key], self),
                 );
                 (
-                    self.types.url(Section::Types, key).unwrap_or_default(),
+                    self.paths
+                        .types
+                        .url(Section::Types, key)
+                        .unwrap_or_default(),
                     r.render("list.html", &page)?,
                 )
             }
@@ -549,7 +528,7 @@ impl Site<'_> {
     }
 
     fn topic_url(&self, id: &str) -> Option<String> {
-        self.topics.url(Section::Topics, &id.trim().to_lowercase())
+        self.paths.topic_page(id)
     }
 
     fn article<'s>(&'s self, a: &'s Article) -> ArticlePage<'s> {
@@ -557,17 +536,20 @@ impl Site<'_> {
         let type_key = m.self_help_type.as_str();
         ArticlePage {
             site: self.view(1),
+            link_root: "../",
+            slug: &a.slug,
             title: &a.title,
             description: &m.description,
             article_id: &m.article_id,
             self_help_type: NamedLink {
                 name: type_key.to_string(),
-                url: self.types.url(Section::Types, type_key),
+                url: self.paths.types.url(Section::Types, type_key),
                 note: String::new(),
             },
             service: (!m.service.is_empty()).then(|| NamedLink {
                 name: m.service.clone(),
                 url: self
+                    .paths
                     .services
                     .url(Section::Services, &m.service.to_lowercase()),
                 note: String::new(),
@@ -592,7 +574,10 @@ impl Site<'_> {
                 .iter()
                 .map(|p| NamedLink {
                     name: p.clone(),
-                    url: self.products.url(Section::Products, &p.to_lowercase()),
+                    url: self
+                        .paths
+                        .products
+                        .url(Section::Products, &p.to_lowercase()),
                     note: String::new(),
                 })
                 .collect(),
@@ -620,6 +605,27 @@ impl Site<'_> {
         }
     }
 
+    /// The fragment a portal embeds. Its links to other pages of the site are absolute when
+    /// `base-url` is, since the fragment is shown inside another site's page.
+    fn embed(&self, a: &Article) -> Result<String, Error> {
+        let base = &self.config.base_url;
+        let absolute = base.starts_with("https://") || base.starts_with("http://");
+        let link_root = if absolute {
+            base.trim_end_matches('/').to_string() + "/"
+        } else {
+            "../".to_string()
+        };
+        let page = EmbedPage {
+            article_id: &a.meta.article_id,
+            self_help_type: a.meta.self_help_type.as_str(),
+            slug: &a.slug,
+            link_root: &link_root,
+            body_html: &a.body_html,
+            payload: payload_view(a, self.lib, &|id| self.topic_url(id)),
+        };
+        self.renderer.render("embed.html", &page)
+    }
+
     fn overview(&self, section: Section) -> OverviewPage<'_> {
         let lib = self.lib;
         let entries = |map: &BTreeMap<String, Vec<ArticleIx>>,
@@ -638,7 +644,7 @@ impl Site<'_> {
             Section::Topics => (
                 "Support topics",
                 "Every support topic that articles are filed under.",
-                entries(&lib.topics, &self.topics, &|k| {
+                entries(&lib.topics, &self.paths.topics, &|k| {
                     lib.topic_descriptions
                         .get(k)
                         .filter(|d| !d.short.is_empty())
@@ -655,7 +661,7 @@ impl Site<'_> {
                         let n: usize = resources.values().map(Vec::len).sum();
                         NamedLink {
                             name: k.clone(),
-                            url: self.services.file(k),
+                            url: self.paths.services.file(k),
                             note: format!(
                                 "{n} article{} · {} resource type{}",
                                 plural(n),
@@ -669,12 +675,12 @@ impl Site<'_> {
             Section::Products => (
                 "Products",
                 "Articles by product (productPesIds).",
-                entries(&lib.products, &self.products, &none),
+                entries(&lib.products, &self.paths.products, &none),
             ),
             Section::Types => (
                 "Article types",
                 "Articles by selfHelpType.",
-                entries(&lib.types, &self.types, &none),
+                entries(&lib.types, &self.paths.types, &none),
             ),
             Section::Clouds => (
                 "Clouds",
@@ -719,7 +725,7 @@ impl Site<'_> {
                 .iter()
                 .map(|(k, v)| NamedLink {
                     name: k.clone(),
-                    url: self.types.url(Section::Types, k),
+                    url: self.paths.types.url(Section::Types, k),
                     note: v.len().to_string(),
                 })
                 .collect(),
@@ -741,16 +747,15 @@ impl Site<'_> {
             base_url.push('/');
         }
         let mut pages = vec![String::new()];
-        pages.extend(self.lib.articles.iter().map(article_url));
+        pages.extend(self.lib.articles.iter().map(article_page));
         for (section, slugs) in [
-            (Section::Topics, &self.topics),
-            (Section::Services, &self.services),
-            (Section::Products, &self.products),
-            (Section::Types, &self.types),
+            (Section::Topics, &self.paths.topics),
+            (Section::Services, &self.paths.services),
+            (Section::Products, &self.paths.products),
+            (Section::Types, &self.paths.types),
         ] {
             let mut urls: Vec<String> = slugs
-                .0
-                .values()
+                .all()
                 .map(|s| format!("{}/{s}.html", section.dir()))
                 .collect();
             urls.sort();

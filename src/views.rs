@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::library::{Library, json_text};
 use crate::model::Article;
+use crate::paths::article_page;
 
 /// What every page needs to link around the site.
 #[derive(Serialize)]
@@ -32,7 +33,7 @@ impl<'a> ArticleLink<'a> {
     pub fn new(a: &'a Article) -> Self {
         ArticleLink {
             title: &a.title,
-            url: article_url(a),
+            url: article_page(a),
             self_help_type: a.meta.self_help_type.as_str(),
             description: &a.meta.description,
             display_order: a.meta.display_order,
@@ -46,10 +47,6 @@ pub struct NamedLink {
     pub name: String,
     pub url: Option<String>,
     pub note: String,
-}
-
-pub fn article_url(a: &Article) -> String {
-    format!("articles/{}.html", a.slug)
 }
 
 /// A readable view of a JSON payload, chosen by its shape.
@@ -256,7 +253,7 @@ fn problem(p: &Value, lib: &Library, topic_url: &dyn Fn(&str) -> Option<String>)
         solution: (!solution.is_empty()).then(|| match lib.by_id(&solution) {
             Some(a) => NamedLink {
                 name: a.title.clone(),
-                url: Some(article_url(a)),
+                url: Some(article_page(a)),
                 note: solution,
             },
             None => NamedLink {

@@ -596,7 +596,7 @@ mod tests {
     }
 
     fn index_of(lib: &Library) -> BTreeMap<String, Vec<u8>> {
-        let article = |a: &Article| crate::views::article_url(a);
+        let article = |a: &Article| crate::paths::article_page(a);
         let topic = |id: &str| Some(format!("topics/{id}.html"));
         let urls = Urls {
             article: &article,

@@ -81,7 +81,9 @@ fn article_pages_render_tokens_and_placeholders() {
     // Script injection has its own suite: tests/testsuite/hostile.rs.
     let (_out, site, _) = build_mixed();
     let diag = read(&site.join("articles/fixture-diagnostic.html"));
-    assert!(diag.contains("<span class=\"shelf-token\" data-token=\"serverName\">[server]</span>"));
+    assert!(diag.contains(
+        "<span class=\"shelf-token\" data-token=\"serverName\" data-default=\"[server]\">[server]</span>"
+    ));
     let first = read(&site.join("articles/fixture-first.html"));
     assert!(first.contains("&lt;your placeholder&gt;"));
 }

@@ -1,6 +1,7 @@
 //! Integration tests: the real `shelf` binary run on fixture trees (written for these tests,
 //! under `tests/fixtures`) and on the real corpus. One test binary; a module per command.
 
+mod api;
 mod browser;
 mod build;
 mod check;

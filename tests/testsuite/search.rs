@@ -339,7 +339,7 @@ fn the_browser_splits_and_stems_words_as_the_indexer_does() {
 }
 
 /// The corpus site, built once, with the library that built it (for titles and URLs).
-fn corpus_site() -> Option<&'static (tempfile::TempDir, Server, shelf::library::Library)> {
+pub fn corpus_site() -> Option<&'static (tempfile::TempDir, Server, shelf::library::Library)> {
     static SITE: OnceLock<Option<(tempfile::TempDir, Server, shelf::library::Library)>> =
         OnceLock::new();
     SITE.get_or_init(|| {
@@ -482,7 +482,7 @@ fn title_hits(
             } else {
                 a.meta.page_title.clone()
             };
-            (title, shelf::views::article_url(a))
+            (title, shelf::paths::article_page(a))
         })
         .collect();
     let (_browser, tab) = open(&server.url("index.html"));

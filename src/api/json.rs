@@ -1,0 +1,69 @@
+//! Compact JSON with `<`, `>`, `&`, U+2028 and U+2029 written as `\uXXXX` escapes. The text is
+//! the same JSON to every parser, but a portal can paste a document into an inline `<script>`
+//! without an article's `</script>` ending it early.
+
+use std::io;
+
+use serde::Serialize;
+use serde_json::ser::{Formatter, Serializer};
+
+/// `value` as compact, script-safe JSON.
+pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    let mut ser = Serializer::with_formatter(&mut out, ScriptSafe);
+    // Serializing to memory fails only for maps with non-string keys, which no document has.
+    value
+        .serialize(&mut ser)
+        .expect("API documents serialize to JSON");
+    out
+}
+
+/// serde_json's compact output (the trait's defaults) with strings escaped as above.
+struct ScriptSafe;
+
+impl Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        // Byte by byte: all five are found by their first byte (U+2028/9 are E2 80 A8/A9).
+        let bytes = fragment.as_bytes();
+        let mut copied = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let escape = match b {
+                b'<' => "\\u003c",
+                b'>' => "\\u003e",
+                b'&' => "\\u0026",
+                0xE2 if bytes.get(i + 1) == Some(&0x80) => match bytes.get(i + 2) {
+                    Some(0xA8) => "\\u2028",
+                    Some(0xA9) => "\\u2029",
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            writer.write_all(&bytes[copied..i])?;
+            writer.write_all(escape.as_bytes())?;
+            copied = i + if b == 0xE2 { 3 } else { 1 };
+        }
+        writer.write_all(&fragment.as_bytes()[copied..])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_characters_are_escaped_and_the_value_is_unchanged() {
+        let value = serde_json::json!({"html": "</script><b>&amp;</b>\u{2028}é", "n": [1, 2]});
+        let bytes = to_vec(&value);
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(
+            text,
+            r#"{"html":"\u003c/script\u003e\u003cb\u003e\u0026amp;\u003c/b\u003e\u2028é","n":[1,2]}"#
+        );
+        let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back, value);
+    }
+}

@@ -1,0 +1,561 @@
+//! The portal API: static JSON documents under `api/v1/` and embeddable fragments under
+//! `embed/`, written by every build for support portals that show articles in their own UI.
+//!
+//! Documents (paths from the site root; every link inside a document is too):
+//! - `api/v1/index.json`: build facts, counts, and every article's summary;
+//! - `api/v1/articles/<slug>.json`: an article's full record;
+//! - `api/v1/{topics,services,products}/<slug>.json`: the articles filed under one key, in
+//!   display order, and `.../index.json`, the catalog of every key;
+//! - `api/v1/schema/*.schema.json`: the JSON Schema of each document (draft 2020-12);
+//! - `embed/<slug>.html`: the article body alone, with documented class names.
+//!
+//! Slugs are the same as the pages' (see [`crate::paths`]). The contract, and what may change
+//! within v1, is `docs/embedding.md`; the schemas are checked against a corpus build by the
+//! integration tests.
+
+mod json;
+
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::library::{ArticleIx, Library};
+use crate::markdown;
+use crate::model::{Article, Cloud};
+use crate::paths::{Section, SitePaths, Slugs, article_page};
+use crate::render::Sink;
+
+/// The version of the documents' shape, in `index.json`. Within v1 only additions are made
+/// (the minor number goes up); anything else is a v2 beside it.
+pub const SCHEMA_VERSION: &str = "1.0.0";
+
+/// The API's folder from the site root.
+pub const ROOT: &str = "api/v1";
+
+/// The folders a build writes documents into.
+pub const FOLDERS: [&str; 7] = [
+    "api/v1",
+    "api/v1/articles",
+    "api/v1/topics",
+    "api/v1/services",
+    "api/v1/products",
+    "api/v1/schema",
+    "embed",
+];
+
+/// The JSON Schemas, by file name under `api/v1/schema/`.
+pub const SCHEMAS: &[(&str, &str)] = &[
+    (
+        "index.schema.json",
+        include_str!("schema/index.schema.json"),
+    ),
+    (
+        "article.schema.json",
+        include_str!("schema/article.schema.json"),
+    ),
+    (
+        "summary.schema.json",
+        include_str!("schema/summary.schema.json"),
+    ),
+    (
+        "topic.schema.json",
+        include_str!("schema/topic.schema.json"),
+    ),
+    (
+        "service.schema.json",
+        include_str!("schema/service.schema.json"),
+    ),
+    (
+        "product.schema.json",
+        include_str!("schema/product.schema.json"),
+    ),
+    (
+        "catalog.schema.json",
+        include_str!("schema/catalog.schema.json"),
+    ),
+];
+
+/// What the documents say about the build itself.
+pub struct BuildInfo {
+    /// RFC 3339, UTC, to the second.
+    pub built_at: String,
+    pub cloud: Option<Cloud>,
+}
+
+impl BuildInfo {
+    /// Now, or `$SOURCE_DATE_EPOCH` when set, so that builds can be reproduced byte for byte.
+    pub fn now(cloud: Option<Cloud>) -> BuildInfo {
+        let at = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map_or_else(SystemTime::now, |secs| {
+                SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs)
+            });
+        BuildInfo {
+            built_at: humantime::format_rfc3339_seconds(at).to_string(),
+            cloud,
+        }
+    }
+}
+
+/// Renders an article's embeddable fragment (the `embed.html` template).
+pub type EmbedRenderer<'a> = dyn Fn(&Article) -> Result<String, Error> + Sync + 'a;
+
+/// Writes every API document and fragment of `lib` into `sink` (whose [`FOLDERS`] exist).
+/// Returns how many files were written.
+pub fn write(
+    lib: &Library,
+    paths: &SitePaths,
+    info: &BuildInfo,
+    embed: &EmbedRenderer,
+    sink: &dyn Sink,
+) -> Result<usize, Error> {
+    let api = Api { lib, paths };
+    let articles = lib.articles.par_iter().try_for_each(|a| {
+        let html = embed(a)?;
+        sink.write(&format!("embed/{}.html", a.slug), html.as_bytes())?;
+        sink.write(&api.record_path(a), &json::to_vec(&api.record(a, &html)))
+    });
+    articles?;
+    let mut docs: Vec<(String, Vec<u8>)> = Vec::new();
+    docs.push((format!("{ROOT}/index.json"), json::to_vec(&api.index(info))));
+    for (name, schema) in SCHEMAS {
+        docs.push((format!("{ROOT}/schema/{name}"), schema.as_bytes().to_vec()));
+    }
+    docs.extend(api.catalogs());
+    let keyed: Vec<(String, Vec<u8>)> = [Section::Topics, Section::Services, Section::Products]
+        .into_par_iter()
+        .flat_map_iter(|section| api.keyed(section))
+        .collect();
+    docs.extend(keyed);
+    docs.par_iter()
+        .try_for_each(|(path, bytes)| sink.write(path, bytes))?;
+    Ok(2 * lib.articles.len() + docs.len())
+}
+
+/// IDs with repeats left out (compared lowercased, as the indexes key them), first spelling
+/// kept. `shelf check` reports the repeats.
+fn distinct(ids: &[String]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::with_capacity(ids.len());
+    let mut seen: Vec<String> = Vec::with_capacity(ids.len());
+    for id in ids {
+        let key = id.to_lowercase();
+        if !seen.contains(&key) {
+            seen.push(key);
+            out.push(id);
+        }
+    }
+    out
+}
+
+struct Api<'a> {
+    lib: &'a Library,
+    paths: &'a SitePaths<'a>,
+}
+
+/// An article in a list: enough to show it and to fetch the rest.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Summary<'a> {
+    article_id: &'a str,
+    title: &'a str,
+    description: &'a str,
+    self_help_type: &'a str,
+    service: &'a str,
+    resource: &'a str,
+    support_topic_ids: Vec<&'a str>,
+    product_pes_ids: Vec<&'a str>,
+    /// The clouds it is shown in: declared and not disabled.
+    clouds: Vec<Cloud>,
+    display_order: Option<i64>,
+    /// The full record.
+    url: String,
+    /// The site's page.
+    page: String,
+    /// The embeddable fragment.
+    embed: String,
+}
+
+/// An article's full record.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Record<'a> {
+    #[serde(flatten)]
+    summary: Summary<'a>,
+    page_title: &'a str,
+    ownership_id: &'a str,
+    /// The known clouds of `cloudEnvironments`, lowercase, deduplicated, in order.
+    cloud_environments: &'a [Cloud],
+    disable_clouds: &'a [Cloud],
+    /// Every header property as written (the first, when a key is repeated).
+    properties: Properties<'a>,
+    /// The body as an embeddable fragment: the same bytes as `embed/<slug>.html`.
+    html: &'a str,
+    /// The body as plain text, block by block on separate lines.
+    text: &'a str,
+    tokens: Vec<TokenDefault<'a>>,
+    issue_description: Option<IssueDescription>,
+    /// The JSON payload between the `---` lines, as data.
+    payload: Option<&'a Value>,
+    /// The source file, relative to the source folder.
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct TokenDefault<'a> {
+    name: &'a str,
+    default: &'a str,
+}
+
+#[derive(Serialize)]
+struct IssueDescription {
+    html: String,
+    text: String,
+}
+
+/// Header properties as a JSON object, in file order, first occurrence of a key kept.
+struct Properties<'a>(&'a [crate::model::Property]);
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        for (i, p) in self.0.iter().enumerate() {
+            let key = &p.key.value;
+            if self.0[..i].iter().all(|q| q.key.value != *key) {
+                map.serialize_entry(key, &p.value.value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IndexDoc<'a> {
+    schema_version: &'static str,
+    generator: Generator,
+    built_at: &'a str,
+    /// The cloud this build is for (`build --cloud`), or null for every cloud.
+    cloud: Option<Cloud>,
+    counts: Counts,
+    catalogs: Catalogs,
+    articles: Vec<Summary<'a>>,
+}
+
+#[derive(Serialize)]
+struct Generator {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    articles: usize,
+    topics: usize,
+    services: usize,
+    products: usize,
+}
+
+#[derive(Serialize)]
+struct Catalogs {
+    topics: String,
+    services: String,
+    products: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TopicDoc<'a> {
+    support_topic_id: &'a str,
+    page: String,
+    description: Option<TopicDescriptionDoc<'a>>,
+    count: usize,
+    articles: Vec<Summary<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TopicDescriptionDoc<'a> {
+    short: &'a str,
+    long: &'a str,
+    category: &'a str,
+    search_tags: &'a str,
+    /// The supportTopicDescription article it comes from.
+    article_id: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ServiceDoc<'a> {
+    service: &'a str,
+    page: String,
+    count: usize,
+    resources: Vec<ResourceGroup<'a>>,
+}
+
+#[derive(Serialize)]
+struct ResourceGroup<'a> {
+    /// Lowercase; empty for articles that name no resource.
+    resource: &'a str,
+    count: usize,
+    articles: Vec<Summary<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProductDoc<'a> {
+    product_pes_id: &'a str,
+    page: String,
+    count: usize,
+    articles: Vec<Summary<'a>>,
+}
+
+#[derive(Serialize)]
+struct Catalog<'a> {
+    kind: &'static str,
+    count: usize,
+    entries: Vec<CatalogEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct CatalogEntry<'a> {
+    /// The topic ID, service or product ID (lowercase).
+    key: &'a str,
+    /// Short description (support topics that have one), else empty.
+    title: &'a str,
+    articles: usize,
+    url: String,
+    page: String,
+}
+
+impl<'a> Api<'a> {
+    fn record_path(&self, a: &Article) -> String {
+        format!("{ROOT}/articles/{}.json", a.slug)
+    }
+
+    fn summary(&self, a: &'a Article) -> Summary<'a> {
+        let m = &a.meta;
+        Summary {
+            article_id: &m.article_id,
+            title: &a.title,
+            description: &m.description,
+            self_help_type: m.self_help_type.as_str(),
+            service: &m.service,
+            resource: &m.resource,
+            support_topic_ids: distinct(&m.support_topic_ids),
+            product_pes_ids: distinct(&m.product_pes_ids),
+            clouds: m
+                .clouds
+                .iter()
+                .copied()
+                .filter(|&c| m.is_in_cloud(c))
+                .collect(),
+            display_order: m.display_order,
+            url: self.record_path(a),
+            page: article_page(a),
+            embed: format!("embed/{}.html", a.slug),
+        }
+    }
+
+    fn summaries(&self, ixs: &[ArticleIx]) -> Vec<Summary<'a>> {
+        ixs.iter()
+            .map(|&ix| self.summary(&self.lib.articles[ix]))
+            .collect()
+    }
+
+    fn record(&self, a: &'a Article, html: &'a str) -> Record<'a> {
+        let m = &a.meta;
+        let mut tokens: Vec<TokenDefault> = Vec::new();
+        for t in &a.tokens {
+            if !tokens.iter().any(|seen| seen.name == t.name) {
+                tokens.push(TokenDefault {
+                    name: &t.name,
+                    default: t.default.trim(),
+                });
+            }
+        }
+        Record {
+            summary: self.summary(a),
+            page_title: &m.page_title,
+            ownership_id: &m.ownership_id,
+            cloud_environments: &m.clouds,
+            disable_clouds: &m.disabled_clouds,
+            properties: Properties(&m.properties),
+            html,
+            text: &a.plain_text,
+            tokens,
+            issue_description: a.issue_description.as_deref().map(|raw| {
+                let rendered = markdown::render(raw);
+                IssueDescription {
+                    html: rendered.html,
+                    text: rendered.plain_text,
+                }
+            }),
+            payload: a.payload.as_ref().map(|p| &p.value),
+            source: &a.path,
+        }
+    }
+
+    fn index(&self, info: &'a BuildInfo) -> IndexDoc<'a> {
+        let lib = self.lib;
+        IndexDoc {
+            schema_version: SCHEMA_VERSION,
+            generator: Generator {
+                name: "shelf",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            built_at: &info.built_at,
+            cloud: info.cloud,
+            counts: Counts {
+                articles: lib.articles.len(),
+                topics: lib.topics.len(),
+                services: lib.services.len(),
+                products: lib.products.len(),
+            },
+            catalogs: Catalogs {
+                topics: format!("{ROOT}/topics/index.json"),
+                services: format!("{ROOT}/services/index.json"),
+                products: format!("{ROOT}/products/index.json"),
+            },
+            articles: lib.articles.iter().map(|a| self.summary(a)).collect(),
+        }
+    }
+
+    /// The document path and site page of a key in `section`.
+    fn key_paths(&self, section: Section, slugs: &Slugs, key: &str) -> (String, String) {
+        let slug = slugs.slug(key).unwrap_or("_");
+        let dir = section.dir();
+        (
+            format!("{ROOT}/{dir}/{slug}.json"),
+            format!("{dir}/{slug}.html"),
+        )
+    }
+
+    /// Every document of one section's keys.
+    fn keyed(&self, section: Section) -> Vec<(String, Vec<u8>)> {
+        let lib = self.lib;
+        match section {
+            Section::Topics => lib
+                .topics
+                .par_iter()
+                .map(|(key, ixs)| {
+                    let (url, page) = self.key_paths(section, &self.paths.topics, key);
+                    let description = lib.topic_descriptions.get(key).map(|d| {
+                        let source = &lib.articles[d.article];
+                        TopicDescriptionDoc {
+                            short: &d.short,
+                            long: &d.long,
+                            category: &d.category,
+                            search_tags: &d.search_tags,
+                            article_id: &source.meta.article_id,
+                            url: self.record_path(source),
+                        }
+                    });
+                    let doc = TopicDoc {
+                        support_topic_id: key,
+                        page,
+                        description,
+                        count: ixs.len(),
+                        articles: self.summaries(ixs),
+                    };
+                    (url, json::to_vec(&doc))
+                })
+                .collect(),
+            Section::Services => lib
+                .services
+                .par_iter()
+                .map(|(key, resources)| {
+                    let (url, page) = self.key_paths(section, &self.paths.services, key);
+                    let resources: Vec<ResourceGroup> = resources
+                        .iter()
+                        .map(|(resource, ixs)| ResourceGroup {
+                            resource,
+                            count: ixs.len(),
+                            articles: self.summaries(ixs),
+                        })
+                        .collect();
+                    let doc = ServiceDoc {
+                        service: key,
+                        page,
+                        count: resources.iter().map(|r| r.count).sum(),
+                        resources,
+                    };
+                    (url, json::to_vec(&doc))
+                })
+                .collect(),
+            Section::Products => lib
+                .products
+                .par_iter()
+                .map(|(key, ixs)| {
+                    let (url, page) = self.key_paths(section, &self.paths.products, key);
+                    let doc = ProductDoc {
+                        product_pes_id: key,
+                        page,
+                        count: ixs.len(),
+                        articles: self.summaries(ixs),
+                    };
+                    (url, json::to_vec(&doc))
+                })
+                .collect(),
+            Section::Clouds | Section::Types => Vec::new(),
+        }
+    }
+
+    /// `topics/index.json`, `services/index.json` and `products/index.json`.
+    fn catalogs(&self) -> Vec<(String, Vec<u8>)> {
+        let lib = self.lib;
+        let entry = |section, slugs, key: &'a str, title: &'a str, articles| {
+            let (url, page) = self.key_paths(section, slugs, key);
+            CatalogEntry {
+                key,
+                title,
+                articles,
+                url,
+                page,
+            }
+        };
+        let topics: Vec<CatalogEntry> = lib
+            .topics
+            .iter()
+            .map(|(k, ixs)| {
+                let title = lib
+                    .topic_descriptions
+                    .get(k)
+                    .map_or("", |d| d.short.as_str());
+                entry(Section::Topics, &self.paths.topics, k, title, ixs.len())
+            })
+            .collect();
+        let services: Vec<CatalogEntry> = lib
+            .services
+            .iter()
+            .map(|(k, r)| {
+                let n = r.values().map(Vec::len).sum();
+                entry(Section::Services, &self.paths.services, k, "", n)
+            })
+            .collect();
+        let products: Vec<CatalogEntry> = lib
+            .products
+            .iter()
+            .map(|(k, ixs)| entry(Section::Products, &self.paths.products, k, "", ixs.len()))
+            .collect();
+        [
+            ("topics", topics),
+            ("services", services),
+            ("products", products),
+        ]
+        .into_iter()
+        .map(|(kind, entries)| {
+            let doc = Catalog {
+                kind,
+                count: entries.len(),
+                entries,
+            };
+            (format!("{ROOT}/{kind}/index.json"), json::to_vec(&doc))
+        })
+        .collect()
+    }
+}
