@@ -265,7 +265,7 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
             )
         });
         eprintln!(
-            "built {} article{}{cloud_note}: {} topic, {} service, {} product, {} cloud and {} type pages, {} files in {} ({:.2}s)",
+            "built {} article{}{cloud_note}: {} topic, {} service, {} product, {} cloud and {} type pages, {} API documents and fragments, {} files in {} ({:.2}s)",
             w.articles,
             shelf::emit::plural(w.articles),
             w.topics,
@@ -273,6 +273,7 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
             w.products,
             w.clouds,
             w.types,
+            w.api,
             w.files,
             config.output.display(),
             started.elapsed().as_secs_f64()
