@@ -127,11 +127,11 @@ pub fn write(
         docs.push((format!("{ROOT}/schema/{name}"), schema.as_bytes().to_vec()));
     }
     docs.extend(api.catalogs());
-    let keyed: Vec<(String, Vec<u8>)> = [Section::Topics, Section::Services, Section::Products]
-        .into_par_iter()
-        .flat_map_iter(|section| api.keyed(section))
-        .collect();
-    docs.extend(keyed);
+    let (topics, (services, products)) = rayon::join(
+        || api.topics(),
+        || rayon::join(|| api.services(), || api.products()),
+    );
+    docs.extend(topics.into_iter().chain(services).chain(products));
     docs.par_iter()
         .try_for_each(|(path, bytes)| sink.write(path, bytes))?;
     Ok(2 * lib.articles.len() + docs.len())
@@ -435,74 +435,78 @@ impl<'a> Api<'a> {
         )
     }
 
-    /// Every document of one section's keys.
-    fn keyed(&self, section: Section) -> Vec<(String, Vec<u8>)> {
+    /// `topics/<slug>.json` for every support topic.
+    fn topics(&self) -> Vec<(String, Vec<u8>)> {
         let lib = self.lib;
-        match section {
-            Section::Topics => lib
-                .topics
-                .par_iter()
-                .map(|(key, ixs)| {
-                    let (url, page) = self.key_paths(section, &self.paths.topics, key);
-                    let description = lib.topic_descriptions.get(key).map(|d| {
-                        let source = &lib.articles[d.article];
-                        TopicDescriptionDoc {
-                            short: &d.short,
-                            long: &d.long,
-                            category: &d.category,
-                            search_tags: &d.search_tags,
-                            article_id: &source.meta.article_id,
-                            url: self.record_path(source),
-                        }
-                    });
-                    let doc = TopicDoc {
-                        support_topic_id: key,
-                        page,
-                        description,
+        lib.topics
+            .par_iter()
+            .map(|(key, ixs)| {
+                let (url, page) = self.key_paths(Section::Topics, &self.paths.topics, key);
+                let description = lib.topic_descriptions.get(key).map(|d| {
+                    let source = &lib.articles[d.article];
+                    TopicDescriptionDoc {
+                        short: &d.short,
+                        long: &d.long,
+                        category: &d.category,
+                        search_tags: &d.search_tags,
+                        article_id: &source.meta.article_id,
+                        url: self.record_path(source),
+                    }
+                });
+                let doc = TopicDoc {
+                    support_topic_id: key,
+                    page,
+                    description,
+                    count: ixs.len(),
+                    articles: self.summaries(ixs),
+                };
+                (url, json::to_vec(&doc))
+            })
+            .collect()
+    }
+
+    /// `services/<slug>.json` for every service, its articles grouped by resource.
+    fn services(&self) -> Vec<(String, Vec<u8>)> {
+        self.lib
+            .services
+            .par_iter()
+            .map(|(key, resources)| {
+                let (url, page) = self.key_paths(Section::Services, &self.paths.services, key);
+                let resources: Vec<ResourceGroup> = resources
+                    .iter()
+                    .map(|(resource, ixs)| ResourceGroup {
+                        resource,
                         count: ixs.len(),
                         articles: self.summaries(ixs),
-                    };
-                    (url, json::to_vec(&doc))
-                })
-                .collect(),
-            Section::Services => lib
-                .services
-                .par_iter()
-                .map(|(key, resources)| {
-                    let (url, page) = self.key_paths(section, &self.paths.services, key);
-                    let resources: Vec<ResourceGroup> = resources
-                        .iter()
-                        .map(|(resource, ixs)| ResourceGroup {
-                            resource,
-                            count: ixs.len(),
-                            articles: self.summaries(ixs),
-                        })
-                        .collect();
-                    let doc = ServiceDoc {
-                        service: key,
-                        page,
-                        count: resources.iter().map(|r| r.count).sum(),
-                        resources,
-                    };
-                    (url, json::to_vec(&doc))
-                })
-                .collect(),
-            Section::Products => lib
-                .products
-                .par_iter()
-                .map(|(key, ixs)| {
-                    let (url, page) = self.key_paths(section, &self.paths.products, key);
-                    let doc = ProductDoc {
-                        product_pes_id: key,
-                        page,
-                        count: ixs.len(),
-                        articles: self.summaries(ixs),
-                    };
-                    (url, json::to_vec(&doc))
-                })
-                .collect(),
-            Section::Clouds | Section::Types => Vec::new(),
-        }
+                    })
+                    .collect();
+                let doc = ServiceDoc {
+                    service: key,
+                    page,
+                    count: resources.iter().map(|r| r.count).sum(),
+                    resources,
+                };
+                (url, json::to_vec(&doc))
+            })
+            .collect()
+    }
+
+    /// `products/<slug>.json` for every product.
+    fn products(&self) -> Vec<(String, Vec<u8>)> {
+        self.lib
+            .products
+            .par_iter()
+            .map(|(key, ixs)| {
+                let (url, page) = self.key_paths(Section::Products, &self.paths.products, key);
+                let doc = ProductDoc {
+                    product_pes_id: key,
+                    page,
+                    count: ixs.len(),
+                    articles: self.summaries(ixs),
+                };
+                (url, json::to_vec(&doc))
+            })
+            .collect()
     }
 
     /// `topics/index.json`, `services/index.json` and `products/index.json`.
@@ -557,5 +561,131 @@ impl<'a> Api<'a> {
             (format!("{ROOT}/{kind}/index.json"), json::to_vec(&doc))
         })
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use super::*;
+    use crate::article;
+    use crate::render::MemorySink;
+
+    fn library(files: &[&str]) -> Library {
+        let articles = files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, text)| {
+                let path = format!("a{i}.md");
+                article::parse(
+                    Path::new(&path),
+                    &path,
+                    text.as_bytes(),
+                    article::Mode::Build,
+                )
+                .article
+            })
+            .collect();
+        Library::indexed(articles, &mut Vec::new())
+    }
+
+    /// Every file `write` makes for `lib`, by path, with a stand-in fragment renderer.
+    fn written(lib: &Library) -> BTreeMap<String, Vec<u8>> {
+        let paths = SitePaths::new(lib);
+        let info = BuildInfo {
+            built_at: "2024-01-01T00:00:00Z".into(),
+            cloud: None,
+        };
+        let sink = MemorySink::default();
+        let embed = |a: &Article| Ok(format!("<article>{}</article>", a.body_html));
+        let n = write(lib, &paths, &info, &embed, &sink).unwrap();
+        let files = sink.0.into_inner().unwrap();
+        assert_eq!(n, files.len());
+        files
+    }
+
+    fn doc(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
+        serde_json::from_slice(files.get(path).unwrap_or_else(|| panic!("{path}"))).unwrap()
+    }
+
+    const DIAGNOSTIC: &str = "<properties pageTitle=\"P\" description=\"D\" service=\"Microsoft.Compute\" resource=\"VMs\" supportTopicIds=\"111, 222,111,\" productPesIds=\"9\" cloudEnvironments=\"Public, mooncake\" disableClouds=\"mooncake\" selfHelpType=\"diagnostics\" articleId=\"Diag-One\" ownershipId=\"o\" custom=\"x &amp; y\" custom=\"second\" />\n# Title\n<!--issueDescription-->\nVM <!--$vm-->[vm]<!--/$vm--> is down.\n<!--/issueDescription-->\n\nAgain <!--$vm-->other<!--/$vm--> and <!--$t--> t <!--/$t-->.\n";
+
+    #[test]
+    fn an_article_record_is_typed_and_complete() {
+        let lib = library(&[DIAGNOSTIC]);
+        let files = written(&lib);
+        let r = doc(&files, "api/v1/articles/diag-one.json");
+        assert_eq!(r["articleId"], "Diag-One");
+        assert_eq!(r["title"], "Title");
+        assert_eq!(r["supportTopicIds"], serde_json::json!(["111", "222"]));
+        assert_eq!(
+            r["cloudEnvironments"],
+            serde_json::json!(["public", "mooncake"])
+        );
+        assert_eq!(r["clouds"], serde_json::json!(["public"]));
+        assert_eq!(r["disableClouds"], serde_json::json!(["mooncake"]));
+        // Properties as written, entities decoded, the first of a repeated key.
+        assert_eq!(r["properties"]["custom"], "x & y");
+        assert_eq!(r["properties"]["service"], "Microsoft.Compute");
+        // Each token once, the first default, trimmed.
+        assert_eq!(
+            r["tokens"],
+            serde_json::json!([{"name": "vm", "default": "[vm]"}, {"name": "t", "default": "t"}])
+        );
+        assert_eq!(r["issueDescription"]["text"], "VM [vm] is down.");
+        assert!(
+            r["issueDescription"]["html"]
+                .as_str()
+                .unwrap()
+                .contains("data-token=\"vm\"")
+        );
+        assert_eq!(r["payload"], Value::Null);
+        assert_eq!(r["source"], "a0.md");
+        assert_eq!(
+            r["html"].as_str().unwrap().as_bytes(),
+            files["embed/diag-one.html"].as_slice()
+        );
+    }
+
+    #[test]
+    fn key_documents_list_their_articles_under_the_page_slugs() {
+        let second = DIAGNOSTIC
+            .replace("Diag-One", "diag-two")
+            .replace("111, 222,111,", "222");
+        let lib = library(&[DIAGNOSTIC, &second]);
+        let files = written(&lib);
+        let topic = doc(&files, "api/v1/topics/222.json");
+        assert_eq!(topic["supportTopicId"], "222");
+        assert_eq!(topic["page"], "topics/222.html");
+        assert_eq!(topic["count"], 2);
+        assert_eq!(topic["description"], Value::Null);
+        let only = doc(&files, "api/v1/topics/111.json");
+        assert_eq!(only["articles"][0]["url"], "api/v1/articles/diag-one.json");
+        let service = doc(&files, "api/v1/services/microsoft.compute.json");
+        assert_eq!(service["resources"][0]["resource"], "vms");
+        assert_eq!(service["count"], 2);
+        let catalog = doc(&files, "api/v1/topics/index.json");
+        assert_eq!(catalog["count"], 2);
+        assert_eq!(catalog["entries"][0]["url"], "api/v1/topics/111.json");
+        let index = doc(&files, "api/v1/index.json");
+        assert_eq!(index["counts"]["topics"], 2);
+        assert_eq!(index["schemaVersion"], SCHEMA_VERSION);
+        for (name, _) in SCHEMAS {
+            let schema = doc(&files, &format!("api/v1/schema/{name}"));
+            assert!(
+                schema["$id"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("urn:shelf:api:v1:")
+            );
+        }
+    }
+
+    #[test]
+    fn distinct_ids_keep_the_first_spelling() {
+        let ids = ["Ab", "ab", "c", "AB", "c"].map(String::from);
+        assert_eq!(distinct(&ids), ["Ab", "c"]);
     }
 }

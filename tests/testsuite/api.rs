@@ -35,6 +35,15 @@ fn build_site(source: &Path, dir: &Path, extra: &[&str]) -> PathBuf {
     out
 }
 
+/// The string field `key` of every object in the array `list`.
+fn strings<'a>(list: &'a Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[key].as_str().unwrap())
+        .collect()
+}
+
 fn json(path: &Path) -> Value {
     serde_json::from_str(&read(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -300,20 +309,18 @@ fn on_the_corpus_topic_documents_list_exactly_their_articles() {
         .map(|e| e["key"].as_str().unwrap().to_string())
         .expect("a described topic with articles");
 
-    for topic in [largest, middle, described.as_str()] {
+    let topic_doc = |topic: &str| {
         let entry = catalog["entries"]
             .as_array()
             .unwrap()
             .iter()
             .find(|e| e["key"] == topic)
             .unwrap_or_else(|| panic!("topic {topic} in the catalog"));
-        let doc = json(&site.join(entry["url"].as_str().unwrap()));
-        let listed: Vec<&str> = doc["articles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|a| a["articleId"].as_str().unwrap())
-            .collect();
+        json(&site.join(entry["url"].as_str().unwrap()))
+    };
+    for topic in [largest, middle, described.as_str()] {
+        let doc = topic_doc(topic);
+        let listed = strings(&doc["articles"], "articleId");
         let expected: BTreeSet<&str> = by_topic[topic].iter().copied().collect();
         assert_eq!(
             listed.iter().copied().collect::<BTreeSet<_>>(),
@@ -344,21 +351,7 @@ fn on_the_corpus_topic_documents_list_exactly_their_articles() {
             listed.len()
         );
     }
-    assert!(
-        json(
-            &site.join(
-                catalog["entries"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|e| e["key"] == described.as_str())
-                    .unwrap()["url"]
-                    .as_str()
-                    .unwrap()
-            )
-        )["description"]["short"]
-            .is_string()
-    );
+    assert!(topic_doc(&described)["description"]["short"].is_string());
 }
 
 /// Serves a folder holding the build as `site/` and the repository's `examples/`.
@@ -416,13 +409,10 @@ fn example_portal_page_shows_a_topic_with_tokens_filled() {
         expected.iter().collect::<BTreeSet<_>>()
     );
     let doc = json(&site.join("api/v1/topics/32600001.json"));
-    let titles: Vec<&str> = doc["articles"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(page["titles"], serde_json::json!(titles));
+    assert_eq!(
+        page["titles"],
+        serde_json::json!(strings(&doc["articles"], "title"))
+    );
     assert_eq!(page["status"], "5 articles for support topic 32600001");
     let tokens = page["tokens"].as_array().unwrap();
     assert!(
