@@ -155,6 +155,13 @@ fn samples_api_validates_and_links_resolve() {
         );
         assert_eq!(record["articleId"], summary["articleId"]);
     }
+    // Fragments are shown inside other sites: their links to the site's pages start with the
+    // absolute `base-url` of the samples' shelf.toml.
+    let described = read(&site.join("embed/supporttopics_15001.html"));
+    assert!(
+        described.contains("href=\"https://help.example.com/topics/32600001.html\""),
+        "{described}"
+    );
     for kind in ["topics", "services", "products"] {
         let catalog = json(&site.join(format!("api/v1/{kind}/index.json")));
         for entry in catalog["entries"].as_array().unwrap() {
