@@ -28,6 +28,7 @@ pub mod paths;
 pub mod payload;
 pub mod render;
 pub mod rules;
+pub mod scaffold;
 pub mod search;
 pub mod site;
 pub mod slug;

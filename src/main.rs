@@ -29,6 +29,14 @@ enum Command {
     /// Validate articles without building: exit 0 clean, 1 errors (or warnings with
     /// `--deny warnings`), 2 usage or I/O failure.
     Check(CheckArgs),
+    /// Start a new article of a type, with a fresh articleId and every required property;
+    /// values to fill in are marked `<fill in: ...>` and reported by `shelf check`.
+    New(NewArgs),
+    /// Start a new site in DIR (new or empty): shelf.toml, articles/ with an example article.
+    Init {
+        /// The folder to create the site in.
+        dir: PathBuf,
+    },
     /// List the rules, or explain one: `shelf rules SH102` or `shelf rules misspelled-property`.
     Rules {
         /// A rule code or name.
@@ -89,6 +97,39 @@ struct BuildArgs {
     timings: bool,
 }
 
+#[derive(Args)]
+struct NewArgs {
+    /// The article's selfHelpType (generic, diagnostics, problemScopingQuestions, ...).
+    #[arg(long = "type", value_name = "TYPE")]
+    self_help_type: String,
+    /// Page title (default: from the file name).
+    #[arg(long)]
+    title: Option<String>,
+    /// One-sentence description.
+    #[arg(long)]
+    description: Option<String>,
+    /// Service (resource provider), e.g. microsoft.compute.
+    #[arg(long)]
+    service: Option<String>,
+    /// Resource type, e.g. virtualmachines.
+    #[arg(long)]
+    resource: Option<String>,
+    /// Support topic ID; repeat or separate with commas for several.
+    #[arg(long = "topic", value_delimiter = ',')]
+    topics: Vec<String>,
+    /// Product (PES) ID; repeat or separate with commas for several.
+    #[arg(long = "product", value_delimiter = ',')]
+    products: Vec<String>,
+    /// Cloud to publish to; repeat for several (default: public).
+    #[arg(long = "cloud", value_parser = clap::value_parser!(CloudArg))]
+    clouds: Vec<CloudArg>,
+    /// Owning team (ownershipId).
+    #[arg(long)]
+    owner: Option<String>,
+    /// The new article's path, ending in `.md` (relative to the site root).
+    path: PathBuf,
+}
+
 #[derive(Clone)]
 struct CloudArg(Cloud);
 
@@ -104,6 +145,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build(&cli.root, args),
         Command::Check(args) => check(&cli.root, args),
+        Command::New(args) => new_article(&cli.root, args),
+        Command::Init { dir } => init(&cli.root.join(dir)),
         Command::Rules { rule } => rules(rule.as_deref()),
     };
     match result {
@@ -303,4 +346,53 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn new_article(root: &std::path::Path, args: NewArgs) -> anyhow::Result<ExitCode> {
+    let trim = |v: Vec<String>| {
+        v.into_iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let spec = shelf::scaffold::NewArticle {
+        self_help_type: args.self_help_type,
+        title: args.title,
+        description: args.description,
+        service: args.service,
+        resource: args.resource,
+        topics: trim(args.topics),
+        products: trim(args.products),
+        clouds: args.clouds.into_iter().map(|c| c.0).collect(),
+        owner: args.owner,
+    };
+    let path = root.join(&args.path);
+    let made = shelf::scaffold::write_new(&path, &spec)?;
+    eprintln!("created {} (articleId {})", path.display(), made.article_id);
+    if made.to_fill.is_empty() {
+        eprintln!(
+            "fill in the TODO lines of the body, then `shelf check {}`",
+            args.path.display()
+        );
+    } else {
+        eprintln!(
+            "fill in {} and the TODO lines of the body; `shelf check {}` reports what is left",
+            made.to_fill.join(", "),
+            args.path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let written = shelf::scaffold::init(dir)?;
+    for path in &written {
+        eprintln!("created {}", path.display());
+    }
+    eprintln!(
+        "next: `shelf -C {} build`, then open {}",
+        dir.display(),
+        dir.join("output/index.html").display()
+    );
+    Ok(ExitCode::SUCCESS)
 }

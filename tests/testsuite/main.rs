@@ -8,6 +8,7 @@ mod check;
 mod hostile;
 mod properties;
 mod rules;
+mod scaffold;
 mod search;
 
 use std::collections::BTreeMap;

@@ -40,6 +40,9 @@ pub fn is_guid(s: &str) -> bool {
 pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
     for (key, digits) in ID_LISTS {
         let Some(p) = cx.property(key) else { continue };
+        if super::placeholder::is_placeholder(&p.value.value) {
+            continue;
+        }
         for id in p
             .value
             .value
@@ -72,6 +75,9 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
     }
     for key in LISTS {
         let Some(p) = cx.property(key) else { continue };
+        if super::placeholder::is_placeholder(&p.value.value) {
+            continue;
+        }
         let value = &p.value.value;
         let items: Vec<String> = value
             .split(',')

@@ -18,12 +18,19 @@ const PLACEHOLDERS: [&str; 4] = [
     "this is required",
 ];
 
+/// Whether a header value is a template placeholder (what this rule reports). Other rules
+/// skip such values, so a placeholder is reported once, as a placeholder.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    let bracketed = v.len() > 2 && v.starts_with('<') && v.ends_with('>');
+    PLACEHOLDERS.iter().any(|ph| lower.contains(ph)) || bracketed
+}
+
 pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
     for p in &cx.meta.properties {
         let v = p.value.value.trim();
-        let lower = v.to_ascii_lowercase();
-        let bracketed = v.len() > 2 && v.starts_with('<') && v.ends_with('>');
-        if PLACEHOLDERS.iter().any(|ph| lower.contains(ph)) || bracketed {
+        if is_placeholder(v) {
             out.push(
                 Diagnostic::new(
                     TEMPLATE_PLACEHOLDER,
