@@ -104,6 +104,16 @@ pub fn article_page(a: &Article) -> String {
     format!("articles/{}.html", a.slug)
 }
 
+/// An article's JSON record in the portal API, from the site root.
+pub fn article_record(a: &Article) -> String {
+    format!("{}/articles/{}.json", crate::api::ROOT, a.slug)
+}
+
+/// An article's embeddable fragment, from the site root.
+pub fn article_embed(a: &Article) -> String {
+    format!("embed/{}.html", a.slug)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

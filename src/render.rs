@@ -19,7 +19,7 @@ use crate::emit::plural;
 use crate::error::Error;
 use crate::library::{ArticleIx, Library};
 use crate::model::{Article, Cloud};
-use crate::paths::{Section, SitePaths, Slugs, article_page};
+use crate::paths::{Section, SitePaths, Slugs, article_embed, article_page, article_record};
 use crate::search;
 use crate::views::*;
 
@@ -149,6 +149,9 @@ struct Site<'a> {
     cloud: Option<Cloud>,
     renderer: &'a Renderer,
     paths: SitePaths<'a>,
+    /// What links from embeddable fragments to the site's pages start with: the absolute
+    /// `base-url` when there is one (a fragment is shown inside another site's page).
+    embed_link_root: String,
 }
 
 /// Where rendered files go: the staging folder of a build, or memory (tests, fuzzing).
@@ -188,6 +191,7 @@ pub fn render_site(
         cloud,
         renderer,
         paths: SitePaths::new(lib),
+        embed_link_root: embed_link_root(&config.base_url),
     };
     let mut pages = vec![Page::Home, Page::Sitemap];
     if config.search {
@@ -275,6 +279,9 @@ struct ArticlePage<'a> {
     link_root: &'a str,
     /// Makes element ids unique when several fragments share a page.
     slug: &'a str,
+    /// The article's API record and embeddable fragment, from the site root.
+    record_url: String,
+    embed_url: String,
     title: &'a str,
     description: &'a str,
     article_id: &'a str,
@@ -538,6 +545,8 @@ impl Site<'_> {
             site: self.view(1),
             link_root: "../",
             slug: &a.slug,
+            record_url: article_record(a),
+            embed_url: article_embed(a),
             title: &a.title,
             description: &m.description,
             article_id: &m.article_id,
@@ -605,21 +614,13 @@ impl Site<'_> {
         }
     }
 
-    /// The fragment a portal embeds. Its links to other pages of the site are absolute when
-    /// `base-url` is, since the fragment is shown inside another site's page.
+    /// The fragment a portal embeds.
     fn embed(&self, a: &Article) -> Result<String, Error> {
-        let base = &self.config.base_url;
-        let absolute = base.starts_with("https://") || base.starts_with("http://");
-        let link_root = if absolute {
-            base.trim_end_matches('/').to_string() + "/"
-        } else {
-            "../".to_string()
-        };
         let page = EmbedPage {
             article_id: &a.meta.article_id,
             self_help_type: a.meta.self_help_type.as_str(),
             slug: &a.slug,
-            link_root: &link_root,
+            link_root: &self.embed_link_root,
             body_html: &a.body_html,
             payload: payload_view(a, self.lib, &|id| self.topic_url(id)),
         };
@@ -765,6 +766,15 @@ impl Site<'_> {
         pages.push("clouds/index.html".into());
         pages.extend(self.lib.clouds.keys().map(|c| format!("clouds/{c}.html")));
         SitemapPage { base_url, pages }
+    }
+}
+
+/// `base-url` ending in `/` when it is absolute, else the way from `embed/` to the site root.
+fn embed_link_root(base_url: &str) -> String {
+    if base_url.starts_with("https://") || base_url.starts_with("http://") {
+        base_url.trim_end_matches('/').to_string() + "/"
+    } else {
+        "../".to_string()
     }
 }
 

@@ -259,10 +259,9 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     }
     let title = dir
         .canonicalize()
-        .ok()
-        .or_else(|| Some(dir.to_path_buf()))
-        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "Self-help".into());
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .file_name()
+        .map_or_else(|| "Self-help".into(), |n| n.to_string_lossy().into_owned());
     let mut written = Vec::new();
     for (rel, text) in site_files(&title)? {
         let path = dir.join(&rel);

@@ -26,7 +26,7 @@ use crate::error::Error;
 use crate::library::{ArticleIx, Library};
 use crate::markdown;
 use crate::model::{Article, Cloud};
-use crate::paths::{Section, SitePaths, Slugs, article_page};
+use crate::paths::{Section, SitePaths, Slugs, article_embed, article_page, article_record};
 use crate::render::Sink;
 
 /// The version of the documents' shape, in `index.json`. Within v1 only additions are made
@@ -117,8 +117,8 @@ pub fn write(
     let api = Api { lib, paths };
     let articles = lib.articles.par_iter().try_for_each(|a| {
         let html = embed(a)?;
-        sink.write(&format!("embed/{}.html", a.slug), html.as_bytes())?;
-        sink.write(&api.record_path(a), &json::to_vec(&api.record(a, &html)))
+        sink.write(&article_embed(a), html.as_bytes())?;
+        sink.write(&article_record(a), &json::to_vec(&api.record(a, &html)))
     });
     articles?;
     let mut docs: Vec<(String, Vec<u8>)> = Vec::new();
@@ -333,10 +333,6 @@ struct CatalogEntry<'a> {
 }
 
 impl<'a> Api<'a> {
-    fn record_path(&self, a: &Article) -> String {
-        format!("{ROOT}/articles/{}.json", a.slug)
-    }
-
     fn summary(&self, a: &'a Article) -> Summary<'a> {
         let m = &a.meta;
         Summary {
@@ -355,9 +351,9 @@ impl<'a> Api<'a> {
                 .filter(|&c| m.is_in_cloud(c))
                 .collect(),
             display_order: m.display_order,
-            url: self.record_path(a),
+            url: article_record(a),
             page: article_page(a),
-            embed: format!("embed/{}.html", a.slug),
+            embed: article_embed(a),
         }
     }
 
@@ -450,7 +446,7 @@ impl<'a> Api<'a> {
                         category: &d.category,
                         search_tags: &d.search_tags,
                         article_id: &source.meta.article_id,
-                        url: self.record_path(source),
+                        url: article_record(source),
                     }
                 });
                 let doc = TopicDoc {

@@ -43,6 +43,21 @@ pub fn build(source: &Path, output: &Path, extra: &[&str]) -> Output {
     shelf(&args, Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
+/// The diagnostics `shelf check --format json <args>` reports when run in `cwd`; the check must
+/// finish (exit 0 or 1).
+pub fn check_json(args: &[&str], cwd: &Path) -> Vec<serde_json::Value> {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend(args);
+    let o = shelf(&all, cwd);
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{args:?}: {}",
+        stderr(&o)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON report");
+    report["diagnostics"].as_array().unwrap().clone()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -8,32 +8,22 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use crate::{fixture, shelf, stderr};
+use crate::{check_json, fixture, shelf, stderr};
 
 /// The diagnostics of `shelf check --format json` on `dir`, as (code, message).
 fn check_codes(dir: &Path) -> Vec<(String, String)> {
-    let o = shelf(
-        &["check", dir.to_str().unwrap(), "--format", "json"],
+    check_json(
+        &[dir.to_str().unwrap()],
         Path::new(env!("CARGO_MANIFEST_DIR")),
-    );
-    assert!(
-        matches!(o.status.code(), Some(0 | 1)),
-        "{}: {}",
-        dir.display(),
-        stderr(&o)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
-    doc["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    )
+    .iter()
+    .map(|d| {
+        (
+            d["code"].as_str().unwrap().to_string(),
+            d["message"].as_str().unwrap().to_string(),
+        )
+    })
+    .collect()
 }
 
 #[test]

@@ -4,9 +4,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 
-use serde_json::Value;
-
-use crate::{shelf, stderr, stdout};
+use crate::{check_json, shelf, stderr, stdout};
 
 const TYPES: [&str; 15] = [
     "generic",
@@ -26,13 +24,9 @@ const TYPES: [&str; 15] = [
     "partnercenterquickstart",
 ];
 
-/// The (rule, message) of every diagnostic `shelf check --format json` reports in `dir`.
+/// (file, rule, message) of every diagnostic `shelf check` reports in `dir`.
 fn problems(dir: &std::path::Path) -> Vec<(String, String, String)> {
-    let o = shelf(&["check", "--format", "json"], dir);
-    let report: Value = serde_json::from_slice(&o.stdout).expect("JSON report");
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
+    check_json(&[], dir)
         .iter()
         .map(|d| {
             (
