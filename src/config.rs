@@ -44,6 +44,15 @@ pub struct Config {
     pub levels: Levels,
 }
 
+/// What `build` and `serve` take from the command line over `shelf.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub source: Option<PathBuf>,
+    pub output: Option<PathBuf>,
+    pub cloud: Option<Cloud>,
+    pub no_search: bool,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -76,6 +85,23 @@ impl Config {
         config.source = root.join(&config.source);
         config.output = root.join(&config.output);
         config.templates = root.join(&config.templates);
+        Ok(config)
+    }
+
+    /// [`Config::load`], then what the command line says over it. Command-line paths are
+    /// relative to where the user is, not to the site root.
+    pub fn load_with(root: &Path, overrides: &Overrides) -> Result<Config, Error> {
+        let mut config = Config::load(root)?;
+        if let Some(source) = &overrides.source {
+            config.source = source.clone();
+        }
+        if let Some(output) = &overrides.output {
+            config.output = output.clone();
+        }
+        if overrides.cloud.is_some() {
+            config.cloud = overrides.cloud;
+        }
+        config.search &= !overrides.no_search;
         Ok(config)
     }
 

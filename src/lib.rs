@@ -30,6 +30,7 @@ pub mod render;
 pub mod rules;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod slug;
 

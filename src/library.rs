@@ -4,7 +4,8 @@
 //! This is the cross-article stage, done once after the parallel parse: duplicate articleIds and
 //! URL collisions are found here, and support topic descriptions are attached to their topics.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -27,8 +28,9 @@ pub struct TopicDescription {
 
 #[derive(Debug, Default)]
 pub struct Library {
-    /// Sorted by source path.
-    pub articles: Vec<Article>,
+    /// Sorted by source path. Shared, so that `shelf serve` can make the next library after a
+    /// change without copying every article.
+    pub articles: Vec<Arc<Article>>,
     /// Lowercased articleId to article.
     by_id: HashMap<String, ArticleIx>,
     /// Topic ID (lowercased) to its articles in display order.
@@ -45,7 +47,10 @@ pub struct Library {
 impl Library {
     /// The library of `articles` (which must be sorted by path) with the page indexes that
     /// `build` renders from: topics, services, products, clouds, types, topic descriptions.
-    pub fn indexed(articles: Vec<Article>, diagnostics: &mut Vec<Diagnostic>) -> Library {
+    pub fn indexed(
+        articles: Vec<impl Into<Arc<Article>>>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Library {
         let mut lib = Library::new(articles, diagnostics);
         lib.index();
         lib
@@ -54,10 +59,14 @@ impl Library {
     /// The library with identities only (articleId lookup), which is all `check` needs; the
     /// page indexes stay empty. Articles whose articleId or URL is taken by an earlier one are
     /// dropped with a diagnostic naming both files.
-    pub fn new(articles: Vec<Article>, diagnostics: &mut Vec<Diagnostic>) -> Library {
+    pub fn new(
+        articles: Vec<impl Into<Arc<Article>>>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Library {
         let mut lib = Library::default();
         let mut by_slug: HashMap<String, ArticleIx> = HashMap::new();
         for article in articles {
+            let article: Arc<Article> = article.into();
             let id = article.meta.article_id.to_lowercase();
             if let Some(&first) = lib.by_id.get(&id) {
                 diagnostics.push(collision(
@@ -88,7 +97,7 @@ impl Library {
     pub fn by_id(&self, article_id: &str) -> Option<&Article> {
         self.by_id
             .get(&article_id.trim().to_lowercase())
-            .map(|&ix| &self.articles[ix])
+            .map(|&ix| &*self.articles[ix])
     }
 
     fn index(&mut self) {
@@ -128,9 +137,15 @@ impl Library {
                 self.topic_descriptions.entry(id).or_insert(description);
             }
         }
+        // Every list is in display order: rank the articles once, then sort lists by rank.
+        let mut by_display: Vec<ArticleIx> = (0..self.articles.len()).collect();
         let articles = &self.articles;
-        let order =
-            |list: &mut Vec<ArticleIx>| list.sort_by_cached_key(|&ix| display_key(&articles[ix]));
+        by_display.sort_by_cached_key(|&ix| display_key(&articles[ix]));
+        let mut rank = vec![0; by_display.len()];
+        for (r, ix) in by_display.into_iter().enumerate() {
+            rank[ix] = r;
+        }
+        let order = |list: &mut Vec<ArticleIx>| list.sort_unstable_by_key(|&ix| rank[ix]);
         self.topics.values_mut().for_each(order);
         self.products.values_mut().for_each(order);
         self.clouds.values_mut().for_each(order);
@@ -164,6 +179,61 @@ fn descriptions(ix: ArticleIx, payload: &Value) -> Vec<(String, TopicDescription
             })
         })
         .collect()
+}
+
+/// The index keys an article is filed under, as [`Library`] keys them: the pages and API
+/// documents that list it. `shelf serve` re-renders exactly these when the article changes.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Keys {
+    pub topics: BTreeSet<String>,
+    pub services: BTreeSet<String>,
+    pub products: BTreeSet<String>,
+    pub clouds: BTreeSet<Cloud>,
+    pub types: BTreeSet<String>,
+    /// Topics whose description this (supportTopicDescription) article gives.
+    pub described: BTreeSet<String>,
+}
+
+impl Keys {
+    pub fn of(a: &Article) -> Keys {
+        let m = &a.meta;
+        let described = match (&m.self_help_type, &a.payload) {
+            (SelfHelpType::SupportTopicDescription, Some(p)) => descriptions(0, &p.value)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect(),
+            _ => BTreeSet::new(),
+        };
+        Keys {
+            topics: m
+                .support_topic_ids
+                .iter()
+                .map(|t| t.to_lowercase())
+                .collect(),
+            services: (!m.service.is_empty())
+                .then(|| m.service.to_lowercase())
+                .into_iter()
+                .collect(),
+            products: m.product_pes_ids.iter().map(|p| p.to_lowercase()).collect(),
+            clouds: m
+                .clouds
+                .iter()
+                .copied()
+                .filter(|&c| m.is_in_cloud(c))
+                .collect(),
+            types: BTreeSet::from([m.self_help_type.as_str().to_string()]),
+            described,
+        }
+    }
+
+    pub fn extend(&mut self, other: Keys) {
+        self.topics.extend(other.topics);
+        self.services.extend(other.services);
+        self.products.extend(other.products);
+        self.clouds.extend(other.clouds);
+        self.types.extend(other.types);
+        self.described.extend(other.described);
+    }
 }
 
 /// Articles are listed by displayOrder (unset last), then title, then path.
@@ -279,5 +349,61 @@ mod tests {
         )];
         let lib = Library::indexed(arts, &mut Vec::new());
         assert_eq!(lib.topic_descriptions["abc"].short, "Short");
+    }
+
+    #[test]
+    fn keys_of_an_article_are_the_index_entries_that_list_it() {
+        let arts = vec![
+            art(
+                "a.md",
+                "articleId=\"a\" supportTopicIds=\"1, X2,1\" productPesIds=\"15\" service=\"Microsoft.Compute\" resource=\"VM\" cloudEnvironments=\"public, mooncake\" disableClouds=\"mooncake\"",
+                "# A",
+            ),
+            art(
+                "b.md",
+                "articleId=\"b\" selfHelpType=\"diagnostics\"",
+                "# B",
+            ),
+            art(
+                "std.md",
+                "articleId=\"std\" selfHelpType=\"supportTopicDescription\" supportTopicIds=\"9\"",
+                "# D\n---\n{\"supportTopics\": [{\"id\": \"ABC\"}]}\n---\n",
+            ),
+        ];
+        let lib = Library::indexed(arts, &mut Vec::new());
+        for (ix, a) in lib.articles.iter().enumerate() {
+            let listed = |map: &BTreeMap<String, Vec<ArticleIx>>| -> BTreeSet<String> {
+                map.iter()
+                    .filter(|(_, v)| v.contains(&ix))
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            };
+            let keys = Keys::of(a);
+            assert_eq!(keys.topics, listed(&lib.topics), "{}", a.path);
+            assert_eq!(keys.products, listed(&lib.products), "{}", a.path);
+            assert_eq!(keys.types, listed(&lib.types), "{}", a.path);
+            let services: BTreeSet<String> = lib
+                .services
+                .iter()
+                .filter(|(_, r)| r.values().any(|v| v.contains(&ix)))
+                .map(|(k, _)| k.clone())
+                .collect();
+            assert_eq!(keys.services, services, "{}", a.path);
+            let clouds: BTreeSet<Cloud> = lib
+                .clouds
+                .iter()
+                .filter(|(_, v)| v.contains(&ix))
+                .map(|(&c, _)| c)
+                .collect();
+            assert_eq!(keys.clouds, clouds, "{}", a.path);
+            let described: BTreeSet<String> = lib
+                .topic_descriptions
+                .iter()
+                .filter(|(_, d)| d.article == ix)
+                .map(|(k, _)| k.clone())
+                .collect();
+            assert_eq!(keys.described, described, "{}", a.path);
+        }
+        assert_eq!(Keys::of(&lib.articles[0]).topics.len(), 2);
     }
 }

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 use shelf::article::Mode;
+use shelf::config::Overrides;
 use shelf::diagnostic::Severity;
 use shelf::model::Cloud;
 use shelf::{Config, emit, site};
@@ -29,6 +30,9 @@ enum Command {
     /// Validate articles without building: exit 0 clean, 1 errors (or warnings with
     /// `--deny warnings`), 2 usage or I/O failure.
     Check(CheckArgs),
+    /// Build, serve the site on 127.0.0.1 and rebuild what each saved change touches; open
+    /// pages reload, and errors in changed articles show over the page.
+    Serve(ServeArgs),
     /// Start a new article of a type, with a fresh articleId and every required property;
     /// values to fill in are marked `<fill in: ...>` and reported by `shelf check`.
     New(NewArgs),
@@ -98,6 +102,35 @@ struct BuildArgs {
 }
 
 #[derive(Args)]
+struct ServeArgs {
+    /// Folder of articles (default: `source` in shelf.toml, else `articles`).
+    #[arg(long)]
+    source: Option<PathBuf>,
+    /// Output folder, replaced by the first build and kept up to date (default: `output`).
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// Serve only the articles published to this cloud.
+    #[arg(long, value_parser = clap::value_parser!(CloudArg))]
+    cloud: Option<CloudArg>,
+    /// Leave out the search index (faster rebuilds on large trees).
+    #[arg(long)]
+    no_search: bool,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 4747)]
+    port: u16,
+    /// Address to listen on. Only loopback by default: anything else shows your drafts to the
+    /// network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Print each rebuild's phases, and warnings as well as errors.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+#[derive(Args)]
 struct NewArgs {
     /// The article's selfHelpType (generic, diagnostics, problemScopingQuestions, ...).
     #[arg(long = "type", value_name = "TYPE")]
@@ -145,6 +178,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Build(args) => build(&cli.root, args),
         Command::Check(args) => check(&cli.root, args),
+        Command::Serve(args) => serve(&cli.root, args),
         Command::New(args) => new_article(&cli.root, args),
         Command::Init { dir } => init(&cli.root.join(dir)),
         Command::Rules { rule } => rules(rule.as_deref()),
@@ -268,16 +302,14 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
 
 fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let mut config = Config::load(root)?;
-    // Command-line paths are relative to where the user is, not to the site root.
-    if let Some(source) = args.source {
-        config.source = source;
-    }
-    if let Some(output) = args.output {
-        config.output = output;
-    }
-    let cloud = args.cloud.map(|c| c.0).or(config.cloud);
-    config.search &= !args.no_search;
+    let overrides = Overrides {
+        source: args.source,
+        output: args.output,
+        cloud: args.cloud.map(|c| c.0),
+        no_search: args.no_search,
+    };
+    let config = Config::load_with(root, &overrides)?;
+    let cloud = config.cloud;
 
     let loaded = site::load(&config, cloud, Mode::Build)?;
     let built = site::build(&config, cloud, &loaded)?;
@@ -346,6 +378,23 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn serve(root: &std::path::Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let overrides = Overrides {
+        source: args.source,
+        output: args.output,
+        cloud: args.cloud.map(|c| c.0),
+        no_search: args.no_search,
+    };
+    let options = shelf::serve::Options {
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        verbose: args.verbose,
+    };
+    shelf::serve::run(root, &overrides, &options)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn new_article(root: &std::path::Path, args: NewArgs) -> anyhow::Result<ExitCode> {

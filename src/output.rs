@@ -122,6 +122,50 @@ impl Sink for Staging {
     }
 }
 
+/// Writes into a finished site in place, each file replaced whole (written beside itself, then
+/// renamed over), so a server reading the site never sees half a file. `shelf serve` uses it
+/// for the pages a change touches.
+pub struct InPlace {
+    root: PathBuf,
+}
+
+impl InPlace {
+    pub fn new(root: &Path) -> InPlace {
+        InPlace {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// Removes a file of the site; one that is already gone is fine.
+    pub fn remove(&self, rel: &str) -> Result<(), Error> {
+        let path = self.root.join(rel);
+        match fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(path, e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Sink for InPlace {
+    fn create_dir(&self, rel: &str) -> Result<(), Error> {
+        let path = self.root.join(rel);
+        fs::create_dir_all(&path).map_err(|e| Error::io(path, e))
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.root.join(rel);
+        // Unchanged files keep their time stamp, so browsers and rsync see no change.
+        if fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        let mut part = path.clone().into_os_string();
+        part.push(".part");
+        let part = PathBuf::from(part);
+        fs::write(&part, bytes).map_err(|e| Error::io(&part, e))?;
+        fs::rename(&part, &path).map_err(|e| Error::io(path, e))
+    }
+}
+
 impl Drop for Staging {
     /// A build that did not commit leaves nothing behind.
     fn drop(&mut self) {

@@ -6,7 +6,7 @@
 //! `index.html`, `articles/<articleId>.html`, `topics/[<id>|index].html`,
 //! `services/…`, `products/…`, `clouds/…`, `types/…`, `sitemap.xml`, `style.css`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -17,7 +17,7 @@ use crate::api;
 use crate::config::Config;
 use crate::emit::plural;
 use crate::error::Error;
-use crate::library::{ArticleIx, Library};
+use crate::library::{ArticleIx, Keys, Library};
 use crate::model::{Article, Cloud};
 use crate::paths::{Section, SitePaths, Slugs, article_embed, article_page, article_record};
 use crate::search;
@@ -126,6 +126,9 @@ pub struct Written {
     /// API documents and embeddable fragments.
     pub api: usize,
     pub files: usize,
+    /// The search index's files (their names change with their content).
+    #[serde(skip)]
+    pub search_files: Vec<String>,
 }
 
 /// One page of the site.
@@ -177,6 +180,15 @@ impl Sink for MemorySink {
     }
 }
 
+/// What a change touched (`shelf serve`): these articles' pages, records and fragments, and the
+/// pages and documents of these keys. The home page, overviews, sitemap, catalogs, API index
+/// and search index list every article and are always rewritten.
+#[derive(Debug, Default)]
+pub struct Touched {
+    pub articles: BTreeSet<ArticleIx>,
+    pub keys: Keys,
+}
+
 /// Renders every page of `lib` into `staging`.
 pub fn render_site(
     renderer: &Renderer,
@@ -184,6 +196,31 @@ pub fn render_site(
     config: &Config,
     cloud: Option<Cloud>,
     staging: &dyn Sink,
+) -> Result<Written, Error> {
+    render(renderer, lib, config, cloud, staging, None)
+}
+
+/// Renders only what `touched` names (plus the pages that list every article) into `sink`,
+/// which already holds the rest of the site. The search index is left to [`render_search`],
+/// so that the pages can be shown before it is done.
+pub fn render_touched(
+    renderer: &Renderer,
+    lib: &Library,
+    config: &Config,
+    cloud: Option<Cloud>,
+    sink: &dyn Sink,
+    touched: &Touched,
+) -> Result<Written, Error> {
+    render(renderer, lib, config, cloud, sink, Some(touched))
+}
+
+fn render(
+    renderer: &Renderer,
+    lib: &Library,
+    config: &Config,
+    cloud: Option<Cloud>,
+    staging: &dyn Sink,
+    only: Option<&Touched>,
 ) -> Result<Written, Error> {
     let site = Site {
         lib,
@@ -197,7 +234,6 @@ pub fn render_site(
     if config.search {
         pages.push(Page::Search);
     }
-    pages.extend((0..lib.articles.len()).map(Page::Article));
     for section in [
         Section::Topics,
         Section::Services,
@@ -209,23 +245,58 @@ pub fn render_site(
         staging.create_dir(section.dir())?;
     }
     staging.create_dir("articles")?;
-    pages.extend(lib.topics.keys().map(|k| Page::Topic(k)));
-    pages.extend(lib.services.keys().map(|k| Page::Service(k)));
-    pages.extend(lib.products.keys().map(|k| Page::Product(k)));
-    pages.extend(lib.clouds.keys().map(|&c| Page::Cloud(c)));
-    pages.extend(lib.types.keys().map(|k| Page::Type(k)));
+    match only {
+        None => {
+            pages.extend((0..lib.articles.len()).map(Page::Article));
+            pages.extend(lib.topics.keys().map(|k| Page::Topic(k)));
+            pages.extend(lib.services.keys().map(|k| Page::Service(k)));
+            pages.extend(lib.products.keys().map(|k| Page::Product(k)));
+            pages.extend(lib.clouds.keys().map(|&c| Page::Cloud(c)));
+            pages.extend(lib.types.keys().map(|k| Page::Type(k)));
+        }
+        Some(t) => {
+            // Keys without articles any more have no page; the caller removes it.
+            let k = &t.keys;
+            pages.extend(t.articles.iter().map(|&ix| Page::Article(ix)));
+            let topics = k.topics.iter().chain(&k.described);
+            pages.extend(
+                topics
+                    .filter(|key| lib.topics.contains_key(*key))
+                    .map(|key| Page::Topic(key)),
+            );
+            pages.extend(
+                k.services
+                    .iter()
+                    .filter(|key| lib.services.contains_key(*key))
+                    .map(|key| Page::Service(key)),
+            );
+            pages.extend(
+                k.products
+                    .iter()
+                    .filter(|key| lib.products.contains_key(*key))
+                    .map(|key| Page::Product(key)),
+            );
+            pages.extend(
+                k.clouds
+                    .iter()
+                    .filter(|c| lib.clouds.contains_key(c))
+                    .map(|&c| Page::Cloud(c)),
+            );
+            pages.extend(
+                k.types
+                    .iter()
+                    .filter(|key| lib.types.contains_key(*key))
+                    .map(|key| Page::Type(key)),
+            );
+        }
+    }
 
-    let article_page = |a: &Article| article_page(a);
-    let topic_url = |id: &str| site.topic_url(id);
-    let urls = search::Urls {
-        article: &article_page,
-        topic: &topic_url,
-    };
     for dir in api::FOLDERS {
         staging.create_dir(dir)?;
     }
     let info = api::BuildInfo::now(cloud);
     let embed = |a: &Article| site.embed(a);
+    let with_search = config.search && only.is_none();
     // The search index and the API are made while the pages render.
     let (rendered, (search_files, api_files)) = rayon::join(
         || {
@@ -237,27 +308,21 @@ pub fn render_site(
         || {
             rayon::join(
                 || {
-                    if config.search {
-                        search::index(lib, &urls)
+                    if with_search {
+                        search_index(lib, &site.paths)
                     } else {
                         Vec::new()
                     }
                 },
-                || api::write(lib, &site.paths, &info, &embed, staging),
+                || api::write(lib, &site.paths, &info, &embed, staging, only),
             )
         },
     );
     rendered?;
     let api_files = api_files?;
-    if config.search {
-        for dir in search::FOLDERS {
-            staging.create_dir(dir)?;
-        }
-        staging.write("search/search.js", renderer.search_script.as_bytes())?;
+    if with_search {
+        write_search(renderer, &search_files, staging)?;
     }
-    search_files
-        .par_iter()
-        .try_for_each(|(path, bytes)| staging.write(path, bytes))?;
     staging.write("style.css", renderer.style.as_bytes())?;
 
     Ok(Written {
@@ -268,8 +333,41 @@ pub fn render_site(
         clouds: lib.clouds.len(),
         types: lib.types.len(),
         api: api_files,
-        files: pages.len() + 1 + search_files.len() + usize::from(config.search) + api_files,
+        files: pages.len() + 1 + search_files.len() + usize::from(with_search) + api_files,
+        search_files: search_files.into_iter().map(|(path, _)| path).collect(),
     })
+}
+
+/// Writes the search index of `lib` into `sink` (whose site is otherwise written); returns the
+/// paths of its files.
+pub fn render_search(
+    renderer: &Renderer,
+    lib: &Library,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, Error> {
+    let files = search_index(lib, &SitePaths::new(lib));
+    write_search(renderer, &files, sink)?;
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+fn search_index(lib: &Library, paths: &SitePaths) -> Vec<search::File> {
+    let article_page = |a: &Article| article_page(a);
+    let topic_url = |id: &str| paths.topic_page(id);
+    let urls = search::Urls {
+        article: &article_page,
+        topic: &topic_url,
+    };
+    search::index(lib, &urls)
+}
+
+fn write_search(renderer: &Renderer, files: &[search::File], sink: &dyn Sink) -> Result<(), Error> {
+    for dir in search::FOLDERS {
+        sink.create_dir(dir)?;
+    }
+    sink.write("search/search.js", renderer.search_script.as_bytes())?;
+    files
+        .par_iter()
+        .try_for_each(|(path, bytes)| sink.write(path, bytes))
 }
 
 #[derive(Serialize)]
@@ -748,7 +846,7 @@ impl Site<'_> {
             base_url.push('/');
         }
         let mut pages = vec![String::new()];
-        pages.extend(self.lib.articles.iter().map(article_page));
+        pages.extend(self.lib.articles.iter().map(|a| article_page(a)));
         for (section, slugs) in [
             (Section::Topics, &self.paths.topics),
             (Section::Services, &self.paths.services),

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::article::{self, Mode};
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
-use crate::discover::discover;
+use crate::discover::{SourceFile, discover};
 use crate::error::Error;
 use crate::library::Library;
 use crate::model::Cloud;
@@ -46,20 +46,7 @@ pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded,
     let discovered = started.elapsed();
 
     let started = Instant::now();
-    let parsed: Vec<_> = files
-        .par_iter()
-        .map(|f| match rules::file::size::read(&f.path) {
-            Ok((bytes, warning)) => {
-                let mut parsed = article::parse(&f.path, &f.rel, &bytes, mode);
-                parsed.diagnostics.extend(warning);
-                parsed
-            }
-            Err(unread) => article::Parsed {
-                article: None,
-                diagnostics: vec![*unread],
-            },
-        })
-        .collect();
+    let parsed: Vec<_> = files.par_iter().map(|f| parse_file(f, mode)).collect();
     let parse_time = started.elapsed();
 
     let started = Instant::now();
@@ -106,6 +93,21 @@ pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded,
             ("index", index_time),
         ],
     })
+}
+
+/// Reads and parses one article; a file that cannot be read gives a diagnostic, not an error.
+pub fn parse_file(f: &SourceFile, mode: Mode) -> article::Parsed {
+    match rules::file::size::read(&f.path) {
+        Ok((bytes, warning)) => {
+            let mut parsed = article::parse(&f.path, &f.rel, &bytes, mode);
+            parsed.diagnostics.extend(warning);
+            parsed
+        }
+        Err(unread) => article::Parsed {
+            article: None,
+            diagnostics: vec![*unread],
+        },
+    }
 }
 
 /// What a build did.

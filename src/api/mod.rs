@@ -23,11 +23,11 @@ use serde::ser::SerializeMap;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::library::{ArticleIx, Library};
+use crate::library::{ArticleIx, Keys, Library};
 use crate::markdown;
 use crate::model::{Article, Cloud};
 use crate::paths::{Section, SitePaths, Slugs, article_embed, article_page, article_record};
-use crate::render::Sink;
+use crate::render::{Sink, Touched};
 
 /// The version of the documents' shape, in `index.json`. Within v1 only additions are made
 /// (the minor number goes up); anything else is a v2 beside it.
@@ -113,14 +113,18 @@ pub fn write(
     info: &BuildInfo,
     embed: &EmbedRenderer,
     sink: &dyn Sink,
+    only: Option<&Touched>,
 ) -> Result<usize, Error> {
-    let api = Api { lib, paths };
-    let articles = lib.articles.par_iter().try_for_each(|a| {
+    let api = Api { lib, paths, only };
+    let articles: Vec<&Article> = match only {
+        None => lib.articles.iter().map(|a| &**a).collect(),
+        Some(t) => t.articles.iter().map(|&ix| &*lib.articles[ix]).collect(),
+    };
+    articles.par_iter().try_for_each(|a| {
         let html = embed(a)?;
         sink.write(&article_embed(a), html.as_bytes())?;
         sink.write(&article_record(a), &json::to_vec(&api.record(a, &html)))
-    });
-    articles?;
+    })?;
     let mut docs: Vec<(String, Vec<u8>)> = Vec::new();
     docs.push((format!("{ROOT}/index.json"), json::to_vec(&api.index(info))));
     for (name, schema) in SCHEMAS {
@@ -134,7 +138,7 @@ pub fn write(
     docs.extend(topics.into_iter().chain(services).chain(products));
     docs.par_iter()
         .try_for_each(|(path, bytes)| sink.write(path, bytes))?;
-    Ok(2 * lib.articles.len() + docs.len())
+    Ok(2 * articles.len() + docs.len())
 }
 
 /// IDs with repeats left out (compared lowercased, as the indexes key them), first spelling
@@ -155,6 +159,8 @@ fn distinct(ids: &[String]) -> Vec<&str> {
 struct Api<'a> {
     lib: &'a Library,
     paths: &'a SitePaths<'a>,
+    /// Only these keys' documents are written (`shelf serve`), else every key's.
+    only: Option<&'a Touched>,
 }
 
 /// An article in a list: enough to show it and to fetch the rest.
@@ -333,6 +339,11 @@ struct CatalogEntry<'a> {
 }
 
 impl<'a> Api<'a> {
+    /// Whether a key's document is written: always in a full build, else when `touched` says.
+    fn wanted(&self, touched: impl Fn(&Keys) -> bool) -> bool {
+        self.only.is_none_or(|t| touched(&t.keys))
+    }
+
     fn summary(&self, a: &'a Article) -> Summary<'a> {
         let m = &a.meta;
         Summary {
@@ -436,6 +447,9 @@ impl<'a> Api<'a> {
         let lib = self.lib;
         lib.topics
             .par_iter()
+            .filter(|(key, _)| {
+                self.wanted(|k| k.topics.contains(*key) || k.described.contains(*key))
+            })
             .map(|(key, ixs)| {
                 let (url, page) = self.key_paths(Section::Topics, &self.paths.topics, key);
                 let description = lib.topic_descriptions.get(key).map(|d| {
@@ -466,6 +480,7 @@ impl<'a> Api<'a> {
         self.lib
             .services
             .par_iter()
+            .filter(|(key, _)| self.wanted(|k| k.services.contains(*key)))
             .map(|(key, resources)| {
                 let (url, page) = self.key_paths(Section::Services, &self.paths.services, key);
                 let resources: Vec<ResourceGroup> = resources
@@ -492,6 +507,7 @@ impl<'a> Api<'a> {
         self.lib
             .products
             .par_iter()
+            .filter(|(key, _)| self.wanted(|k| k.products.contains(*key)))
             .map(|(key, ixs)| {
                 let (url, page) = self.key_paths(Section::Products, &self.paths.products, key);
                 let doc = ProductDoc {
@@ -596,7 +612,7 @@ mod tests {
         };
         let sink = MemorySink::default();
         let embed = |a: &Article| Ok(format!("<article>{}</article>", a.body_html));
-        let n = write(lib, &paths, &info, &embed, &sink).unwrap();
+        let n = write(lib, &paths, &info, &embed, &sink, None).unwrap();
         let files = sink.0.into_inner().unwrap();
         assert_eq!(n, files.len());
         files

@@ -97,7 +97,7 @@ pub type File = (String, Vec<u8>);
 
 /// Builds the index of every article in `lib`.
 pub fn index(lib: &Library, urls: &Urls) -> Vec<File> {
-    let pages: Vec<PageTerms> = lib.articles.par_iter().map(PageTerms::new).collect();
+    let pages: Vec<PageTerms> = lib.articles.par_iter().map(|a| PageTerms::new(a)).collect();
     let average = average_lengths(&pages);
     let norms: Vec<[f32; FIELDS]> = pages.iter().map(|p| p.norms(&average)).collect();
 

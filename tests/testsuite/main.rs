@@ -10,6 +10,7 @@ mod properties;
 mod rules;
 mod scaffold;
 mod search;
+mod serve;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -450,7 +450,7 @@ fn on_the_corpus_every_title_in_the_top_3() {
 }
 
 /// `n` distinct indexes below `articles.len()`, chosen by a seeded generator (SplitMix64).
-fn pick(articles: &[shelf::model::Article], n: usize, seed: u64) -> Vec<usize> {
+fn pick(articles: &[std::sync::Arc<shelf::model::Article>], n: usize, seed: u64) -> Vec<usize> {
     let mut state = seed;
     let mut next = || {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -470,7 +470,7 @@ fn pick(articles: &[shelf::model::Article], n: usize, seed: u64) -> Vec<usize> {
 /// library and counts those whose own page is in the first three results.
 fn title_hits(
     server: &Server,
-    articles: &[shelf::model::Article],
+    articles: &[std::sync::Arc<shelf::model::Article>],
     picked: &[usize],
 ) -> (usize, Vec<String>) {
     let queries: Vec<(String, String)> = picked

@@ -1,0 +1,338 @@
+//! `shelf serve`: builds the site, serves it on 127.0.0.1, watches the source, templates and
+//! config, rebuilds what a change touches ([`session`]) and reloads open pages ([`http`]).
+
+pub mod http;
+pub mod session;
+
+use std::io::{IsTerminal, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::config::{CONFIG_FILE, Config, Overrides};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::Error;
+use http::{Live, Shown, Status};
+use session::{Change, Rebuilt, Session};
+
+/// After the first event of a save, how long to wait for the rest of it (editors write a
+/// file in several steps), and the longest a burst of events may delay a rebuild.
+const QUIET: Duration = Duration::from_millis(8);
+const MAX_DELAY: Duration = Duration::from_millis(60);
+
+pub struct Options {
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    /// Print each rebuild's phases and warnings too.
+    pub verbose: bool,
+}
+
+/// Serves until the process is stopped.
+pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), Error> {
+    let config = Config::load_with(root, overrides)?;
+    let cloud = config.cloud;
+    let (mut session, first) = Session::start(config, cloud)?;
+    report(&first, true, options.verbose);
+    let live = Arc::new(Live::new(Status {
+        output: session.config.output.clone(),
+        pages: session.pages(),
+        ..Status::default()
+    }));
+    let addr = http::start(
+        SocketAddr::new(options.bind, options.port),
+        Arc::clone(&live),
+    )
+    .map_err(Error::Usage)?;
+    let url = format!("http://{addr}/");
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} — other machines can reach this site",
+            options.bind
+        );
+    }
+    // Tests and scripts read this line to find the port.
+    println!("serving {} at {url}", session.config.output.display());
+    let _ = std::io::stdout().flush();
+    if options.open
+        && let Err(e) = opener::open_browser(&url)
+    {
+        eprintln!("could not open a browser: {e}");
+    }
+
+    loop {
+        let (tx, rx) = channel();
+        let mut watcher = notify::recommended_watcher(tx)
+            .map_err(|e| Error::Usage(format!("cannot watch for changes: {e}")))?;
+        let watched = Watched::new(root, &session.config);
+        watched.register(&mut watcher)?;
+        eprintln!(
+            "watching {} for changes; Ctrl-C stops",
+            session.config.source.display()
+        );
+        // Runs until the config changes, then everything is set up again from it.
+        let reconfigure = watch(&rx, &watched, &mut session, &live, options.verbose);
+        drop(watcher);
+        if !reconfigure {
+            return Ok(());
+        }
+        let config = match Config::load_with(root, overrides) {
+            Ok(config) => config,
+            Err(e) => {
+                // Keep serving the last site; the next save of shelf.toml tries again.
+                show_failure(&live, &e, root.join(CONFIG_FILE));
+                continue;
+            }
+        };
+        let cloud = config.cloud;
+        match Session::start(config, cloud) {
+            Ok((new, rebuilt)) => {
+                session = new;
+                report(&rebuilt, true, options.verbose);
+                live.publish(|s| {
+                    s.output = session.config.output.clone();
+                    s.pages = session.pages();
+                    s.errors.clear();
+                });
+            }
+            Err(e) => show_failure(&live, &e, root.join(CONFIG_FILE)),
+        }
+    }
+}
+
+/// The absolute paths being watched and what a change below each means.
+struct Watched {
+    source: PathBuf,
+    /// As the session names it (a path may be relative, and the source may be a symlink).
+    source_as_given: PathBuf,
+    templates: PathBuf,
+    config_file: PathBuf,
+    root: PathBuf,
+    output: PathBuf,
+}
+
+impl Watched {
+    fn new(root: &Path, config: &Config) -> Watched {
+        let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        Watched {
+            source: abs(&config.source),
+            source_as_given: config.source.clone(),
+            templates: abs(&config.templates),
+            config_file: abs(root).join(CONFIG_FILE),
+            root: abs(root),
+            output: abs(&config.output),
+        }
+    }
+
+    fn register(&self, watcher: &mut impl Watcher) -> Result<(), Error> {
+        watcher
+            .watch(&self.source, RecursiveMode::Recursive)
+            .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", self.source.display())))?;
+        if self.templates.is_dir() {
+            // Templates are optional; a folder that cannot be watched only costs reloads.
+            let _ = watcher.watch(&self.templates, RecursiveMode::Recursive);
+        }
+        // shelf.toml, and a templates folder created later.
+        let _ = watcher.watch(&self.root, RecursiveMode::NonRecursive);
+        Ok(())
+    }
+}
+
+/// What a batch of events asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Batch {
+    change: Change,
+    config: bool,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        *self == Batch::default()
+    }
+
+    fn add(&mut self, w: &Watched, path: &Path) {
+        if path.starts_with(&w.output) {
+            return;
+        }
+        if path == w.config_file {
+            self.config = true;
+        } else if let Ok(rel) = path.strip_prefix(&w.source) {
+            let is_md = path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+            if is_md {
+                self.change.files.insert(w.source_as_given.join(rel));
+            } else if path.is_dir() || (!path.exists() && path.extension().is_none()) {
+                // A folder came, went or was renamed: its articles did too.
+                self.change.rescan = true;
+            }
+        } else if path.starts_with(&w.templates) {
+            self.change.templates = true;
+        }
+        // Anything else beside shelf.toml is not the site's business.
+    }
+}
+
+/// Rebuilds on every batch of changes until the config file changes (returns true) or the
+/// watcher stops (false).
+fn watch(
+    rx: &Receiver<notify::Result<notify::Event>>,
+    w: &Watched,
+    session: &mut Session,
+    live: &Live,
+    verbose: bool,
+) -> bool {
+    loop {
+        let Ok(first) = rx.recv() else {
+            return false;
+        };
+        let mut batch = Batch::default();
+        let started = Instant::now();
+        let mut next = Some(first);
+        while let Some(event) = next.take() {
+            match event {
+                Ok(event) if !matches!(event.kind, EventKind::Access(_)) => {
+                    for path in &event.paths {
+                        batch.add(w, path);
+                    }
+                }
+                Ok(_) => {}
+                // The kernel dropped events (queue overflow): look at everything again.
+                Err(_) => batch.change.rescan = true,
+            }
+            let left = MAX_DELAY.saturating_sub(started.elapsed());
+            next = match rx.recv_timeout(QUIET.min(left)) {
+                Ok(event) => Some(event),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return false,
+            };
+        }
+        if batch.config {
+            return true;
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        match session.apply(&batch.change) {
+            Ok(rebuilt) => {
+                report(&rebuilt, false, verbose);
+                let errors: Vec<Shown> = session.overlay_errors().iter().map(Shown::of).collect();
+                let gone: Vec<(String, String)> = rebuilt
+                    .removed
+                    .iter()
+                    .filter(|p| p.starts_with("articles/"))
+                    .map(|p| (p.clone(), gone_reason(&rebuilt)))
+                    .collect();
+                live.publish(|s| {
+                    s.errors = errors;
+                    s.pages = session.pages();
+                    for page in s.pages.iter().map(|p| p.0.clone()).collect::<Vec<_>>() {
+                        s.gone.remove(&page);
+                    }
+                    s.gone.extend(gone);
+                });
+                // Pages first, then the search index: the reload does not wait for it.
+                if rebuilt.search_pending {
+                    match session.reindex() {
+                        Ok(took) if verbose => eprintln!(
+                            "  search index rewritten in {:.0} ms",
+                            took.as_secs_f64() * 1000.0
+                        ),
+                        Ok(_) => {}
+                        Err(e) => show_failure(live, &e, session.config.output.clone()),
+                    }
+                }
+            }
+            Err(e) => {
+                let file = if batch.change.templates {
+                    session.config.templates.clone()
+                } else {
+                    session.config.source.clone()
+                };
+                show_failure(live, &e, file);
+            }
+        }
+    }
+}
+
+fn gone_reason(rebuilt: &Rebuilt) -> String {
+    format!(
+        "This page was removed while serving: its article changed ({}) and no longer makes \
+         this page — it was deleted, renamed, given another articleId, or has an error that \
+         keeps it from building.",
+        rebuilt.changed.join(", ")
+    )
+}
+
+/// A rebuild that could not be made (a template that does not compile, a config that does
+/// not parse): the terminal and the overlay say why; the previous site stays.
+fn show_failure(live: &Live, e: &Error, file: PathBuf) {
+    eprintln!("error: {e}");
+    let shown = Shown {
+        location: file.display().to_string(),
+        code: "build",
+        message: e.to_string(),
+    };
+    live.publish(|s| s.errors = vec![shown]);
+}
+
+/// One line per rebuild, then its diagnostics, on stderr.
+fn report(rebuilt: &Rebuilt, first: bool, verbose: bool) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let ms = rebuilt.took.as_secs_f64() * 1000.0;
+    let w = &rebuilt.written;
+    if first {
+        eprintln!(
+            "built {} article{} ({} files) in {ms:.0} ms",
+            w.articles,
+            crate::emit::plural(w.articles),
+            w.files
+        );
+    } else {
+        let what = match rebuilt.changed.as_slice() {
+            [] => "templates".to_string(),
+            [one] => one.clone(),
+            many => format!("{} files", many.len()),
+        };
+        eprintln!(
+            "{what} changed: {} {} page{}, documents and index files in {ms:.0} ms{}",
+            if rebuilt.full {
+                "rebuilt the whole site,"
+            } else {
+                "rewrote"
+            },
+            rebuilt.rendered,
+            crate::emit::plural(rebuilt.rendered),
+            if rebuilt.removed.is_empty() {
+                String::new()
+            } else {
+                format!(", removed {} files", rebuilt.removed.len())
+            }
+        );
+    }
+    if verbose {
+        for (phase, t) in &rebuilt.timings {
+            eprintln!("  {phase:<14}{:>8.1} ms", t.as_secs_f64() * 1000.0);
+        }
+    }
+    // The first build's warnings are the whole tree's: `shelf check` lists those.
+    print_diagnostics(&rebuilt.diagnostics, color, first && !verbose);
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], color: bool, errors_only: bool) {
+    for d in diagnostics {
+        if errors_only && d.severity != Severity::Error {
+            continue;
+        }
+        if color {
+            let tint = if d.is_error() { "\x1b[31m" } else { "\x1b[33m" };
+            eprintln!("{tint}{d}\x1b[0m");
+        } else {
+            eprintln!("{d}");
+        }
+    }
+}

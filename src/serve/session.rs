@@ -1,0 +1,419 @@
+//! The site kept in memory while `shelf serve` runs, so that a change to one article re-parses
+//! that file alone and re-renders only the pages and documents that show it.
+//!
+//! What a change touches: the article's own page, record and fragment; the topic, service,
+//! product, cloud and type pages and API documents of its keys before and after the change;
+//! and the pages that list every article (home, overviews, sitemap, catalogs, API index, search
+//! index). A change that adds or removes a key (a new support topic, the last article of a
+//! product gone) can move other keys' slugs and links, so it rebuilds the whole site instead.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::article::Mode;
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::discover::{SourceFile, discover};
+use crate::error::Error;
+use crate::library::{Keys, Library};
+use crate::model::{Article, Cloud};
+use crate::output::{InPlace, Staging};
+use crate::paths::{article_embed, article_page, article_record};
+use crate::render::{self, Renderer, Touched, Written};
+use crate::site::parse_file;
+
+/// What changed on disk.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Articles written, created or deleted (absolute paths below the source).
+    pub files: BTreeSet<PathBuf>,
+    /// Something other than an article file changed below the source (a folder renamed,
+    /// say): the source is walked again.
+    pub rescan: bool,
+    /// A template or asset changed.
+    pub templates: bool,
+}
+
+/// What one rebuild did.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// Source files that changed (relative to the source).
+    pub changed: Vec<String>,
+    /// Every diagnostic of the changed files, warnings included.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the whole site was rebuilt rather than the touched pages.
+    pub full: bool,
+    /// Pages, API documents and fragments rendered.
+    pub rendered: usize,
+    pub written: Written,
+    /// Site paths removed (pages of deleted or renamed articles).
+    pub removed: Vec<String>,
+    /// Whether the search index is still to be rewritten ([`Session::reindex`]).
+    pub search_pending: bool,
+    pub took: Duration,
+    /// Time of each phase.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// One source file and what parsing it gave.
+struct FileState {
+    source: SourceFile,
+    article: Option<Arc<Article>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl FileState {
+    fn read(source: SourceFile, config: &Config) -> FileState {
+        let mut parsed = parse_file(&source, Mode::Build);
+        config.levels.apply(&mut parsed.diagnostics);
+        FileState {
+            source,
+            article: parsed.article.map(Arc::new),
+            diagnostics: parsed.diagnostics,
+        }
+    }
+}
+
+pub struct Session {
+    pub config: Config,
+    cloud: Option<Cloud>,
+    renderer: Renderer,
+    /// Every article file, keyed by path components so the order is the order `discover`
+    /// walks in (which decides which of two duplicate articleIds wins).
+    files: BTreeMap<Vec<String>, FileState>,
+    lib: Library,
+    /// Diagnostics of the library itself (duplicate articleIds, colliding URLs).
+    lib_diagnostics: Vec<Diagnostic>,
+    /// Files changed since serving started: their errors are what the browser overlay shows.
+    edited: BTreeSet<String>,
+}
+
+fn key(rel: &str) -> Vec<String> {
+    rel.split('/').map(str::to_string).collect()
+}
+
+impl Session {
+    /// Reads and parses the whole source and builds the site into `config.output` (replaced
+    /// whole, as `shelf build` does).
+    pub fn start(config: Config, cloud: Option<Cloud>) -> Result<(Session, Rebuilt), Error> {
+        let started = Instant::now();
+        let renderer = Renderer::new(&config.templates)?;
+        let mut session = Session {
+            config,
+            cloud,
+            renderer,
+            files: BTreeMap::new(),
+            lib: Library::default(),
+            lib_diagnostics: Vec::new(),
+            edited: BTreeSet::new(),
+        };
+        session.rescan()?;
+        session.lib = session.assemble();
+        let written = session.build_whole()?;
+        let mut diagnostics: Vec<Diagnostic> = session
+            .files
+            .values()
+            .flat_map(|f| f.diagnostics.iter().cloned())
+            .chain(session.lib_diagnostics.iter().cloned())
+            .collect();
+        diagnostic::sort(&mut diagnostics);
+        let rebuilt = Rebuilt {
+            changed: Vec::new(),
+            diagnostics,
+            full: true,
+            rendered: written.files,
+            written,
+            removed: Vec::new(),
+            search_pending: false,
+            took: started.elapsed(),
+            timings: Vec::new(),
+        };
+        Ok((session, rebuilt))
+    }
+
+    /// Errors in the files edited since serving started, for the browser overlay.
+    pub fn overlay_errors(&self) -> Vec<Diagnostic> {
+        let edited: HashSet<&Path> = self
+            .edited
+            .iter()
+            .filter_map(|rel| self.files.get(&key(rel)))
+            .map(|f| f.source.path.as_path())
+            .collect();
+        let mut errors: Vec<Diagnostic> = self
+            .edited
+            .iter()
+            .filter_map(|rel| self.files.get(&key(rel)))
+            .flat_map(|f| &f.diagnostics)
+            .chain(
+                self.lib_diagnostics
+                    .iter()
+                    .filter(|d| edited.contains(d.file.as_path())),
+            )
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        diagnostic::sort(&mut errors);
+        errors
+    }
+
+    /// Every page of the site with its title, for the 404 page's suggestions.
+    pub fn pages(&self) -> Vec<(String, String)> {
+        self.lib
+            .articles
+            .iter()
+            .map(|a| (article_page(a), a.title.clone()))
+            .collect()
+    }
+
+    /// The source file an article page was made from, when it is one.
+    pub fn source_of_page(&self, page: &str) -> Option<String> {
+        self.lib
+            .articles
+            .iter()
+            .find(|a| article_page(a) == page)
+            .map(|a| a.path.clone())
+    }
+
+    /// Applies `change`: re-reads what changed and rewrites what it touches.
+    pub fn apply(&mut self, change: &Change) -> Result<Rebuilt, Error> {
+        let started = Instant::now();
+        let mut changed: BTreeSet<String> = BTreeSet::new();
+        if change.templates {
+            // A template that does not compile leaves the previous templates in use.
+            self.renderer = Renderer::new(&self.config.templates)?;
+        }
+        if change.rescan {
+            changed.extend(self.rescan()?);
+        }
+        for path in &change.files {
+            if let Some(rel) = self.reread(path) {
+                changed.insert(rel);
+            }
+        }
+        self.edited.extend(changed.iter().cloned());
+        self.edited.retain(|rel| self.files.contains_key(&key(rel)));
+        let mut timings = vec![("read", started.elapsed())];
+
+        let phase = Instant::now();
+        let old = std::mem::take(&mut self.lib);
+        let new = self.assemble();
+        let keys_moved = old.topics.keys().ne(new.topics.keys())
+            || old.services.keys().ne(new.services.keys())
+            || old.products.keys().ne(new.products.keys())
+            || old.clouds.keys().ne(new.clouds.keys())
+            || old.types.keys().ne(new.types.keys());
+        let full = change.templates || keys_moved;
+        let old_slugs: HashSet<&str> = old.articles.iter().map(|a| a.slug.as_str()).collect();
+        let new_slugs: HashSet<&str> = new.articles.iter().map(|a| a.slug.as_str()).collect();
+        let removed: Vec<String> = old
+            .articles
+            .iter()
+            .filter(|a| !new_slugs.contains(a.slug.as_str()))
+            .flat_map(|a| [article_page(a), article_record(a), article_embed(a)])
+            .collect();
+        timings.push(("index", phase.elapsed()));
+        let phase = Instant::now();
+
+        let (written, rendered) = if full {
+            let written = {
+                self.lib = new;
+                self.build_whole()?
+            };
+            let n = written.files;
+            (written, n)
+        } else {
+            // Articles whose file changed, or that came or went through a duplicate articleId.
+            let mut touched = Touched::default();
+            let mut keys = Keys::default();
+            for a in &old.articles {
+                if changed.contains(&a.path) || !new_slugs.contains(a.slug.as_str()) {
+                    keys.extend(Keys::of(a));
+                }
+            }
+            for (ix, a) in new.articles.iter().enumerate() {
+                if changed.contains(&a.path) || !old_slugs.contains(a.slug.as_str()) {
+                    keys.extend(Keys::of(a));
+                    touched.articles.insert(ix);
+                }
+            }
+            // A topic's description shows beside the topic on every article filed under it.
+            for topic in &keys.described {
+                if let Some(ixs) = new.topics.get(topic) {
+                    touched.articles.extend(ixs.iter().copied());
+                }
+            }
+            touched.keys = keys;
+            self.lib = new;
+            let sink = InPlace::new(&self.config.output);
+            for rel in &removed {
+                sink.remove(rel)?;
+            }
+            let written = render::render_touched(
+                &self.renderer,
+                &self.lib,
+                &self.config,
+                self.cloud,
+                &sink,
+                &touched,
+            )?;
+            let n = written.files;
+            (written, n)
+        };
+
+        let mut diagnostics: Vec<Diagnostic> = changed
+            .iter()
+            .filter_map(|rel| self.files.get(&key(rel)))
+            .flat_map(|f| f.diagnostics.iter().cloned())
+            .collect();
+        let changed_paths: HashSet<&Path> = changed
+            .iter()
+            .filter_map(|rel| self.files.get(&key(rel)))
+            .map(|f| f.source.path.as_path())
+            .collect();
+        diagnostics.extend(
+            self.lib_diagnostics
+                .iter()
+                .filter(|d| changed_paths.contains(d.file.as_path()))
+                .cloned(),
+        );
+        diagnostic::sort(&mut diagnostics);
+        timings.push(("render+write", phase.elapsed()));
+        Ok(Rebuilt {
+            changed: changed.into_iter().collect(),
+            diagnostics,
+            full,
+            rendered,
+            written,
+            removed,
+            search_pending: !full && self.config.search,
+            took: started.elapsed(),
+            timings,
+        })
+    }
+
+    /// Rewrites the search index after [`Session::apply`] left it pending, and removes the
+    /// index files the new one no longer uses (their names change with their content).
+    pub fn reindex(&self) -> Result<Duration, Error> {
+        let started = Instant::now();
+        let sink = InPlace::new(&self.config.output);
+        let files = render::render_search(&self.renderer, &self.lib, &sink)?;
+        remove_stale_search_files(&self.config.output, &files)?;
+        Ok(started.elapsed())
+    }
+
+    /// Walks the source again: new files are parsed, vanished ones dropped. Returns the
+    /// paths (relative) that came or went.
+    fn rescan(&mut self) -> Result<Vec<String>, Error> {
+        let source = &self.config.source;
+        if !source.is_dir() {
+            return Err(Error::Usage(format!(
+                "the source folder {} does not exist or is not a folder",
+                source.display()
+            )));
+        }
+        let (found, _unreadable) = discover(source);
+        let found_keys: HashSet<Vec<String>> = found.iter().map(|f| key(&f.rel)).collect();
+        let mut changed: Vec<String> = self
+            .files
+            .iter()
+            .filter(|(k, _)| !found_keys.contains(*k))
+            .map(|(_, f)| f.source.rel.clone())
+            .collect();
+        self.files.retain(|k, _| found_keys.contains(k));
+        let new: Vec<SourceFile> = found
+            .into_iter()
+            .filter(|f| !self.files.contains_key(&key(&f.rel)))
+            .collect();
+        let parsed: Vec<FileState> = new
+            .into_par_iter()
+            .map(|source| FileState::read(source, &self.config))
+            .collect();
+        for f in parsed {
+            changed.push(f.source.rel.clone());
+            self.files.insert(key(&f.source.rel), f);
+        }
+        Ok(changed)
+    }
+
+    /// Re-reads one changed path; returns its path below the source when it is an article
+    /// file (written, created or deleted).
+    fn reread(&mut self, path: &Path) -> Option<String> {
+        let rel_path = path.strip_prefix(&self.config.source).ok()?;
+        let rel = rel_path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let is_md = path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        let hidden = rel.split('/').any(|part| part.starts_with('.'));
+        if !is_md || hidden || rel.is_empty() {
+            return None;
+        }
+        if path.is_file() {
+            let source = SourceFile {
+                path: self.config.source.join(rel_path),
+                rel: rel.clone(),
+            };
+            self.files
+                .insert(key(&rel), FileState::read(source, &self.config));
+        } else if self.files.remove(&key(&rel)).is_none() {
+            return None;
+        }
+        Some(rel)
+    }
+
+    /// The library of the current articles (those of the requested cloud).
+    fn assemble(&mut self) -> Library {
+        let cloud = self.cloud;
+        let articles: Vec<Arc<Article>> = self
+            .files
+            .values()
+            .filter_map(|f| f.article.as_ref())
+            .filter(|a| cloud.is_none_or(|c| a.meta.is_in_cloud(c)))
+            .cloned()
+            .collect();
+        let mut diagnostics = Vec::new();
+        let lib = Library::indexed(articles, &mut diagnostics);
+        self.config.levels.apply(&mut diagnostics);
+        self.lib_diagnostics = diagnostics;
+        lib
+    }
+
+    /// Renders the whole site and swaps it in, as `shelf build` does.
+    fn build_whole(&self) -> Result<Written, Error> {
+        let staging = Staging::begin(&self.config.output, &self.config.source)?;
+        let written = render::render_site(
+            &self.renderer,
+            &self.lib,
+            &self.config,
+            self.cloud,
+            &staging,
+        )?;
+        staging.commit()?;
+        Ok(written)
+    }
+}
+
+/// The search index's file names change with their content: removes those no longer written.
+fn remove_stale_search_files(output: &Path, current: &[String]) -> Result<(), Error> {
+    let keep: HashSet<PathBuf> = current.iter().map(|rel| output.join(rel)).collect();
+    let search = output.join("search");
+    // The hashed files are those in the subfolders; `index.json` and the script keep their names.
+    for entry in walkdir::WalkDir::new(&search)
+        .min_depth(2)
+        .into_iter()
+        .flatten()
+    {
+        let path = entry.path();
+        if entry.file_type().is_file() && !keep.contains(path) {
+            std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    Ok(())
+}
