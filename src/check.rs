@@ -14,11 +14,14 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// Markdown files in scope.
     pub files: usize,
+    /// Time of each phase.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Checks the articles below `paths` (files or folders inside the source), or the whole source
 /// when `paths` is empty. A single path outside the configured source becomes the source.
-pub fn check(config: &Config, paths: &[PathBuf]) -> Result<Checked, Error> {
+/// `progress` shows a bar over the files when stderr is a terminal.
+pub fn check(config: &Config, paths: &[PathBuf], progress: bool) -> Result<Checked, Error> {
     let mut config = config.clone();
     let scopes: Vec<PathBuf> = paths
         .iter()
@@ -48,7 +51,7 @@ pub fn check(config: &Config, paths: &[PathBuf]) -> Result<Checked, Error> {
         )));
     }
     let source = absolute(&config.source)?;
-    let loaded = site::load(&config, None, Mode::Check)?;
+    let loaded = site::load_with_progress(&config, None, Mode::Check, progress)?;
     let in_scope = |file: &Path| {
         if scopes.is_empty() {
             return true;
@@ -66,7 +69,11 @@ pub fn check(config: &Config, paths: &[PathBuf]) -> Result<Checked, Error> {
         .into_iter()
         .filter(|d| in_scope(&d.file))
         .collect();
-    Ok(Checked { diagnostics, files })
+    Ok(Checked {
+        diagnostics,
+        files,
+        timings: loaded.timings,
+    })
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, Error> {

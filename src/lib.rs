@@ -26,6 +26,7 @@ pub mod model;
 pub mod output;
 pub mod paths;
 pub mod payload;
+pub mod progress;
 pub mod render;
 pub mod rules;
 pub mod scaffold;

@@ -66,6 +66,15 @@ struct CheckArgs {
     /// Treat warnings as errors for the exit code.
     #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
     deny: Option<String>,
+    /// List errors only (human format; warnings still count in the summary and for `--deny`).
+    #[arg(short, long)]
+    quiet: bool,
+    /// Also print how many problems each rule found, on stderr.
+    #[arg(short, long, conflicts_with = "quiet")]
+    verbose: bool,
+    /// Print the time of each phase, on stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -248,7 +257,9 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
     if let Some(source) = args.source {
         config.source = source;
     }
-    let mut checked = shelf::check::check(&config, &args.paths)?;
+    let started = Instant::now();
+    let progress = !args.quiet;
+    let mut checked = shelf::check::check(&config, &args.paths, progress)?;
     if args.fix {
         // A fix can uncover another (a renamed key's value is then checked as a list), so fixes
         // are applied until none is left, as linters with autofix do; ten passes at most.
@@ -266,7 +277,7 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
                 }
                 files.insert(f.file.clone());
             }
-            checked = shelf::check::check(&config, &args.paths)?;
+            checked = shelf::check::check(&config, &args.paths, progress)?;
         }
         writeln!(
             stderr,
@@ -285,13 +296,36 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let stdout = std::io::stdout();
-    emit::emit(
-        format,
-        &checked.diagnostics,
-        summary,
-        color,
-        &mut stdout.lock(),
-    )?;
+    let shown: Vec<_> = if args.quiet && matches!(format, emit::Format::Human) {
+        checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect()
+    } else {
+        checked.diagnostics.clone()
+    };
+    emit::emit(format, &shown, summary, color, &mut stdout.lock())?;
+    if args.verbose {
+        let mut by_rule: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+        for d in &checked.diagnostics {
+            *by_rule.entry((d.code, d.rule)).or_default() += 1;
+        }
+        let mut stderr = std::io::stderr().lock();
+        writeln!(stderr, "problems by rule:")?;
+        for ((code, rule), n) in &by_rule {
+            writeln!(stderr, "  {code} {rule:<32}{n:>6}")?;
+        }
+    }
+    if args.timings {
+        let mut stderr = std::io::stderr().lock();
+        for (phase, t) in &checked.timings {
+            writeln!(stderr, "  {phase:<14}{:>8.1} ms", t.as_secs_f64() * 1000.0)?;
+        }
+        let total = started.elapsed().as_secs_f64() * 1000.0;
+        writeln!(stderr, "  {:<14}{total:>8.1} ms", "total")?;
+    }
     let failed = summary.errors > 0 || (args.deny.is_some() && summary.warnings > 0);
     Ok(if failed {
         ExitCode::from(1)
@@ -311,8 +345,8 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     let config = Config::load_with(root, &overrides)?;
     let cloud = config.cloud;
 
-    let loaded = site::load(&config, cloud, Mode::Build)?;
-    let built = site::build(&config, cloud, &loaded)?;
+    let loaded = site::load_with_progress(&config, cloud, Mode::Build, !args.quiet)?;
+    let built = site::build(&config, cloud, &loaded, !args.quiet)?;
 
     let (errors, warnings): (Vec<_>, Vec<_>) = loaded
         .diagnostics

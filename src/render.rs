@@ -20,6 +20,7 @@ use crate::error::Error;
 use crate::library::{ArticleIx, Keys, Library};
 use crate::model::{Article, Cloud};
 use crate::paths::{Section, SitePaths, Slugs, article_embed, article_page, article_record};
+use crate::progress::Progress;
 use crate::search;
 use crate::views::*;
 
@@ -196,8 +197,9 @@ pub fn render_site(
     config: &Config,
     cloud: Option<Cloud>,
     staging: &dyn Sink,
+    progress: &Progress,
 ) -> Result<Written, Error> {
-    render(renderer, lib, config, cloud, staging, None)
+    render(renderer, lib, config, cloud, staging, None, progress)
 }
 
 /// Renders only what `touched` names (plus the pages that list every article) into `sink`,
@@ -211,7 +213,15 @@ pub fn render_touched(
     sink: &dyn Sink,
     touched: &Touched,
 ) -> Result<Written, Error> {
-    render(renderer, lib, config, cloud, sink, Some(touched))
+    render(
+        renderer,
+        lib,
+        config,
+        cloud,
+        sink,
+        Some(touched),
+        &Progress::hidden(),
+    )
 }
 
 fn render(
@@ -221,6 +231,7 @@ fn render(
     cloud: Option<Cloud>,
     staging: &dyn Sink,
     only: Option<&Touched>,
+    progress: &Progress,
 ) -> Result<Written, Error> {
     let site = Site {
         lib,
@@ -302,6 +313,10 @@ fn render(
         || {
             pages.par_iter().try_for_each(|page| {
                 let (path, bytes) = site.render_page(page)?;
+                // The bar counts article pages, the bulk of the work.
+                if let Page::Article(_) = page {
+                    progress.inc();
+                }
                 staging.write(&path, bytes.as_bytes())
             })
         },

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::library::Library;
 use crate::model::Cloud;
 use crate::output::Staging;
+use crate::progress::Progress;
 use crate::render::{self, Renderer, Written};
 use crate::rules;
 
@@ -34,6 +35,16 @@ pub struct Loaded {
 /// to `cloud` when one is given. `mode` says whether bodies are rendered (build) or only
 /// validated (check).
 pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded, Error> {
+    load_with_progress(config, cloud, mode, false)
+}
+
+/// [`load`], with a progress bar over the files when `progress` and stderr is a terminal.
+pub fn load_with_progress(
+    config: &Config,
+    cloud: Option<Cloud>,
+    mode: Mode,
+    progress: bool,
+) -> Result<Loaded, Error> {
     let source = &config.source;
     if !source.is_dir() {
         return Err(Error::Usage(format!(
@@ -46,7 +57,16 @@ pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded,
     let discovered = started.elapsed();
 
     let started = Instant::now();
-    let parsed: Vec<_> = files.par_iter().map(|f| parse_file(f, mode)).collect();
+    let bar = Progress::new(files.len(), "reading", progress);
+    let parsed: Vec<_> = files
+        .par_iter()
+        .map(|f| {
+            let parsed = parse_file(f, mode);
+            bar.inc();
+            parsed
+        })
+        .collect();
+    bar.finish();
     let parse_time = started.elapsed();
 
     let started = Instant::now();
@@ -117,12 +137,20 @@ pub struct Built {
 }
 
 /// Renders `loaded` into `config.output`. The previous output is replaced only when everything
-/// was written.
-pub fn build(config: &Config, cloud: Option<Cloud>, loaded: &Loaded) -> Result<Built, Error> {
+/// was written. `progress` shows a bar over the pages when stderr is a terminal.
+pub fn build(
+    config: &Config,
+    cloud: Option<Cloud>,
+    loaded: &Loaded,
+    progress: bool,
+) -> Result<Built, Error> {
     let started = Instant::now();
     let renderer = Renderer::new(&config.templates)?;
     let staging = Staging::begin(&config.output, &config.source)?;
-    let written = render::render_site(&renderer, &loaded.library, config, cloud, &staging)?;
+    let bar = Progress::new(loaded.library.articles.len(), "writing", progress);
+    let written = render::render_site(&renderer, &loaded.library, config, cloud, &staging, &bar);
+    bar.finish();
+    let written = written?;
     let render_time = started.elapsed();
     let started = Instant::now();
     staging.commit()?;

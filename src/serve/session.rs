@@ -23,6 +23,7 @@ use crate::library::{Keys, Library};
 use crate::model::{Article, Cloud};
 use crate::output::{InPlace, Staging};
 use crate::paths::{article_embed, article_page, article_record};
+use crate::progress::Progress;
 use crate::render::{self, Renderer, Touched, Written};
 use crate::site::parse_file;
 
@@ -394,6 +395,7 @@ impl Session {
             &self.config,
             self.cloud,
             &staging,
+            &Progress::hidden(),
         )?;
         staging.commit()?;
         Ok(written)

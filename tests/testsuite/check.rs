@@ -79,6 +79,47 @@ fn warnings_fail_only_with_deny_warnings() {
     assert!(stdout(&o).contains("SH007/unescaped-ampersand"));
     let o = check(&[src, "--deny", "warnings"]);
     assert_eq!(o.status.code(), Some(1));
+
+    // --quiet lists errors only; the warning still counts, in the summary and for --deny.
+    std::fs::write(dir.path().join("b.md"), "no header\n").unwrap();
+    let o = check(&[src, "--quiet"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(!out.contains("SH007") && out.contains("SH003"), "{out}");
+    assert!(out.contains("1 error, 1 warning"), "{out}");
+    let o = check(&[src, "--quiet", "--format", "json"]);
+    assert!(
+        stdout(&o).contains("SH007"),
+        "machine formats stay complete"
+    );
+}
+
+#[test]
+fn verbose_counts_by_rule_and_timings_give_each_phase() {
+    let mixed = fixture("mixed");
+    let o = check(&[mixed.to_str().unwrap(), "--verbose", "--timings"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = crate::stderr(&o);
+    assert!(err.contains("problems by rule:"), "{err}");
+    let counts: Vec<&str> = err.lines().filter(|l| l.starts_with("  SH")).collect();
+    assert_eq!(counts.len(), 5, "{err}");
+    assert!(
+        counts
+            .iter()
+            .any(|l| l.contains("SH201 duplicate-article-id") && l.ends_with(" 1"))
+    );
+    for phase in ["discover", "parse", "index", "total"] {
+        assert!(
+            err.lines()
+                .any(|l| l.trim_start().starts_with(phase) && l.ends_with(" ms")),
+            "no {phase} time in {err}"
+        );
+    }
+    // stderr is not a terminal here: no progress bar, no cursor codes.
+    assert!(!err.contains('\x1b') && !err.contains("reading ["), "{err}");
+    let build = crate::build(&mixed, &tempfile::tempdir().unwrap().path().join("o"), &[]);
+    let err = crate::stderr(&build);
+    assert!(!err.contains('\x1b') && !err.contains("writing ["), "{err}");
 }
 
 #[test]
