@@ -75,7 +75,14 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
             session.config.source.display()
         );
         // Runs until the config changes, then everything is set up again from it.
-        let reconfigure = watch(&rx, &watched, &mut session, &live, options.verbose);
+        let reconfigure = watch(
+            &rx,
+            &mut watcher,
+            &watched,
+            &mut session,
+            &live,
+            options.verbose,
+        );
         drop(watcher);
         if !reconfigure {
             return Ok(());
@@ -117,7 +124,18 @@ struct Watched {
 
 impl Watched {
     fn new(root: &Path, config: &Config) -> Watched {
-        let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        // Event paths are absolute and resolved; a folder that does not exist yet (templates)
+        // is named from its resolved parent.
+        let abs = |p: &Path| {
+            std::fs::canonicalize(p).unwrap_or_else(|_| {
+                let parent = p.parent().filter(|p| !p.as_os_str().is_empty());
+                let parent = std::fs::canonicalize(parent.unwrap_or(Path::new(".")));
+                match (parent, p.file_name()) {
+                    (Ok(parent), Some(name)) => parent.join(name),
+                    _ => p.to_path_buf(),
+                }
+            })
+        };
         Watched {
             source: abs(&config.source),
             source_as_given: config.source.clone(),
@@ -181,6 +199,7 @@ impl Batch {
 /// watcher stops (false).
 fn watch(
     rx: &Receiver<notify::Result<notify::Event>>,
+    watcher: &mut impl Watcher,
     w: &Watched,
     session: &mut Session,
     live: &Live,
@@ -216,6 +235,10 @@ fn watch(
         }
         if batch.is_empty() {
             continue;
+        }
+        if batch.change.templates && w.templates.is_dir() {
+            // The folder may be new; watching it again is harmless.
+            let _ = watcher.watch(&w.templates, RecursiveMode::Recursive);
         }
         match session.apply(&batch.change) {
             Ok(rebuilt) => {

@@ -168,8 +168,9 @@ fn edits_show_up_errors_overlay_the_page_and_deleted_articles_answer_404() {
 
     // Deleted: its page answers 404 saying why, and the topic page no longer lists it.
     std::fs::remove_file(&article).unwrap();
-    let (_, missing) = serve.until(RDP_PAGE, "the 404", |s, _| s == 404);
-    assert!(missing.contains("removed while serving"), "{missing}");
+    let (_, missing) = serve.until(RDP_PAGE, "the 404 saying why", |s, b| {
+        s == 404 && b.contains("removed while serving")
+    });
     assert!(missing.contains("vm-rdp-connectivity.md"));
     let (_, topics) = serve.get("/topics/index.html");
     assert_eq!(topics.matches("/__shelf/live.js").count(), 1);
@@ -181,6 +182,23 @@ fn edits_show_up_errors_overlay_the_page_and_deleted_articles_answer_404() {
         near.contains("5e1f0000-0000-0000-0000-000000000001.html"),
         "{near}"
     );
+    // Templates are watched too, even a folder made while serving; one that does not compile
+    // shows in the overlay and the last good templates stay in use.
+    std::fs::create_dir(site.join("templates")).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    let base = include_str!("../../templates/base.html");
+    assert!(base.contains("</footer>"));
+    let custom = base.replace("</footer>", "Footer from the site's own template</footer>");
+    std::fs::write(site.join("templates/base.html"), &custom).unwrap();
+    serve.until("/index.html", "the template change", |_, b| {
+        b.contains("Footer from the site's own template")
+    });
+    std::fs::write(site.join("templates/base.html"), custom + "{% if %}").unwrap();
+    let (_, page) = serve.until("/index.html", "the template error", |_, b| {
+        b.contains("shelf-overlay")
+    });
+    assert!(page.contains("base.html") && page.contains("Footer from the site's own template"));
+
     // Nothing outside the site, and no hidden files.
     assert_eq!(serve.get("/../Cargo.toml").0, 404);
     assert_eq!(serve.get("/.shelf-output").0, 404);
