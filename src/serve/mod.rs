@@ -35,6 +35,8 @@ pub struct Options {
 /// Serves until the process is stopped.
 pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), Error> {
     let config = Config::load_with(root, overrides)?;
+    // Watching starts before the first build, so a save made while it runs is not missed.
+    let (mut watcher, mut rx, mut watched) = start_watching(root, &config)?;
     let cloud = config.cloud;
     let (mut session, first) = Session::start(config, cloud)?;
     report(&first, true, options.verbose);
@@ -65,11 +67,6 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
     }
 
     loop {
-        let (tx, rx) = channel();
-        let mut watcher = notify::recommended_watcher(tx)
-            .map_err(|e| Error::Usage(format!("cannot watch for changes: {e}")))?;
-        let watched = Watched::new(root, &session.config);
-        watched.register(&mut watcher)?;
         eprintln!(
             "watching {} for changes; Ctrl-C stops",
             session.config.source.display()
@@ -83,7 +80,6 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
             &live,
             options.verbose,
         );
-        drop(watcher);
         if !reconfigure {
             return Ok(());
         }
@@ -95,6 +91,7 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
                 continue;
             }
         };
+        (watcher, rx, watched) = start_watching(root, &config)?;
         let cloud = config.cloud;
         match Session::start(config, cloud) {
             Ok((new, rebuilt)) => {
@@ -109,6 +106,21 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
             Err(e) => show_failure(&live, &e, root.join(CONFIG_FILE)),
         }
     }
+}
+
+type Events = Receiver<notify::Result<notify::Event>>;
+
+/// A watcher on the source, templates and config of `config`, and where its events arrive.
+fn start_watching(
+    root: &Path,
+    config: &Config,
+) -> Result<(notify::RecommendedWatcher, Events, Watched), Error> {
+    let (tx, rx) = channel();
+    let mut watcher = notify::recommended_watcher(tx)
+        .map_err(|e| Error::Usage(format!("cannot watch for changes: {e}")))?;
+    let watched = Watched::new(root, config);
+    watched.register(&mut watcher)?;
+    Ok((watcher, rx, watched))
 }
 
 /// The absolute paths being watched and what a change below each means.
@@ -179,6 +191,13 @@ impl Batch {
         if path == w.config_file {
             self.config = true;
         } else if let Ok(rel) = path.strip_prefix(&w.source) {
+            let hidden = rel
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+            if hidden {
+                // Never read (discover skips them), e.g. `.git` or an editor's swap files.
+                return;
+            }
             let is_md = path
                 .extension()
                 .is_some_and(|x| x.eq_ignore_ascii_case("md"));
@@ -198,7 +217,7 @@ impl Batch {
 /// Rebuilds on every batch of changes until the config file changes (returns true) or the
 /// watcher stops (false).
 fn watch(
-    rx: &Receiver<notify::Result<notify::Event>>,
+    rx: &Events,
     watcher: &mut impl Watcher,
     w: &Watched,
     session: &mut Session,
@@ -241,6 +260,8 @@ fn watch(
             let _ = watcher.watch(&w.templates, RecursiveMode::Recursive);
         }
         match session.apply(&batch.change) {
+            // Events that changed nothing (a file touched, a folder made empty).
+            Ok(rebuilt) if rebuilt.changed.is_empty() && !batch.change.templates => {}
             Ok(rebuilt) => {
                 report(&rebuilt, false, verbose);
                 let errors: Vec<Shown> = session.overlay_errors().iter().map(Shown::of).collect();

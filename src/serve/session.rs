@@ -195,6 +195,19 @@ impl Session {
                 changed.insert(rel);
             }
         }
+        if changed.is_empty() && !change.templates {
+            return Ok(Rebuilt {
+                changed: Vec::new(),
+                diagnostics: Vec::new(),
+                full: false,
+                rendered: 0,
+                written: Written::default(),
+                removed: Vec::new(),
+                search_pending: false,
+                took: started.elapsed(),
+                timings: Vec::new(),
+            });
+        }
         self.edited.extend(changed.iter().cloned());
         self.edited.retain(|rel| self.files.contains_key(&key(rel)));
         let mut timings = vec![("read", started.elapsed())];
