@@ -132,13 +132,13 @@ pub fn write(
     }
     docs.extend(api.catalogs());
     let (topics, (services, products)) = rayon::join(
-        || api.topics(),
-        || rayon::join(|| api.services(), || api.products()),
+        || api.topics(sink),
+        || rayon::join(|| api.services(sink), || api.products(sink)),
     );
-    docs.extend(topics.into_iter().chain(services).chain(products));
+    let keyed = topics? + services? + products?;
     docs.par_iter()
         .try_for_each(|(path, bytes)| sink.write(path, bytes))?;
-    Ok(2 * articles.len() + docs.len())
+    Ok(2 * articles.len() + docs.len() + keyed)
 }
 
 /// IDs with repeats left out (compared lowercased, as the indexes key them), first spelling
@@ -443,7 +443,7 @@ impl<'a> Api<'a> {
     }
 
     /// `topics/<slug>.json` for every support topic.
-    fn topics(&self) -> Vec<(String, Vec<u8>)> {
+    fn topics(&self, sink: &dyn Sink) -> Result<usize, Error> {
         let lib = self.lib;
         lib.topics
             .par_iter()
@@ -470,13 +470,15 @@ impl<'a> Api<'a> {
                     count: ixs.len(),
                     articles: self.summaries(ixs),
                 };
-                (url, json::to_vec(&doc))
+                sink.write(&url, &json::to_vec(&doc))
             })
-            .collect()
+            // Written as made: at 100,000 articles these documents are hundreds of megabytes.
+            .collect::<Result<Vec<()>, Error>>()
+            .map(|written| written.len())
     }
 
     /// `services/<slug>.json` for every service, its articles grouped by resource.
-    fn services(&self) -> Vec<(String, Vec<u8>)> {
+    fn services(&self, sink: &dyn Sink) -> Result<usize, Error> {
         self.lib
             .services
             .par_iter()
@@ -497,13 +499,14 @@ impl<'a> Api<'a> {
                     count: resources.iter().map(|r| r.count).sum(),
                     resources,
                 };
-                (url, json::to_vec(&doc))
+                sink.write(&url, &json::to_vec(&doc))
             })
-            .collect()
+            .collect::<Result<Vec<()>, Error>>()
+            .map(|written| written.len())
     }
 
     /// `products/<slug>.json` for every product.
-    fn products(&self) -> Vec<(String, Vec<u8>)> {
+    fn products(&self, sink: &dyn Sink) -> Result<usize, Error> {
         self.lib
             .products
             .par_iter()
@@ -516,9 +519,10 @@ impl<'a> Api<'a> {
                     count: ixs.len(),
                     articles: self.summaries(ixs),
                 };
-                (url, json::to_vec(&doc))
+                sink.write(&url, &json::to_vec(&doc))
             })
-            .collect()
+            .collect::<Result<Vec<()>, Error>>()
+            .map(|written| written.len())
     }
 
     /// `topics/index.json`, `services/index.json` and `products/index.json`.
