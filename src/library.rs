@@ -215,12 +215,7 @@ impl Keys {
                 .into_iter()
                 .collect(),
             products: m.product_pes_ids.iter().map(|p| p.to_lowercase()).collect(),
-            clouds: m
-                .clouds
-                .iter()
-                .copied()
-                .filter(|&c| m.is_in_cloud(c))
-                .collect(),
+            clouds: m.shown_clouds().collect(),
             types: BTreeSet::from([m.self_help_type.as_str().to_string()]),
             described,
         }

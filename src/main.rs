@@ -85,20 +85,38 @@ enum FormatArg {
     Github,
 }
 
+/// What `build` and `serve` take over `shelf.toml`.
 #[derive(Args)]
-struct BuildArgs {
+struct SiteArgs {
     /// Folder of articles (default: `source` in shelf.toml, else `articles`).
     #[arg(long)]
     source: Option<PathBuf>,
-    /// Output folder, replaced whole when the build succeeds (default: `output`).
+    /// Output folder, replaced whole by a build that succeeds (default: `output`).
     #[arg(long)]
     output: Option<PathBuf>,
-    /// Build only the articles published to this cloud.
+    /// Only the articles published to this cloud.
     #[arg(long, value_parser = clap::value_parser!(CloudArg))]
     cloud: Option<CloudArg>,
     /// Leave out the search index and search page (`search = false` in shelf.toml).
     #[arg(long)]
     no_search: bool,
+}
+
+impl SiteArgs {
+    fn overrides(self) -> Overrides {
+        Overrides {
+            source: self.source,
+            output: self.output,
+            cloud: self.cloud.map(|c| c.0),
+            no_search: self.no_search,
+        }
+    }
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
     /// Print every diagnostic, warnings included.
     #[arg(short, long)]
     verbose: bool,
@@ -112,18 +130,8 @@ struct BuildArgs {
 
 #[derive(Args)]
 struct ServeArgs {
-    /// Folder of articles (default: `source` in shelf.toml, else `articles`).
-    #[arg(long)]
-    source: Option<PathBuf>,
-    /// Output folder, replaced by the first build and kept up to date (default: `output`).
-    #[arg(long)]
-    output: Option<PathBuf>,
-    /// Serve only the articles published to this cloud.
-    #[arg(long, value_parser = clap::value_parser!(CloudArg))]
-    cloud: Option<CloudArg>,
-    /// Leave out the search index (faster rebuilds on large trees).
-    #[arg(long)]
-    no_search: bool,
+    #[command(flatten)]
+    site: SiteArgs,
     /// Port to listen on; 0 picks a free one.
     #[arg(long, default_value_t = 4747)]
     port: u16,
@@ -336,13 +344,7 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
 
 fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let overrides = Overrides {
-        source: args.source,
-        output: args.output,
-        cloud: args.cloud.map(|c| c.0),
-        no_search: args.no_search,
-    };
-    let config = Config::load_with(root, &overrides)?;
+    let config = Config::load_with(root, &args.site.overrides())?;
     let cloud = config.cloud;
 
     let loaded = site::load_with_progress(&config, cloud, Mode::Build, !args.quiet)?;
@@ -415,12 +417,7 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn serve(root: &std::path::Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let overrides = Overrides {
-        source: args.source,
-        output: args.output,
-        cloud: args.cloud.map(|c| c.0),
-        no_search: args.no_search,
-    };
+    let overrides = args.site.overrides();
     let options = shelf::serve::Options {
         bind: args.bind,
         port: args.port,

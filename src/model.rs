@@ -229,6 +229,11 @@ impl Metadata {
     pub fn is_in_cloud(&self, cloud: Cloud) -> bool {
         self.clouds.contains(&cloud) && !self.disabled_clouds.contains(&cloud)
     }
+
+    /// The clouds the article is shown in: declared and not disabled, in declared order.
+    pub fn shown_clouds(&self) -> impl Iterator<Item = Cloud> + '_ {
+        self.clouds.iter().copied().filter(|&c| self.is_in_cloud(c))
+    }
 }
 
 /// A parsed article, ready to be indexed and rendered.

@@ -704,15 +704,13 @@ impl Site<'_> {
                 })
                 .collect(),
             clouds: m
-                .clouds
-                .iter()
-                .filter(|&&c| m.is_in_cloud(c))
+                .shown_clouds()
                 .map(|c| NamedLink {
                     name: c.to_string(),
                     url: self
                         .lib
                         .clouds
-                        .contains_key(c)
+                        .contains_key(&c)
                         .then(|| format!("clouds/{c}.html")),
                     note: String::new(),
                 })

@@ -355,12 +355,7 @@ impl<'a> Api<'a> {
             resource: &m.resource,
             support_topic_ids: distinct(&m.support_topic_ids),
             product_pes_ids: distinct(&m.product_pes_ids),
-            clouds: m
-                .clouds
-                .iter()
-                .copied()
-                .filter(|&c| m.is_in_cloud(c))
-                .collect(),
+            clouds: m.shown_clouds().collect(),
             display_order: m.display_order,
             url: article_record(a),
             page: article_page(a),
