@@ -169,12 +169,19 @@ fn poll(live: &Live, query: &str) -> Answer {
 }
 
 fn file(live: &Live, url_path: &str) -> Answer {
-    let status = live.lock().clone();
-    let Some(found) = resolve(&status.output, url_path) else {
-        return not_found(&status, url_path);
+    // What a page needs; the page list is copied only for a 404.
+    let status = {
+        let s = live.lock();
+        Status {
+            generation: s.generation,
+            output: s.output.clone(),
+            errors: s.errors.clone(),
+            ..Status::default()
+        }
     };
-    let Ok(bytes) = std::fs::read(&found) else {
-        return not_found(&status, url_path);
+    let read = |path: PathBuf| std::fs::read(&path).ok().map(|bytes| (path, bytes));
+    let Some((found, bytes)) = resolve(&status.output, url_path).and_then(read) else {
+        return not_found(&live.lock().clone(), url_path);
     };
     let content_type = content_type(&found);
     if content_type.starts_with("text/html") {
