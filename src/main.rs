@@ -360,12 +360,7 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     } else {
         [].iter()
     }) {
-        if color {
-            let tint = if d.is_error() { "\x1b[31m" } else { "\x1b[33m" };
-            eprintln!("{tint}{d}\x1b[0m");
-        } else {
-            eprintln!("{d}");
-        }
+        emit::eprint_line(d, color);
     }
     let w = &built.written;
     if !args.quiet {

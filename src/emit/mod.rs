@@ -67,3 +67,14 @@ pub fn emit(
         Format::Github => github::emit(diagnostics, summary, out),
     }
 }
+
+/// One diagnostic on stderr in the one-line form (`file:line:col: severity[code/rule]: ...`),
+/// red or yellow when `color`: how `build` and `serve` report as they go.
+pub fn eprint_line(d: &Diagnostic, color: bool) {
+    if color {
+        let tint = if d.is_error() { "\x1b[31m" } else { "\x1b[33m" };
+        eprintln!("{tint}{d}\x1b[0m");
+    } else {
+        eprintln!("{d}");
+    }
+}

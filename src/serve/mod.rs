@@ -372,11 +372,6 @@ fn print_diagnostics(diagnostics: &[Diagnostic], color: bool, errors_only: bool)
         if errors_only && d.severity != Severity::Error {
             continue;
         }
-        if color {
-            let tint = if d.is_error() { "\x1b[31m" } else { "\x1b[33m" };
-            eprintln!("{tint}{d}\x1b[0m");
-        } else {
-            eprintln!("{d}");
-        }
+        crate::emit::eprint_line(d, color);
     }
 }

@@ -138,27 +138,31 @@ impl Session {
 
     /// Errors in the files edited since serving started, for the browser overlay.
     pub fn overlay_errors(&self) -> Vec<Diagnostic> {
-        let edited: HashSet<&Path> = self
-            .edited
-            .iter()
+        let mut errors = self.diagnostics_of(&self.edited);
+        errors.retain(|d| d.severity == Severity::Error);
+        errors
+    }
+
+    /// The diagnostics of these files (paths below the source) and those of the library that
+    /// name them, sorted.
+    fn diagnostics_of<'a>(&self, rels: impl IntoIterator<Item = &'a String>) -> Vec<Diagnostic> {
+        let files: Vec<&FileState> = rels
+            .into_iter()
             .filter_map(|rel| self.files.get(&key(rel)))
-            .map(|f| f.source.path.as_path())
             .collect();
-        let mut errors: Vec<Diagnostic> = self
-            .edited
+        let paths: HashSet<&Path> = files.iter().map(|f| f.source.path.as_path()).collect();
+        let mut diagnostics: Vec<Diagnostic> = files
             .iter()
-            .filter_map(|rel| self.files.get(&key(rel)))
             .flat_map(|f| &f.diagnostics)
             .chain(
                 self.lib_diagnostics
                     .iter()
-                    .filter(|d| edited.contains(d.file.as_path())),
+                    .filter(|d| paths.contains(d.file.as_path())),
             )
-            .filter(|d| d.severity == Severity::Error)
             .cloned()
             .collect();
-        diagnostic::sort(&mut errors);
-        errors
+        diagnostic::sort(&mut diagnostics);
+        diagnostics
     }
 
     /// Every page of the site with its title, for the 404 page's suggestions.
@@ -168,15 +172,6 @@ impl Session {
             .iter()
             .map(|a| (article_page(a), a.title.clone()))
             .collect()
-    }
-
-    /// The source file an article page was made from, when it is one.
-    pub fn source_of_page(&self, page: &str) -> Option<String> {
-        self.lib
-            .articles
-            .iter()
-            .find(|a| article_page(a) == page)
-            .map(|a| a.path.clone())
     }
 
     /// Applies `change`: re-reads what changed and rewrites what it touches.
@@ -278,23 +273,7 @@ impl Session {
             (written, n)
         };
 
-        let mut diagnostics: Vec<Diagnostic> = changed
-            .iter()
-            .filter_map(|rel| self.files.get(&key(rel)))
-            .flat_map(|f| f.diagnostics.iter().cloned())
-            .collect();
-        let changed_paths: HashSet<&Path> = changed
-            .iter()
-            .filter_map(|rel| self.files.get(&key(rel)))
-            .map(|f| f.source.path.as_path())
-            .collect();
-        diagnostics.extend(
-            self.lib_diagnostics
-                .iter()
-                .filter(|d| changed_paths.contains(d.file.as_path()))
-                .cloned(),
-        );
-        diagnostic::sort(&mut diagnostics);
+        let diagnostics = self.diagnostics_of(&changed);
         timings.push(("render+write", phase.elapsed()));
         Ok(Rebuilt {
             changed: changed.into_iter().collect(),
