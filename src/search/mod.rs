@@ -97,11 +97,14 @@ pub type File = (String, Vec<u8>);
 
 /// Builds the index of every article in `lib`.
 pub fn index(lib: &Library, urls: &Urls) -> Vec<File> {
-    let pages: Vec<PageTerms> = lib.articles.par_iter().map(|a| PageTerms::new(a)).collect();
-    let average = average_lengths(&pages);
-    let norms: Vec<[f32; FIELDS]> = pages.iter().map(|p| p.norms(&average)).collect();
-
-    let terms = postings(&pages, &norms);
+    let gathered = gather(lib, BATCH);
+    let average = average_lengths(&gathered.lengths);
+    let norms: Vec<[f32; FIELDS]> = gathered
+        .lengths
+        .iter()
+        .map(|l| norms(l, &average))
+        .collect();
+    let terms = score(gathered.shards, &norms);
     let goto = goto_targets(lib, urls);
     let mut files = Vec::new();
     let chunks = term_chunks(&terms, &goto, &mut files);
@@ -127,45 +130,137 @@ pub fn index(lib: &Library, urls: &Urls) -> Vec<File> {
     files
 }
 
-/// `(page, score)` pairs in page order.
-type Postings = Vec<(u32, u8)>;
+/// Pages tokenized at a time. Only one such batch of per-page term lists is alive at once, so
+/// memory holds the postings and not every page's vocabulary (at 100,000 pages that was more
+/// than a gigabyte).
+const BATCH: usize = 2048;
 
-/// Every term with its postings `(page, score)` in page order, terms sorted. Terms are split
-/// into shards by hash so that the shards are gathered in parallel.
-fn postings<'a>(pages: &'a [PageTerms], norms: &[[f32; FIELDS]]) -> Vec<(&'a str, Vec<(u32, u8)>)> {
-    let shards = rayon::current_num_threads() as u64;
-    let mut terms: Vec<(&str, Vec<(u32, u8)>)> = (0..shards)
-        .into_par_iter()
-        .flat_map_iter(|shard| {
-            let mut table: HashTable<usize> = HashTable::new();
-            let mut postings: Vec<(&str, u64, Postings)> = Vec::new();
-            // Pages are visited in order, so each list comes out sorted.
-            for (page, (terms, norms)) in pages.iter().zip(norms).enumerate() {
-                for t in terms.terms.iter() {
-                    if (t.hash >> 32) % shards != shard {
+/// A term on a page before scoring: the page, and the term's frequency in each field
+/// (saturated at 255: BM25 saturates long before).
+#[derive(Clone, Copy)]
+struct RawPosting {
+    page: u32,
+    tf: [u8; FIELDS],
+}
+
+/// One hash shard of the vocabulary: stems back to back in one string, and each term's
+/// postings in page order.
+#[derive(Default)]
+struct Shard {
+    stems: String,
+    terms: Vec<ShardTerm>,
+    table: HashTable<u32>,
+}
+
+struct ShardTerm {
+    start: u32,
+    len: u16,
+    hash: u64,
+    postings: Vec<RawPosting>,
+}
+
+impl Shard {
+    fn add(&mut self, stem: &str, hash: u64, posting: RawPosting) {
+        let (stems, terms) = (&self.stems, &self.terms);
+        let found = self.table.find(hash, |&i| {
+            let t = &terms[i as usize];
+            &stems[t.start as usize..t.start as usize + usize::from(t.len)] == stem
+        });
+        let i = match found {
+            Some(&i) => i as usize,
+            None => {
+                let i = self.terms.len();
+                self.terms.push(ShardTerm {
+                    start: self.stems.len() as u32,
+                    len: stem.len() as u16,
+                    hash,
+                    postings: Vec::new(),
+                });
+                self.stems.push_str(stem);
+                let terms = &self.terms;
+                self.table
+                    .insert_unique(hash, i as u32, |&j| terms[j as usize].hash);
+                i
+            }
+        };
+        self.terms[i].postings.push(posting);
+    }
+}
+
+/// Every page's field lengths, and its terms' postings gathered into hash shards.
+struct Gathered {
+    lengths: Vec<[u32; FIELDS]>,
+    shards: Vec<Shard>,
+}
+
+/// Tokenizes the pages `batch` at a time, in parallel, and moves each batch's terms into the
+/// shards (one thread per shard), so pages come in order and every posting list is sorted.
+fn gather(lib: &Library, batch: usize) -> Gathered {
+    let shard_count = rayon::current_num_threads().max(1);
+    let mut shards: Vec<Shard> = (0..shard_count).map(|_| Shard::default()).collect();
+    let mut lengths = Vec::with_capacity(lib.articles.len());
+    for (n, articles) in lib.articles.chunks(batch).enumerate() {
+        let first = (n * batch) as u32;
+        let pages: Vec<PageTerms> = articles.par_iter().map(|a| PageTerms::new(a)).collect();
+        lengths.extend(pages.iter().map(|p| p.lengths));
+        shards.par_iter_mut().enumerate().for_each(|(n, shard)| {
+            for (offset, page) in pages.iter().enumerate() {
+                for t in &page.terms {
+                    if shard_of(t.hash, shard_count) != n {
                         continue;
                     }
-                    let term = terms.stem(t);
-                    let found = table.find(t.hash, |&i| postings[i].0 == term).copied();
-                    let i = found.unwrap_or_else(|| {
-                        postings.push((term, t.hash, Vec::new()));
-                        let i = postings.len() - 1;
-                        table.insert_unique(t.hash, i, |&j| postings[j].1);
-                        i
-                    });
-                    postings[i].2.push((page as u32, score(&t.tf, norms)));
+                    let posting = RawPosting {
+                        page: first + offset as u32,
+                        tf: t.tf.map(|n| n.min(255) as u8),
+                    };
+                    shard.add(page.stem(t), t.hash, posting);
                 }
             }
-            postings.into_iter().map(|(term, _, list)| (term, list))
+        });
+    }
+    Gathered { lengths, shards }
+}
+
+fn shard_of(hash: u64, shards: usize) -> usize {
+    ((hash >> 32) % shards as u64) as usize
+}
+
+/// A term and its postings, scored and encoded (see [`encode_postings`]).
+struct Term {
+    stem: Box<str>,
+    /// How many postings (for sizing the chunks).
+    count: usize,
+    postings: String,
+}
+
+/// Scores every posting now that all page lengths are known, encodes each list, and sorts the
+/// terms. Each raw list is freed as soon as it is encoded.
+fn score(shards: Vec<Shard>, norms: &[[f32; FIELDS]]) -> Vec<Term> {
+    let mut terms: Vec<Term> = shards
+        .into_par_iter()
+        .flat_map_iter(|shard| {
+            let Shard { stems, terms, .. } = shard;
+            terms.into_iter().map(move |t| {
+                let stem = stems[t.start as usize..t.start as usize + usize::from(t.len)].into();
+                let scored = t
+                    .postings
+                    .iter()
+                    .map(|p| (p.page, page_score(&p.tf, &norms[p.page as usize])));
+                Term {
+                    stem,
+                    count: t.postings.len(),
+                    postings: encode_postings(scored),
+                }
+            })
         })
         .collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    terms.par_sort_unstable_by(|a, b| a.stem.cmp(&b.stem));
     terms
 }
 
 /// A term's BM25F frequency part on a page: field frequencies weighted and normalized by field
 /// length, summed, saturated, and quantized to 1..=63.
-fn score(tf: &[u16; FIELDS], norms: &[f32; FIELDS]) -> u8 {
+fn page_score(tf: &[u8; FIELDS], norms: &[f32; FIELDS]) -> u8 {
     let weighted: f32 = tf.iter().zip(norms).map(|(&n, w)| f32::from(n) * w).sum();
     let saturated = weighted / (K1 + weighted);
     (saturated * 63.0).ceil().clamp(1.0, 63.0) as u8
@@ -289,26 +384,27 @@ impl PageTerms {
     fn stem(&self, t: &TermCount) -> &str {
         &self.stems[t.start as usize..t.start as usize + usize::from(t.len)]
     }
-
-    /// Each field's weight divided by its length normalization, for [`score`].
-    fn norms(&self, average: &[f32; FIELDS]) -> [f32; FIELDS] {
-        use Field::*;
-        [Title, Headings, Description, Metadata, Body].map(|f| {
-            let i = f as usize;
-            let relative = if average[i] > 0.0 {
-                self.lengths[i] as f32 / average[i]
-            } else {
-                1.0
-            };
-            f.weight() / (1.0 - f.b() + f.b() * relative)
-        })
-    }
 }
 
-fn average_lengths(pages: &[PageTerms]) -> [f32; FIELDS] {
+/// Each field's weight divided by its length normalization on a page of these field lengths,
+/// for [`page_score`].
+fn norms(lengths: &[u32; FIELDS], average: &[f32; FIELDS]) -> [f32; FIELDS] {
+    use Field::*;
+    [Title, Headings, Description, Metadata, Body].map(|f| {
+        let i = f as usize;
+        let relative = if average[i] > 0.0 {
+            lengths[i] as f32 / average[i]
+        } else {
+            1.0
+        };
+        f.weight() / (1.0 - f.b() + f.b() * relative)
+    })
+}
+
+fn average_lengths(pages: &[[u32; FIELDS]]) -> [f32; FIELDS] {
     let mut sum = [0f64; FIELDS];
-    for p in pages {
-        for (s, &l) in sum.iter_mut().zip(&p.lengths) {
+    for lengths in pages {
+        for (s, &l) in sum.iter_mut().zip(lengths) {
             *s += f64::from(l);
         }
     }
@@ -338,21 +434,21 @@ fn goto_targets(lib: &Library, urls: &Urls) -> HashMap<String, String> {
 #[derive(Serialize)]
 struct Chunk<'a> {
     terms: Vec<&'a str>,
-    postings: Vec<String>,
+    postings: Vec<&'a str>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     goto: BTreeMap<&'a str, &'a str>,
 }
 
 fn term_chunks(
-    terms: &[(&str, Vec<(u32, u8)>)],
+    terms: &[Term],
     goto: &HashMap<String, String>,
     files: &mut Vec<File>,
 ) -> Vec<(String, String)> {
     // Cut the sorted vocabulary where the estimated JSON size passes the target.
     let mut ranges = Vec::new();
     let (mut start, mut size) = (0, 0);
-    for (i, (term, postings)) in terms.iter().enumerate() {
-        size += term.len() + 8 + postings.len() * 3;
+    for (i, term) in terms.iter().enumerate() {
+        size += term.stem.len() + 8 + term.count * 3;
         if size >= CHUNK_BYTES {
             ranges.push(start..i + 1);
             (start, size) = (i + 1, 0);
@@ -366,17 +462,17 @@ fn term_chunks(
         .map(|range| {
             let slice = &terms[range];
             let chunk = Chunk {
-                terms: slice.iter().map(|(t, _)| *t).collect(),
-                postings: slice.iter().map(|(_, p)| encode_postings(p)).collect(),
+                terms: slice.iter().map(|t| &*t.stem).collect(),
+                postings: slice.iter().map(|t| &*t.postings).collect(),
                 goto: slice
                     .iter()
-                    .filter_map(|(t, _)| goto.get(*t).map(|u| (*t, u.as_str())))
+                    .filter_map(|t| goto.get(&*t.stem).map(|u| (&*t.stem, u.as_str())))
                     .collect(),
             };
             let json = serde_json::to_vec(&chunk).expect("a chunk serializes");
             let first = slice
                 .first()
-                .map(|(t, _)| t.to_string())
+                .map(|t| t.stem.to_string())
                 .unwrap_or_default();
             (first, hashed("search/terms", "json.gz", gzip(&json)))
         })
@@ -397,10 +493,10 @@ const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 /// Postings as text, about 3 characters each: per posting, the distance from the previous page
 /// as a varint (5 bits per character, the 6th set on all but the last), then the score in one
 /// character (0..=63).
-fn encode_postings(postings: &[(u32, u8)]) -> String {
+fn encode_postings(postings: impl ExactSizeIterator<Item = (u32, u8)>) -> String {
     let mut out = Vec::with_capacity(postings.len() * 3);
     let mut previous = 0;
-    for &(page, score) in postings {
+    for (page, score) in postings {
         let mut delta = page - previous;
         previous = page;
         while delta >= 32 {
@@ -648,7 +744,7 @@ mod tests {
             (1_000_000, 40),
             (1_000_001, 1),
         ];
-        let text = encode_postings(&postings);
+        let text = encode_postings(postings.iter().copied());
         assert!(text.bytes().all(|b| DIGITS.contains(&b)));
         assert_eq!(decode(&text), postings);
     }
@@ -681,6 +777,44 @@ mod tests {
             postings.iter().find(|p| p.0 == page).unwrap().1
         };
         assert!(score("restore-guide") > score("disk-guide"), "{postings:?}");
+    }
+
+    #[test]
+    fn batches_of_any_size_gather_the_same_scored_postings() {
+        let lib = library(&[
+            ("batch-1", "32600001", "alpha beta beta"),
+            ("batch-2", "32600002", "beta gamma"),
+            ("batch-3", "32600001", "alpha delta"),
+            ("batch-4", "32600003", "gamma gamma alpha"),
+            ("batch-5", "32600002", "epsilon"),
+        ]);
+        let scored = |batch| {
+            let gathered = gather(&lib, batch);
+            let average = average_lengths(&gathered.lengths);
+            let norms: Vec<_> = gathered
+                .lengths
+                .iter()
+                .map(|l| norms(l, &average))
+                .collect();
+            score(gathered.shards, &norms)
+                .into_iter()
+                .map(|t| (t.stem.to_string(), t.count, t.postings))
+                .collect::<Vec<_>>()
+        };
+        let whole = scored(BATCH);
+        assert_eq!(scored(2), whole);
+        assert_eq!(scored(1), whole);
+        let alpha = whole
+            .iter()
+            .find(|t| t.0 == "alpha")
+            .expect("alpha is indexed");
+        assert_eq!(alpha.1, 3, "alpha is on three pages");
+        let pages: Vec<u32> = decode(&alpha.2).iter().map(|p| p.0).collect();
+        assert_eq!(
+            pages,
+            [0, 2, 3],
+            "postings come out in page order across batches"
+        );
     }
 
     #[test]
