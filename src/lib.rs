@@ -18,6 +18,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
+pub mod fingerprint;
 pub mod header;
 pub mod html;
 pub mod library;

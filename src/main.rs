@@ -11,7 +11,7 @@ use shelf::article::Mode;
 use shelf::config::Overrides;
 use shelf::diagnostic::Severity;
 use shelf::model::Cloud;
-use shelf::{Config, emit, site};
+use shelf::{Config, emit, fingerprint, site};
 
 #[derive(Parser)]
 #[command(name = "shelf", version, about = "The self-help content compiler")]
@@ -86,7 +86,7 @@ enum FormatArg {
 }
 
 /// What `build` and `serve` take over `shelf.toml`.
-#[derive(Args)]
+#[derive(Args, Clone)]
 struct SiteArgs {
     /// Folder of articles (default: `source` in shelf.toml, else `articles`).
     #[arg(long)]
@@ -126,6 +126,10 @@ struct BuildArgs {
     /// Print the time of each phase.
     #[arg(long)]
     timings: bool,
+    /// Build even when nothing changed since the last build to this output (otherwise the
+    /// last build's report is printed again and nothing is written).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -344,36 +348,97 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
 
 fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let config = Config::load_with(root, &args.site.overrides())?;
+    let config = Config::load_with(root, &args.site.clone().overrides())?;
     let cloud = config.cloud;
 
-    let loaded = site::load_with_progress(&config, cloud, Mode::Build, !args.quiet)?;
-    let built = site::build(&config, cloud, &loaded, !args.quiet)?;
-
-    let (errors, warnings): (Vec<_>, Vec<_>) = loaded
-        .diagnostics
-        .iter()
-        .partition(|d| d.severity == Severity::Error);
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for d in errors.iter().chain(if args.verbose {
-        warnings.iter()
-    } else {
-        [].iter()
-    }) {
-        emit::eprint_line(d, color);
+    let found = site::find(&config)?;
+    let mut timings = vec![("discover", found.took)];
+    let found_diagnostics = found.diagnostics.clone();
+    if !args.force && fingerprint::has_state(root, &config) {
+        // Hash the inputs; when they are those of the last build and its output is untouched,
+        // there is nothing to write.
+        let hashing = Instant::now();
+        let digests = fingerprint::digests(&found.files);
+        let current = fingerprint::of(&config, &found.files, &digests, &found_diagnostics);
+        let report = current.and_then(|f| fingerprint::up_to_date(root, &config, f));
+        timings.push(("fingerprint", hashing.elapsed()));
+        if let Some(report) = report {
+            print_build_report(&report, &config, &args, started, true);
+            print_timings(&args, &timings);
+            return Ok(build_exit_code(&report));
+        }
     }
-    let w = &built.written;
-    if !args.quiet {
-        let cloud_note = cloud.map_or(String::new(), |c| {
-            format!(
-                " for cloud {c} ({} other-cloud articles left out)",
-                loaded.other_cloud
-            )
-        });
+    let loaded = site::load_found(&config, cloud, Mode::Build, found, !args.quiet)?;
+    let built = site::build(&config, cloud, &loaded, !args.quiet)?;
+    let report = fingerprint::Report::new(
+        built.written.clone(),
+        loaded.sources.len(),
+        loaded.skipped,
+        loaded.other_cloud,
+        &loaded.diagnostics,
+    );
+    // The state describes exactly the bytes this build parsed.
+    let saving = Instant::now();
+    let fingerprint = fingerprint::of(
+        &config,
+        &loaded.sources,
+        &loaded.digests,
+        &found_diagnostics,
+    );
+    if let Some(fingerprint) = fingerprint
+        && let Err(e) = fingerprint::save(root, &config, fingerprint, &built.committed, &report)
+    {
         eprintln!(
-            "built {} article{}{cloud_note}: {} topic, {} service, {} product, {} cloud and {} type pages, {} API documents and fragments, {} files in {} ({:.2}s)",
+            "warning: could not save the build state in {}: {e}; the next build will not be skipped",
+            root.join(fingerprint::CACHE_DIR).display()
+        );
+    }
+    timings.extend(loaded.timings.iter().skip(1).copied());
+    timings.extend(built.timings.iter().copied());
+    timings.push(("save state", saving.elapsed()));
+    print_build_report(&report, &config, &args, started, false);
+    print_timings(&args, &timings);
+    Ok(build_exit_code(&report))
+}
+
+/// Prints a build's diagnostics (errors, and warnings with `--verbose`) and its summary.
+fn print_build_report(
+    report: &fingerprint::Report,
+    config: &Config,
+    args: &BuildArgs,
+    started: Instant,
+    up_to_date: bool,
+) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for line in &report.diagnostics {
+        if line.severity == Severity::Error || args.verbose {
+            emit::eprint_text(line.severity, &line.text, color);
+        }
+    }
+    if args.quiet {
+        return;
+    }
+    let w = &report.written;
+    let cloud_note = config.cloud.map_or(String::new(), |c| {
+        format!(
+            " for cloud {c} ({} other-cloud articles left out)",
+            report.other_cloud
+        )
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    if up_to_date {
+        eprintln!(
+            "{} is up to date: nothing changed since it was built ({} article{}{cloud_note}, {} files; checked in {seconds:.2}s; --force rebuilds)",
+            config.output.display(),
             w.articles,
-            shelf::emit::plural(w.articles),
+            emit::plural(w.articles),
+            w.files,
+        );
+    } else {
+        eprintln!(
+            "built {} article{}{cloud_note}: {} topic, {} service, {} product, {} cloud and {} type pages, {} API documents and fragments, {} files in {} ({seconds:.2}s)",
+            w.articles,
+            emit::plural(w.articles),
             w.topics,
             w.services,
             w.products,
@@ -382,33 +447,40 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
             w.api,
             w.files,
             config.output.display(),
-            started.elapsed().as_secs_f64()
-        );
-        eprintln!(
-            "{} of {} files skipped for errors; {} error{} and {} warning{} in all{}",
-            loaded.skipped,
-            loaded.sources.len(),
-            errors.len(),
-            emit::plural(errors.len()),
-            warnings.len(),
-            emit::plural(warnings.len()),
-            if warnings.is_empty() || args.verbose {
-                ""
-            } else {
-                " (--verbose shows warnings)"
-            }
         );
     }
+    let (errors, warnings) = (report.errors(), report.warnings());
+    eprintln!(
+        "{} of {} files skipped for errors; {} error{} and {} warning{} in all{}",
+        report.skipped,
+        report.sources,
+        errors,
+        emit::plural(errors),
+        warnings,
+        emit::plural(warnings),
+        if warnings == 0 || args.verbose {
+            ""
+        } else {
+            " (--verbose shows warnings)"
+        }
+    );
+}
+
+fn print_timings(args: &BuildArgs, timings: &[(&str, std::time::Duration)]) {
     if args.timings {
-        for (phase, t) in loaded.timings.iter().chain(&built.timings) {
+        for (phase, t) in timings {
             eprintln!("  {phase:<14}{:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
     }
-    Ok(if loaded.skipped > 0 {
+}
+
+/// 1 when files were skipped for errors, as the build that wrote the site said.
+fn build_exit_code(report: &fingerprint::Report) -> ExitCode {
+    if report.skipped > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    }
 }
 
 fn serve(root: &std::path::Path, args: ServeArgs) -> anyhow::Result<ExitCode> {

@@ -8,6 +8,8 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
 
 use crate::error::Error;
 use crate::render::Sink;
@@ -20,6 +22,18 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// Files and bytes written so far, the marker included.
+    files: AtomicU64,
+    bytes: AtomicU64,
+}
+
+/// What a committed build left in the output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Committed {
+    pub files: u64,
+    pub bytes: u64,
+    /// Taken after the swap: no file of the build is newer.
+    pub at: SystemTime,
 }
 
 impl Staging {
@@ -51,16 +65,18 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-        fs::write(
-            dir.join(MARKER),
-            "This folder is written by shelf build and replaced whole by the next build.\n",
-        )
-        .map_err(|e| Error::io(dir.join(MARKER), e))?;
-        Ok(Staging {
+        let staging = Staging {
             dir,
             target,
             committed: false,
-        })
+            files: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
+        };
+        staging.write(
+            MARKER,
+            b"This folder is written by shelf build and replaced whole by the next build.\n",
+        )?;
+        Ok(staging)
     }
 
     pub fn dir(&self) -> &Path {
@@ -69,7 +85,7 @@ impl Staging {
 
     /// Swaps the staging folder in for the output. The previous output is removed only after the
     /// new one is in place.
-    pub fn commit(mut self) -> Result<(), Error> {
+    pub fn commit(mut self) -> Result<Committed, Error> {
         let parent = self.target.parent().unwrap_or(Path::new("."));
         let old = parent.join(format!(
             ".{}.old-{}",
@@ -88,10 +104,15 @@ impl Staging {
             return Err(Error::io(&self.target, e));
         }
         self.committed = true;
+        let committed = Committed {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            at: SystemTime::now(),
+        };
         if had_old {
             remove_tree(&old).map_err(|e| Error::io(&old, e))?;
         }
-        Ok(())
+        Ok(committed)
     }
 }
 
@@ -118,7 +139,10 @@ impl Sink for Staging {
 
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
         let path = self.dir.join(rel);
-        fs::write(&path, bytes).map_err(|e| Error::io(path, e))
+        fs::write(&path, bytes).map_err(|e| Error::io(path, e))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tera::Tera;
 
 use crate::api;
@@ -116,7 +116,7 @@ fn template_error(e: &tera::Error) -> Error {
 }
 
 /// Counts of what a build wrote.
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Written {
     pub articles: usize,
     pub topics: usize,

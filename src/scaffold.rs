@@ -243,7 +243,10 @@ pub fn site_files(title: &str) -> Result<Vec<(PathBuf, String)>, Error> {
     Ok(vec![
         (PathBuf::from("shelf.toml"), config),
         (PathBuf::from("articles/welcome.md"), article),
-        (PathBuf::from(".gitignore"), "/output/\n".into()),
+        (
+            PathBuf::from(".gitignore"),
+            "/output/\n/.shelf-cache/\n".into(),
+        ),
     ])
 }
 

@@ -10,9 +10,10 @@ use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
 use crate::discover::{SourceFile, discover};
 use crate::error::Error;
+use crate::fingerprint;
 use crate::library::Library;
 use crate::model::Cloud;
-use crate::output::Staging;
+use crate::output::{Committed, Staging};
 use crate::progress::Progress;
 use crate::render::{self, Renderer, Written};
 use crate::rules;
@@ -24,6 +25,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// The Markdown files found, sorted by path.
     pub sources: Vec<crate::discover::SourceFile>,
+    /// Each source's hash as it was read and parsed ([`fingerprint::digest`]), in the same order.
+    pub digests: Vec<u128>,
     /// Files that could not be made into an article (unreadable, unparseable, duplicate).
     pub skipped: usize,
     /// Articles left out because they are not published to the requested cloud.
@@ -45,6 +48,19 @@ pub fn load_with_progress(
     mode: Mode,
     progress: bool,
 ) -> Result<Loaded, Error> {
+    let found = find(config)?;
+    load_found(config, cloud, mode, found, progress)
+}
+
+/// The Markdown files of a source folder, and what kept any from being listed.
+pub struct Found {
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub took: Duration,
+}
+
+/// Discovers the articles of `config.source`.
+pub fn find(config: &Config) -> Result<Found, Error> {
     let source = &config.source;
     if !source.is_dir() {
         return Err(Error::Usage(format!(
@@ -53,19 +69,37 @@ pub fn load_with_progress(
         )));
     }
     let started = Instant::now();
-    let (files, mut diagnostics) = discover(source);
-    let discovered = started.elapsed();
+    let (files, diagnostics) = discover(source);
+    Ok(Found {
+        files,
+        diagnostics,
+        took: started.elapsed(),
+    })
+}
 
+/// [`load_with_progress`] of files already found.
+pub fn load_found(
+    config: &Config,
+    cloud: Option<Cloud>,
+    mode: Mode,
+    found: Found,
+    progress: bool,
+) -> Result<Loaded, Error> {
+    let Found {
+        files,
+        mut diagnostics,
+        took: discovered,
+    } = found;
     let started = Instant::now();
     let bar = Progress::new(files.len(), "reading", progress);
-    let parsed: Vec<_> = files
+    let (parsed, digests): (Vec<_>, Vec<_>) = files
         .par_iter()
         .map(|f| {
-            let parsed = parse_file(f, mode);
+            let parsed = read_and_parse(f, mode);
             bar.inc();
             parsed
         })
-        .collect();
+        .unzip();
     bar.finish();
     let parse_time = started.elapsed();
 
@@ -105,6 +139,7 @@ pub fn load_with_progress(
         library,
         diagnostics,
         sources: files,
+        digests,
         skipped: unusable + duplicates,
         other_cloud,
         timings: vec![
@@ -117,7 +152,14 @@ pub fn load_with_progress(
 
 /// Reads and parses one article; a file that cannot be read gives a diagnostic, not an error.
 pub fn parse_file(f: &SourceFile, mode: Mode) -> article::Parsed {
-    match rules::file::size::read(&f.path) {
+    read_and_parse(f, mode).0
+}
+
+/// [`parse_file`], and the hash of what was read.
+fn read_and_parse(f: &SourceFile, mode: Mode) -> (article::Parsed, u128) {
+    let read = fingerprint::read(&f.path);
+    let digest = fingerprint::digest(&read);
+    let parsed = match read {
         Ok((bytes, warning)) => {
             let mut parsed = article::parse(&f.path, &f.rel, &bytes, mode);
             parsed.diagnostics.extend(warning);
@@ -127,12 +169,15 @@ pub fn parse_file(f: &SourceFile, mode: Mode) -> article::Parsed {
             article: None,
             diagnostics: vec![*unread],
         },
-    }
+    };
+    (parsed, digest)
 }
 
 /// What a build did.
 pub struct Built {
     pub written: Written,
+    /// What is in the output now.
+    pub committed: Committed,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -153,9 +198,10 @@ pub fn build(
     let written = written?;
     let render_time = started.elapsed();
     let started = Instant::now();
-    staging.commit()?;
+    let committed = staging.commit()?;
     Ok(Built {
         written,
+        committed,
         timings: vec![("render+write", render_time), ("swap", started.elapsed())],
     })
 }

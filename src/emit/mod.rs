@@ -71,10 +71,18 @@ pub fn emit(
 /// One diagnostic on stderr in the one-line form (`file:line:col: severity[code/rule]: ...`),
 /// red or yellow when `color`: how `build` and `serve` report as they go.
 pub fn eprint_line(d: &Diagnostic, color: bool) {
+    eprint_text(d.severity, &d.to_string(), color);
+}
+
+/// Prints a diagnostic already made into text (a build's saved report).
+pub fn eprint_text(severity: Severity, text: &str, color: bool) {
     if color {
-        let tint = if d.is_error() { "\x1b[31m" } else { "\x1b[33m" };
-        eprintln!("{tint}{d}\x1b[0m");
+        let tint = match severity {
+            Severity::Error => "\x1b[31m",
+            Severity::Warning => "\x1b[33m",
+        };
+        eprintln!("{tint}{text}\x1b[0m");
     } else {
-        eprintln!("{d}");
+        eprintln!("{text}");
     }
 }

@@ -186,14 +186,15 @@ fn a_failed_build_leaves_the_previous_site() {
         before,
         "the previous site is untouched"
     );
-    let leftovers: Vec<_> = fs::read_dir(root)
+    let mut leftovers: Vec<_> = fs::read_dir(root)
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
+    leftovers.sort();
     assert_eq!(
-        leftovers.len(),
-        3,
-        "no staging folder left behind: {leftovers:?}"
+        leftovers,
+        [".shelf-cache", "articles", "output", "templates"],
+        "no staging folder left behind"
     );
 }
 
@@ -340,4 +341,62 @@ fn real_corpus_builds_every_parseable_article() {
     assert_eq!(pages, files - skipped, "every parseable article has a page");
     let topic_pages = fs::read_dir(site.join("topics")).unwrap().count() - 1; // minus index.html
     assert_eq!(topic_pages, topic_ids_by_text_scan(&corpus).len());
+}
+
+/// A rebuild with nothing changed writes nothing and reports what the build before it did; a
+/// change to a source, to the output or to the options builds again, and `--force` always does.
+#[test]
+fn an_unchanged_rebuild_is_skipped_until_something_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::copy_tree(&fixture("mixed"), &root.join("articles"));
+    let site = root.join("output");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["build"];
+        args.extend(extra);
+        let o = shelf(&args, root);
+        assert_eq!(o.status.code(), Some(1), "files skipped: {}", stderr(&o));
+        stderr(&o)
+    };
+    let built = |err: &str| err.contains("built 4 articles");
+    let skipped = |err: &str| err.contains("is up to date: nothing changed");
+
+    let first = run(&[]);
+    assert!(built(&first), "{first}");
+    assert!(root.join(".shelf-cache").is_dir());
+    let home = site.join("index.html");
+    let written_at = fs::metadata(&home).unwrap().modified().unwrap();
+    let before = tree(&site);
+
+    let second = run(&[]);
+    assert!(skipped(&second), "{second}");
+    for line in first.lines().filter(|l| l.contains("error[")) {
+        assert!(second.contains(line), "the same diagnostics: `{line}`");
+    }
+    assert!(
+        second.contains("5 of 9 files skipped for errors"),
+        "{second}"
+    );
+    assert_eq!(fs::metadata(&home).unwrap().modified().unwrap(), written_at);
+    assert!(tree(&site) == before, "nothing rewritten");
+
+    let article = root.join("articles/good/first.md");
+    let mut text = fs::read_to_string(&article).unwrap();
+    text.push_str("\nA sentence added since.\n");
+    fs::write(&article, text).unwrap();
+    assert!(built(&run(&[])), "an edited source builds again");
+    assert!(read(&site.join("articles/fixture-first.html")).contains("A sentence added since."));
+    assert!(skipped(&run(&[])));
+
+    fs::remove_file(&home).unwrap();
+    assert!(
+        built(&run(&[])),
+        "a page deleted from the output builds again"
+    );
+    assert!(home.is_file());
+
+    assert!(built(&run(&["--no-search"])), "other options build again");
+    assert!(!site.join("search").exists());
+    assert!(skipped(&run(&["--no-search"])));
+    assert!(built(&run(&["--no-search", "--force"])));
 }

@@ -32,6 +32,19 @@ pub fn shelf(args: &[&str], cwd: &Path) -> Output {
         .expect("shelf runs")
 }
 
+/// Copies the tree `from` into `to` (tests that edit a source work on a copy).
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 pub fn build(source: &Path, output: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "build",

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{read, tree};
+use crate::{copy_tree, read, tree};
 
 /// A running `shelf serve`, stopped when dropped.
 struct Serve {
@@ -96,18 +96,6 @@ fn samples_site() -> tempfile::TempDir {
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
     copy_tree(&samples, &dir.path().join("articles"));
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 const RDP: &str = "articles/microsoft.compute/vm-rdp-connectivity.md";
