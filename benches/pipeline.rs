@@ -15,6 +15,11 @@ use shelf::article::{self, Mode};
 use shelf::library::Library;
 use shelf::render::{MemorySink, Renderer};
 
+/// The allocator the `shelf` binary uses, so the stages are measured as they run there.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// (path, relative path, bytes) of the articles benchmarked.
 fn inputs() -> Vec<(PathBuf, String, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

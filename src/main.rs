@@ -7,6 +7,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
+
+/// jemalloc rather than the system allocator: a build makes millions of short-lived strings
+/// from many threads, and glibc's allocator spent a fifth of the 100,000-article build in
+/// malloc, free and heap consolidation. Measured in one run (`benches/e2e.py`): corpus build
+/// 0.68 -> 0.59 s, 100,000 articles 13.9 -> 11.5 s with peak memory 1.55 -> 1.41 GB.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 use shelf::article::Mode;
 use shelf::config::Overrides;
 use shelf::diagnostic::Severity;
