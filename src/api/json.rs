@@ -27,26 +27,41 @@ impl Formatter for ScriptSafe {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        // Byte by byte: all five are found by their first byte (U+2028/9 are E2 80 A8/A9).
+        // All five are found by their first byte (U+2028/9 are E2 80 A8/A9); memchr skips
+        // the long runs of text between them.
         let bytes = fragment.as_bytes();
         let mut copied = 0;
-        for (i, &b) in bytes.iter().enumerate() {
+        let mut from = 0;
+        while let Some(found) = next_special(&bytes[from..]) {
+            let i = from + found;
+            from = i + 1;
+            let b = bytes[i];
             let escape = match b {
                 b'<' => "\\u003c",
                 b'>' => "\\u003e",
                 b'&' => "\\u0026",
-                0xE2 if bytes.get(i + 1) == Some(&0x80) => match bytes.get(i + 2) {
-                    Some(0xA8) => "\\u2028",
-                    Some(0xA9) => "\\u2029",
+                _ => match (bytes.get(i + 1), bytes.get(i + 2)) {
+                    (Some(0x80), Some(0xA8)) => "\\u2028",
+                    (Some(0x80), Some(0xA9)) => "\\u2029",
                     _ => continue,
                 },
-                _ => continue,
             };
             writer.write_all(&bytes[copied..i])?;
             writer.write_all(escape.as_bytes())?;
             copied = i + if b == 0xE2 { 3 } else { 1 };
+            from = copied;
         }
         writer.write_all(&fragment.as_bytes()[copied..])
+    }
+}
+
+/// The offset of the next byte that may start an escape: `<`, `>`, `&` or 0xE2.
+fn next_special(bytes: &[u8]) -> Option<usize> {
+    let markup = memchr::memchr3(b'<', b'>', b'&', bytes);
+    let limit = markup.unwrap_or(bytes.len());
+    match memchr::memchr(0xE2, &bytes[..limit]) {
+        Some(e2) => Some(e2),
+        None => markup,
     }
 }
 
@@ -65,5 +80,18 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn other_three_byte_characters_and_edges_pass_through() {
+        // An em dash and a euro sign start with 0xE2 too; specials at both ends.
+        let value = serde_json::json!("<a — b € c\u{2029}>&");
+        let text = String::from_utf8(to_vec(&value)).unwrap();
+        assert_eq!(text, r#""\u003ca — b € c\u2029\u003e\u0026""#);
+        let plain = serde_json::json!("no specials at all, ünïcödé — fine");
+        assert_eq!(
+            String::from_utf8(to_vec(&plain)).unwrap(),
+            serde_json::to_string(&plain).unwrap()
+        );
     }
 }
