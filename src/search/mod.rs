@@ -143,47 +143,77 @@ struct RawPosting {
     tf: [u8; FIELDS],
 }
 
-/// One hash shard of the vocabulary: stems back to back in one string, and each term's
-/// postings in page order.
-#[derive(Default)]
-struct Shard {
-    stems: String,
-    terms: Vec<ShardTerm>,
+/// One hash shard of the vocabulary: each term's postings in page order.
+type Shard = Interned<Vec<RawPosting>>;
+
+/// Strings stored back to back in one buffer, each with a value and found by its hash: a
+/// handful of allocations for thousands of strings, rather than one each.
+struct Interned<T> {
+    text: String,
+    entries: Vec<InternedEntry<T>>,
     table: HashTable<u32>,
 }
 
-struct ShardTerm {
+struct InternedEntry<T> {
     start: u32,
     len: u16,
+    /// The string's hash, computed once and reused.
     hash: u64,
-    postings: Vec<RawPosting>,
+    value: T,
 }
 
-impl Shard {
-    fn add(&mut self, stem: &str, hash: u64, posting: RawPosting) {
-        let (stems, terms) = (&self.stems, &self.terms);
-        let found = self.table.find(hash, |&i| {
-            let t = &terms[i as usize];
-            &stems[t.start as usize..t.start as usize + usize::from(t.len)] == stem
-        });
+impl<T> Interned<T> {
+    fn with_capacity(bytes: usize, entries: usize) -> Self {
+        Interned {
+            text: String::with_capacity(bytes),
+            entries: Vec::with_capacity(entries),
+            table: HashTable::with_capacity(entries),
+        }
+    }
+
+    fn str_of<'a>(text: &'a str, e: &InternedEntry<T>) -> &'a str {
+        &text[e.start as usize..e.start as usize + usize::from(e.len)]
+    }
+
+    /// The value of `key` (whose hash is `hash`), made by `new` if it is not there yet.
+    fn entry(&mut self, key: &str, hash: u64, new: impl FnOnce() -> T) -> &mut T {
+        let (text, entries) = (&self.text, &self.entries);
+        let found = self
+            .table
+            .find(hash, |&i| Self::str_of(text, &entries[i as usize]) == key);
         let i = match found {
             Some(&i) => i as usize,
             None => {
-                let i = self.terms.len();
-                self.terms.push(ShardTerm {
-                    start: self.stems.len() as u32,
-                    len: stem.len() as u16,
+                let i = self.entries.len();
+                self.entries.push(InternedEntry {
+                    start: self.text.len() as u32,
+                    len: key.len() as u16,
                     hash,
-                    postings: Vec::new(),
+                    value: new(),
                 });
-                self.stems.push_str(stem);
-                let terms = &self.terms;
+                self.text.push_str(key);
+                let entries = &self.entries;
                 self.table
-                    .insert_unique(hash, i as u32, |&j| terms[j as usize].hash);
+                    .insert_unique(hash, i as u32, |&j| entries[j as usize].hash);
                 i
             }
         };
-        self.terms[i].postings.push(posting);
+        &mut self.entries[i].value
+    }
+
+    /// Every string with its entry, in the order they were added.
+    fn iter(&self) -> impl Iterator<Item = (&str, &InternedEntry<T>)> {
+        self.entries
+            .iter()
+            .map(|e| (Self::str_of(&self.text, e), e))
+    }
+
+    /// Every string with its value, consumed.
+    fn into_iter(self) -> impl Iterator<Item = (Box<str>, T)> {
+        let text = self.text;
+        self.entries
+            .into_iter()
+            .map(move |e| (Self::str_of(&text, &e).into(), e.value))
     }
 }
 
@@ -197,7 +227,9 @@ struct Gathered {
 /// shards (one thread per shard), so pages come in order and every posting list is sorted.
 fn gather(lib: &Library, batch: usize) -> Gathered {
     let shard_count = rayon::current_num_threads().max(1);
-    let mut shards: Vec<Shard> = (0..shard_count).map(|_| Shard::default()).collect();
+    let mut shards: Vec<Shard> = (0..shard_count)
+        .map(|_| Shard::with_capacity(0, 0))
+        .collect();
     let mut lengths = Vec::with_capacity(lib.articles.len());
     for (n, articles) in lib.articles.chunks(batch).enumerate() {
         let first = (n * batch) as u32;
@@ -205,15 +237,15 @@ fn gather(lib: &Library, batch: usize) -> Gathered {
         lengths.extend(pages.iter().map(|p| p.lengths));
         shards.par_iter_mut().enumerate().for_each(|(n, shard)| {
             for (offset, page) in pages.iter().enumerate() {
-                for t in &page.terms {
+                for (stem, t) in page.terms.iter() {
                     if shard_of(t.hash, shard_count) != n {
                         continue;
                     }
                     let posting = RawPosting {
                         page: first + offset as u32,
-                        tf: t.tf.map(|n| n.min(255) as u8),
+                        tf: t.value.map(|n| n.min(255) as u8),
                     };
-                    shard.add(page.stem(t), t.hash, posting);
+                    shard.entry(stem, t.hash, Vec::new).push(posting);
                 }
             }
         });
@@ -239,16 +271,13 @@ fn score(shards: Vec<Shard>, norms: &[[f32; FIELDS]]) -> Vec<Term> {
     let mut terms: Vec<Term> = shards
         .into_par_iter()
         .flat_map_iter(|shard| {
-            let Shard { stems, terms, .. } = shard;
-            terms.into_iter().map(move |t| {
-                let stem = stems[t.start as usize..t.start as usize + usize::from(t.len)].into();
-                let scored = t
-                    .postings
+            shard.into_iter().map(|(stem, postings)| {
+                let scored = postings
                     .iter()
                     .map(|p| (p.page, page_score(&p.tf, &norms[p.page as usize])));
                 Term {
                     stem,
-                    count: t.postings.len(),
+                    count: postings.len(),
                     postings: encode_postings(scored),
                 }
             })
@@ -292,20 +321,9 @@ struct Weights {
 }
 
 /// The stemmed terms of one page, with their frequency in each field, and each field's length.
-/// The distinct stems are stored back to back in one string, so a page makes a handful of
-/// allocations rather than one per term.
 struct PageTerms {
-    stems: String,
-    terms: Vec<TermCount>,
+    terms: Interned<[u16; FIELDS]>,
     lengths: [u32; FIELDS],
-}
-
-struct TermCount {
-    start: u32,
-    len: u16,
-    /// The stem's hash, computed once and reused to gather postings.
-    hash: u64,
-    tf: [u16; FIELDS],
 }
 
 fn hash_term(term: &str) -> u64 {
@@ -319,13 +337,11 @@ impl PageTerms {
         let mut page = PageTerms {
             // Sized for a typical page (a few hundred distinct words): over-reserving here is
             // tens of megabytes over a corpus.
-            stems: String::with_capacity(1024),
-            terms: Vec::with_capacity(128),
+            terms: Interned::with_capacity(1024, 128),
             lengths: [0; FIELDS],
         };
-        let mut table: HashTable<u32> = HashTable::with_capacity(128);
         let mut add = |field: Field, text: &str| {
-            text::each_stem(text, |stem| page.count(&mut table, field, stem));
+            text::each_stem(text, |stem| page.count(field, stem));
         };
         add(Field::Title, &a.title);
         if !m.page_title.trim().eq_ignore_ascii_case(a.title.trim()) {
@@ -348,41 +364,15 @@ impl PageTerms {
         // finds the page.
         let id = m.article_id.trim().to_lowercase();
         if id.len() <= 64 && id.contains(|c: char| !c.is_alphanumeric()) {
-            page.count(&mut table, Field::Metadata, &id);
+            page.count(Field::Metadata, &id);
         }
         page
     }
 
-    fn count(&mut self, table: &mut HashTable<u32>, field: Field, stem: &str) {
-        let hash = hash_term(stem);
-        let (stems, terms) = (&self.stems, &self.terms);
-        let found = table.find(hash, |&i| {
-            let t = &terms[i as usize];
-            &stems[t.start as usize..t.start as usize + usize::from(t.len)] == stem
-        });
-        let i = match found {
-            Some(&i) => i as usize,
-            None => {
-                let i = self.terms.len();
-                self.terms.push(TermCount {
-                    start: self.stems.len() as u32,
-                    len: stem.len() as u16,
-                    hash,
-                    tf: [0; FIELDS],
-                });
-                self.stems.push_str(stem);
-                let terms = &self.terms;
-                table.insert_unique(hash, i as u32, |&j| terms[j as usize].hash);
-                i
-            }
-        };
-        let tf = &mut self.terms[i].tf[field as usize];
+    fn count(&mut self, field: Field, stem: &str) {
+        let tf = &mut self.terms.entry(stem, hash_term(stem), || [0; FIELDS])[field as usize];
         *tf = tf.saturating_add(1);
         self.lengths[field as usize] += 1;
-    }
-
-    fn stem(&self, t: &TermCount) -> &str {
-        &self.stems[t.start as usize..t.start as usize + usize::from(t.len)]
     }
 }
 
