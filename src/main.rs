@@ -8,6 +8,12 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
+use shelf::article::Mode;
+use shelf::config::Overrides;
+use shelf::diagnostic::Severity;
+use shelf::model::Cloud;
+use shelf::{Config, emit, fingerprint, site};
+
 /// jemalloc rather than the system allocator: a build makes millions of short-lived strings
 /// from many threads, and glibc's allocator spent a fifth of the 100,000-article build in
 /// malloc, free and heap consolidation. Measured in one run (`benches/e2e.py`): corpus build
@@ -15,11 +21,6 @@ use clap::{Args, Parser, Subcommand};
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-use shelf::article::Mode;
-use shelf::config::Overrides;
-use shelf::diagnostic::Severity;
-use shelf::model::Cloud;
-use shelf::{Config, emit, fingerprint, site};
 
 #[derive(Parser)]
 #[command(name = "shelf", version, about = "The self-help content compiler")]
