@@ -95,7 +95,7 @@ enum FormatArg {
 }
 
 /// What `build` and `serve` take over `shelf.toml`.
-#[derive(Args, Clone)]
+#[derive(Args)]
 struct SiteArgs {
     /// Folder of articles (default: `source` in shelf.toml, else `articles`).
     #[arg(long)]
@@ -112,11 +112,11 @@ struct SiteArgs {
 }
 
 impl SiteArgs {
-    fn overrides(self) -> Overrides {
+    fn overrides(&self) -> Overrides {
         Overrides {
-            source: self.source,
-            output: self.output,
-            cloud: self.cloud.map(|c| c.0),
+            source: self.source.clone(),
+            output: self.output.clone(),
+            cloud: self.cloud.as_ref().map(|c| c.0),
             no_search: self.no_search,
         }
     }
@@ -357,7 +357,7 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
 
 fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let config = Config::load_with(root, &args.site.clone().overrides())?;
+    let config = Config::load_with(root, &args.site.overrides())?;
     let cloud = config.cloud;
 
     let found = site::find(&config)?;
