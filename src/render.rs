@@ -306,18 +306,17 @@ fn render(
         staging.create_dir(dir)?;
     }
     let info = api::BuildInfo::now(cloud);
-    let embed = |a: &Article| site.embed(a);
     let with_search = config.search && only.is_none();
     // The search index and the API are made while the pages render.
     let (rendered, (search_files, api_files)) = rayon::join(
         || {
             pages.par_iter().try_for_each(|page| {
-                let (path, bytes) = site.render_page(page)?;
+                site.write_page(page, staging)?;
                 // The bar counts article pages, the bulk of the work.
                 if let Page::Article(_) = page {
                     progress.inc();
                 }
-                staging.write(&path, bytes.as_bytes())
+                Ok(())
             })
         },
         || {
@@ -329,12 +328,17 @@ fn render(
                         Vec::new()
                     }
                 },
-                || api::write(lib, &site.paths, &info, &embed, staging, only),
+                || api::write(lib, &site.paths, &info, staging, only),
             )
         },
     );
     rendered?;
-    let api_files = api_files?;
+    // Each article page comes with its fragment and record.
+    let article_pages = pages
+        .iter()
+        .filter(|p| matches!(p, Page::Article(_)))
+        .count();
+    let api_files = api_files? + 2 * article_pages;
     if with_search {
         write_search(renderer, &search_files, staging)?;
     }
@@ -388,10 +392,6 @@ fn write_search(renderer: &Renderer, files: &[search::File], sink: &dyn Sink) ->
 #[derive(Serialize)]
 struct ArticlePage<'a> {
     site: SiteView<'a>,
-    /// What links to other pages start with in the payload section (shared with embeds).
-    link_root: &'a str,
-    /// Makes element ids unique when several fragments share a page.
-    slug: &'a str,
     /// The article's API record and embeddable fragment, from the site root.
     record_url: String,
     embed_url: String,
@@ -408,7 +408,8 @@ struct ArticlePage<'a> {
     display_order: Option<i64>,
     source: &'a str,
     body_html: &'a str,
-    payload: Option<PayloadView>,
+    /// The payload as rendered by `payload.html`.
+    payload_html: Option<&'a str>,
     tokens: &'a [crate::body::Token],
     issue_description: Option<&'a str>,
 }
@@ -418,10 +419,19 @@ struct ArticlePage<'a> {
 struct EmbedPage<'a> {
     article_id: &'a str,
     self_help_type: &'a str,
-    slug: &'a str,
-    link_root: &'a str,
     body_html: &'a str,
-    payload: Option<PayloadView>,
+    /// The payload as rendered by `payload.html`.
+    payload_html: Option<&'a str>,
+}
+
+/// What `payload.html` renders: an article's payload by its shape.
+#[derive(Serialize)]
+struct PayloadPage<'a> {
+    payload: PayloadView,
+    /// Makes form ids unique when several fragments share a page.
+    slug: &'a str,
+    /// What links to other pages of the site start with.
+    link_root: &'a str,
 }
 
 #[derive(Serialize)]
@@ -496,6 +506,47 @@ impl Site<'_> {
             .collect()
     }
 
+    /// Renders `page` into `sink`; an article page with its fragment and record.
+    fn write_page(&self, page: &Page, sink: &dyn Sink) -> Result<(), Error> {
+        if let Page::Article(ix) = *page {
+            return self.write_article(&self.lib.articles[ix], sink);
+        }
+        let (path, html) = self.render_page(page)?;
+        sink.write(&path, html.as_bytes())
+    }
+
+    /// An article's page, embeddable fragment and API record. The payload is rendered once
+    /// for both page and fragment when their links start the same way (no absolute
+    /// `base-url`).
+    fn write_article(&self, a: &Article, sink: &dyn Sink) -> Result<(), Error> {
+        let payload = self.payload_html(a, PAGE_LINK_ROOT)?;
+        let page = self
+            .renderer
+            .render("article.html", &self.article(a, payload.as_deref()))?;
+        sink.write(&article_page(a), page.as_bytes())?;
+        let embed_payload = if self.embed_link_root == PAGE_LINK_ROOT {
+            payload
+        } else {
+            self.payload_html(a, &self.embed_link_root)?
+        };
+        let embed = self.embed(a, embed_payload.as_deref())?;
+        api::write_article(self.lib, &self.paths, a, &embed, sink)
+    }
+
+    /// `payload.html` for the article's payload, if it has one.
+    fn payload_html(&self, a: &Article, link_root: &str) -> Result<Option<String>, Error> {
+        let Some(payload) = payload_view(a, self.lib, &|id| self.topic_url(id)) else {
+            return Ok(None);
+        };
+        let page = PayloadPage {
+            payload,
+            slug: &a.slug,
+            link_root,
+        };
+        self.renderer.render("payload.html", &page).map(Some)
+    }
+
+    /// Every page but an article's: its path and HTML.
     fn render_page(&self, page: &Page) -> Result<(String, String), Error> {
         let r = self.renderer;
         let lib = self.lib;
@@ -515,10 +566,7 @@ impl Site<'_> {
                 "sitemap.xml".into(),
                 r.render("sitemap.xml", &self.sitemap())?,
             ),
-            Page::Article(ix) => {
-                let a = &lib.articles[ix];
-                (article_page(a), r.render("article.html", &self.article(a))?)
-            }
+            Page::Article(_) => unreachable!("articles are written by write_article"),
             Page::Overview(section) => (
                 format!("{}/index.html", section.dir()),
                 r.render("overview.html", &self.overview(section))?,
@@ -651,13 +699,11 @@ impl Site<'_> {
         self.paths.topic_page(id)
     }
 
-    fn article<'s>(&'s self, a: &'s Article) -> ArticlePage<'s> {
+    fn article<'s>(&'s self, a: &'s Article, payload_html: Option<&'s str>) -> ArticlePage<'s> {
         let m = &a.meta;
         let type_key = m.self_help_type.as_str();
         ArticlePage {
             site: self.view(1),
-            link_root: "../",
-            slug: &a.slug,
             record_url: article_record(a),
             embed_url: article_embed(a),
             title: &a.title,
@@ -719,21 +765,19 @@ impl Site<'_> {
             display_order: m.display_order,
             source: &a.path,
             body_html: &a.body_html,
-            payload: payload_view(a, self.lib, &|id| self.topic_url(id)),
+            payload_html,
             tokens: &a.tokens,
             issue_description: a.issue_description.as_deref(),
         }
     }
 
     /// The fragment a portal embeds.
-    fn embed(&self, a: &Article) -> Result<String, Error> {
+    fn embed(&self, a: &Article, payload_html: Option<&str>) -> Result<String, Error> {
         let page = EmbedPage {
             article_id: &a.meta.article_id,
             self_help_type: a.meta.self_help_type.as_str(),
-            slug: &a.slug,
-            link_root: &self.embed_link_root,
             body_html: &a.body_html,
-            payload: payload_view(a, self.lib, &|id| self.topic_url(id)),
+            payload_html,
         };
         self.renderer.render("embed.html", &page)
     }
@@ -879,6 +923,9 @@ impl Site<'_> {
         SitemapPage { base_url, pages }
     }
 }
+
+/// The way from an article page (`articles/`) to the site root.
+const PAGE_LINK_ROOT: &str = "../";
 
 /// `base-url` ending in `/` when it is absolute, else the way from `embed/` to the site root.
 fn embed_link_root(base_url: &str) -> String {

@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde::ser::SerializeMap;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::error::Error;
 use crate::library::{ArticleIx, Keys, Library};
@@ -102,29 +103,40 @@ impl BuildInfo {
     }
 }
 
-/// Renders an article's embeddable fragment (the `embed.html` template).
-pub type EmbedRenderer<'a> = dyn Fn(&Article) -> Result<String, Error> + Sync + 'a;
+/// Writes an article's embeddable fragment (`embed_html`, the `embed.html` template) and its
+/// record, which carries the same fragment. The site's renderer calls it for each article page
+/// it renders, so the three files of an article are made together.
+pub fn write_article(
+    lib: &Library,
+    paths: &SitePaths,
+    a: &Article,
+    embed_html: &str,
+    sink: &dyn Sink,
+) -> Result<(), Error> {
+    let api = Api {
+        lib,
+        paths,
+        only: None,
+        summaries: Vec::new(),
+    };
+    sink.write(&article_embed(a), embed_html.as_bytes())?;
+    sink.write(
+        &article_record(a),
+        &json::to_vec(&api.record(a, embed_html)),
+    )
+}
 
-/// Writes every API document and fragment of `lib` into `sink` (whose [`FOLDERS`] exist).
-/// Returns how many files were written.
+/// Writes the API documents of `lib` other than the articles' own (see [`write_article`]) into
+/// `sink` (whose [`FOLDERS`] exist): the index, schemas, catalogs and key documents. Returns how
+/// many files were written.
 pub fn write(
     lib: &Library,
     paths: &SitePaths,
     info: &BuildInfo,
-    embed: &EmbedRenderer,
     sink: &dyn Sink,
     only: Option<&Touched>,
 ) -> Result<usize, Error> {
-    let api = Api { lib, paths, only };
-    let articles: Vec<&Article> = match only {
-        None => lib.articles.iter().map(|a| &**a).collect(),
-        Some(t) => t.articles.iter().map(|&ix| &*lib.articles[ix]).collect(),
-    };
-    articles.par_iter().try_for_each(|a| {
-        let html = embed(a)?;
-        sink.write(&article_embed(a), html.as_bytes())?;
-        sink.write(&article_record(a), &json::to_vec(&api.record(a, &html)))
-    })?;
+    let api = Api::new(lib, paths, only);
     let mut docs: Vec<(String, Vec<u8>)> = Vec::new();
     docs.push((format!("{ROOT}/index.json"), json::to_vec(&api.index(info))));
     for (name, schema) in SCHEMAS {
@@ -138,7 +150,7 @@ pub fn write(
     let keyed = topics? + services? + products?;
     docs.par_iter()
         .try_for_each(|(path, bytes)| sink.write(path, bytes))?;
-    Ok(2 * articles.len() + docs.len() + keyed)
+    Ok(docs.len() + keyed)
 }
 
 /// IDs with repeats left out (compared lowercased, as the indexes key them), first spelling
@@ -161,6 +173,9 @@ struct Api<'a> {
     paths: &'a SitePaths<'a>,
     /// Only these keys' documents are written (`shelf serve`), else every key's.
     only: Option<&'a Touched>,
+    /// Every article's summary as JSON, by index: an article is listed in the index and under
+    /// each of its keys, so its summary is serialized once and copied.
+    summaries: Vec<Box<RawValue>>,
 }
 
 /// An article in a list: enough to show it and to fetch the rest.
@@ -249,7 +264,7 @@ struct IndexDoc<'a> {
     cloud: Option<Cloud>,
     counts: Counts,
     catalogs: Catalogs,
-    articles: Vec<Summary<'a>>,
+    articles: Vec<&'a RawValue>,
 }
 
 #[derive(Serialize)]
@@ -280,7 +295,7 @@ struct TopicDoc<'a> {
     page: String,
     description: Option<TopicDescriptionDoc<'a>>,
     count: usize,
-    articles: Vec<Summary<'a>>,
+    articles: Vec<&'a RawValue>,
 }
 
 #[derive(Serialize)]
@@ -308,7 +323,7 @@ struct ResourceGroup<'a> {
     /// Lowercase; empty for articles that name no resource.
     resource: &'a str,
     count: usize,
-    articles: Vec<Summary<'a>>,
+    articles: Vec<&'a RawValue>,
 }
 
 #[derive(Serialize)]
@@ -317,7 +332,7 @@ struct ProductDoc<'a> {
     product_pes_id: &'a str,
     page: String,
     count: usize,
-    articles: Vec<Summary<'a>>,
+    articles: Vec<&'a RawValue>,
 }
 
 #[derive(Serialize)]
@@ -339,6 +354,24 @@ struct CatalogEntry<'a> {
 }
 
 impl<'a> Api<'a> {
+    fn new(lib: &'a Library, paths: &'a SitePaths<'a>, only: Option<&'a Touched>) -> Self {
+        let mut api = Api {
+            lib,
+            paths,
+            only,
+            summaries: Vec::new(),
+        };
+        api.summaries = lib
+            .articles
+            .par_iter()
+            .map(|a| {
+                let json = String::from_utf8(json::to_vec(&api.summary(a)))
+                    .expect("serde_json writes UTF-8");
+                RawValue::from_string(json).expect("a summary is JSON")
+            })
+            .collect();
+        api
+    }
     /// Whether a key's document is written: always in a full build, else when `touched` says.
     fn wanted(&self, touched: impl Fn(&Keys) -> bool) -> bool {
         self.only.is_none_or(|t| touched(&t.keys))
@@ -363,10 +396,8 @@ impl<'a> Api<'a> {
         }
     }
 
-    fn summaries(&self, ixs: &[ArticleIx]) -> Vec<Summary<'a>> {
-        ixs.iter()
-            .map(|&ix| self.summary(&self.lib.articles[ix]))
-            .collect()
+    fn summaries(&'a self, ixs: &[ArticleIx]) -> Vec<&'a RawValue> {
+        ixs.iter().map(|&ix| &*self.summaries[ix]).collect()
     }
 
     fn record(&self, a: &'a Article, html: &'a str) -> Record<'a> {
@@ -402,7 +433,7 @@ impl<'a> Api<'a> {
         }
     }
 
-    fn index(&self, info: &'a BuildInfo) -> IndexDoc<'a> {
+    fn index(&'a self, info: &'a BuildInfo) -> IndexDoc<'a> {
         let lib = self.lib;
         IndexDoc {
             schema_version: SCHEMA_VERSION,
@@ -423,7 +454,7 @@ impl<'a> Api<'a> {
                 services: format!("{ROOT}/services/index.json"),
                 products: format!("{ROOT}/products/index.json"),
             },
-            articles: lib.articles.iter().map(|a| self.summary(a)).collect(),
+            articles: self.summaries.iter().map(|s| &**s).collect(),
         }
     }
 
@@ -438,7 +469,7 @@ impl<'a> Api<'a> {
     }
 
     /// `topics/<slug>.json` for every support topic.
-    fn topics(&self, sink: &dyn Sink) -> Result<usize, Error> {
+    fn topics(&'a self, sink: &dyn Sink) -> Result<usize, Error> {
         let lib = self.lib;
         lib.topics
             .par_iter()
@@ -473,7 +504,7 @@ impl<'a> Api<'a> {
     }
 
     /// `services/<slug>.json` for every service, its articles grouped by resource.
-    fn services(&self, sink: &dyn Sink) -> Result<usize, Error> {
+    fn services(&'a self, sink: &dyn Sink) -> Result<usize, Error> {
         self.lib
             .services
             .par_iter()
@@ -501,7 +532,7 @@ impl<'a> Api<'a> {
     }
 
     /// `products/<slug>.json` for every product.
-    fn products(&self, sink: &dyn Sink) -> Result<usize, Error> {
+    fn products(&'a self, sink: &dyn Sink) -> Result<usize, Error> {
         self.lib
             .products
             .par_iter()
@@ -602,7 +633,8 @@ mod tests {
         Library::indexed(articles, &mut Vec::new())
     }
 
-    /// Every file `write` makes for `lib`, by path, with a stand-in fragment renderer.
+    /// Every file `write` and `write_article` make for `lib`, by path, with a stand-in
+    /// fragment.
     fn written(lib: &Library) -> BTreeMap<String, Vec<u8>> {
         let paths = SitePaths::new(lib);
         let info = BuildInfo {
@@ -610,10 +642,13 @@ mod tests {
             cloud: None,
         };
         let sink = MemorySink::default();
-        let embed = |a: &Article| Ok(format!("<article>{}</article>", a.body_html));
-        let n = write(lib, &paths, &info, &embed, &sink, None).unwrap();
+        for a in &lib.articles {
+            let embed = format!("<article>{}</article>", a.body_html);
+            write_article(lib, &paths, a, &embed, &sink).unwrap();
+        }
+        let n = write(lib, &paths, &info, &sink, None).unwrap();
         let files = sink.0.into_inner().unwrap();
-        assert_eq!(n, files.len());
+        assert_eq!(n + 2 * lib.articles.len(), files.len());
         files
     }
 

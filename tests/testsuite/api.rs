@@ -162,6 +162,9 @@ fn samples_api_validates_and_links_resolve() {
         described.contains("href=\"https://help.example.com/topics/32600001.html\""),
         "{described}"
     );
+    // The article page shows the same payload with links relative to itself.
+    let page = read(&site.join("articles/supporttopics_15001.html"));
+    assert!(page.contains("href=\"../topics/32600001.html\""), "{page}");
     for kind in ["topics", "services", "products"] {
         let catalog = json(&site.join(format!("api/v1/{kind}/index.json")));
         for entry in catalog["entries"].as_array().unwrap() {
