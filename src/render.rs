@@ -506,15 +506,6 @@ impl Site<'_> {
             .collect()
     }
 
-    /// Renders `page` into `sink`; an article page with its fragment and record.
-    fn write_page(&self, page: &Page, sink: &dyn Sink) -> Result<(), Error> {
-        if let Page::Article(ix) = *page {
-            return self.write_article(&self.lib.articles[ix], sink);
-        }
-        let (path, html) = self.render_page(page)?;
-        sink.write(&path, html.as_bytes())
-    }
-
     /// An article's page, embeddable fragment and API record. The payload is rendered once
     /// for both page and fragment when their links start the same way (no absolute
     /// `base-url`).
@@ -530,7 +521,7 @@ impl Site<'_> {
             self.payload_html(a, &self.embed_link_root)?
         };
         let embed = self.embed(a, embed_payload.as_deref())?;
-        api::write_article(self.lib, &self.paths, a, &embed, sink)
+        api::write_article(a, &embed, sink)
     }
 
     /// `payload.html` for the article's payload, if it has one.
@@ -546,11 +537,11 @@ impl Site<'_> {
         self.renderer.render("payload.html", &page).map(Some)
     }
 
-    /// Every page but an article's: its path and HTML.
-    fn render_page(&self, page: &Page) -> Result<(String, String), Error> {
+    /// Renders `page` into `sink`; an article page with its fragment and record.
+    fn write_page(&self, page: &Page, sink: &dyn Sink) -> Result<(), Error> {
         let r = self.renderer;
         let lib = self.lib;
-        Ok(match *page {
+        let (path, html) = match *page {
             Page::Home => ("index.html".into(), r.render("home.html", &self.home())?),
             Page::Search => (
                 "search.html".into(),
@@ -566,7 +557,7 @@ impl Site<'_> {
                 "sitemap.xml".into(),
                 r.render("sitemap.xml", &self.sitemap())?,
             ),
-            Page::Article(_) => unreachable!("articles are written by write_article"),
+            Page::Article(ix) => return self.write_article(&lib.articles[ix], sink),
             Page::Overview(section) => (
                 format!("{}/index.html", section.dir()),
                 r.render("overview.html", &self.overview(section))?,
@@ -673,7 +664,8 @@ impl Site<'_> {
                     r.render("list.html", &page)?,
                 )
             }
-        })
+        };
+        sink.write(&path, html.as_bytes())
     }
 
     fn list<'s>(

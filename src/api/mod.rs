@@ -106,23 +106,11 @@ impl BuildInfo {
 /// Writes an article's embeddable fragment (`embed_html`, the `embed.html` template) and its
 /// record, which carries the same fragment. The site's renderer calls it for each article page
 /// it renders, so the three files of an article are made together.
-pub fn write_article(
-    lib: &Library,
-    paths: &SitePaths,
-    a: &Article,
-    embed_html: &str,
-    sink: &dyn Sink,
-) -> Result<(), Error> {
-    let api = Api {
-        lib,
-        paths,
-        only: None,
-        summaries: Vec::new(),
-    };
+pub fn write_article(a: &Article, embed_html: &str, sink: &dyn Sink) -> Result<(), Error> {
     sink.write(&article_embed(a), embed_html.as_bytes())?;
     sink.write(
         &article_record(a),
-        &json::to_vec(&api.record(a, embed_html)),
+        &json::to_vec(&Record::of(a, embed_html)),
     )
 }
 
@@ -353,31 +341,8 @@ struct CatalogEntry<'a> {
     page: String,
 }
 
-impl<'a> Api<'a> {
-    fn new(lib: &'a Library, paths: &'a SitePaths<'a>, only: Option<&'a Touched>) -> Self {
-        let mut api = Api {
-            lib,
-            paths,
-            only,
-            summaries: Vec::new(),
-        };
-        api.summaries = lib
-            .articles
-            .par_iter()
-            .map(|a| {
-                let json = String::from_utf8(json::to_vec(&api.summary(a)))
-                    .expect("serde_json writes UTF-8");
-                RawValue::from_string(json).expect("a summary is JSON")
-            })
-            .collect();
-        api
-    }
-    /// Whether a key's document is written: always in a full build, else when `touched` says.
-    fn wanted(&self, touched: impl Fn(&Keys) -> bool) -> bool {
-        self.only.is_none_or(|t| touched(&t.keys))
-    }
-
-    fn summary(&self, a: &'a Article) -> Summary<'a> {
+impl<'a> Summary<'a> {
+    fn of(a: &'a Article) -> Self {
         let m = &a.meta;
         Summary {
             article_id: &m.article_id,
@@ -395,12 +360,10 @@ impl<'a> Api<'a> {
             embed: article_embed(a),
         }
     }
+}
 
-    fn summaries(&'a self, ixs: &[ArticleIx]) -> Vec<&'a RawValue> {
-        ixs.iter().map(|&ix| &*self.summaries[ix]).collect()
-    }
-
-    fn record(&self, a: &'a Article, html: &'a str) -> Record<'a> {
+impl<'a> Record<'a> {
+    fn of(a: &'a Article, html: &'a str) -> Self {
         let m = &a.meta;
         let mut tokens: Vec<TokenDefault> = Vec::new();
         for t in &a.tokens {
@@ -412,7 +375,7 @@ impl<'a> Api<'a> {
             }
         }
         Record {
-            summary: self.summary(a),
+            summary: Summary::of(a),
             page_title: &m.page_title,
             ownership_id: &m.ownership_id,
             cloud_environments: &m.clouds,
@@ -431,6 +394,36 @@ impl<'a> Api<'a> {
             payload: a.payload.as_ref().map(|p| &p.value),
             source: &a.path,
         }
+    }
+}
+
+impl<'a> Api<'a> {
+    fn new(lib: &'a Library, paths: &'a SitePaths<'a>, only: Option<&'a Touched>) -> Self {
+        let mut api = Api {
+            lib,
+            paths,
+            only,
+            summaries: Vec::new(),
+        };
+        api.summaries = lib
+            .articles
+            .par_iter()
+            .map(|a| {
+                let json = String::from_utf8(json::to_vec(&Summary::of(a)))
+                    .expect("serde_json writes UTF-8");
+                RawValue::from_string(json).expect("a summary is JSON")
+            })
+            .collect();
+        api
+    }
+
+    /// Whether a key's document is written: always in a full build, else when `touched` says.
+    fn wanted(&self, touched: impl Fn(&Keys) -> bool) -> bool {
+        self.only.is_none_or(|t| touched(&t.keys))
+    }
+
+    fn summaries(&'a self, ixs: &[ArticleIx]) -> Vec<&'a RawValue> {
+        ixs.iter().map(|&ix| &*self.summaries[ix]).collect()
     }
 
     fn index(&'a self, info: &'a BuildInfo) -> IndexDoc<'a> {
@@ -644,7 +637,7 @@ mod tests {
         let sink = MemorySink::default();
         for a in &lib.articles {
             let embed = format!("<article>{}</article>", a.body_html);
-            write_article(lib, &paths, a, &embed, &sink).unwrap();
+            write_article(a, &embed, &sink).unwrap();
         }
         let n = write(lib, &paths, &info, &sink, None).unwrap();
         let files = sink.0.into_inner().unwrap();
