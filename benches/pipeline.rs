@@ -1,5 +1,6 @@
 //! Micro benchmarks of each pipeline stage (criterion): header parsing, Markdown rendering, the
-//! whole per-file parse, the cross-article index, template rendering and the search index.
+//! whole per-file parse, the cross-article index, template rendering (compiled theme, and
+//! everything through tera) and the search index.
 //!
 //!     cargo bench --bench pipeline
 //!
@@ -117,6 +118,26 @@ fn stages(c: &mut Criterion) {
             )
         })
     });
+    // The same site with every built-in template as an (edited) override, so that every page
+    // goes through tera instead of the compiled theme: the price of overriding.
+    let overrides = tempfile::tempdir().unwrap();
+    for (name, text) in shelf::render::BUILTIN_TEMPLATES {
+        std::fs::write(overrides.path().join(name), format!("{text}{{# tera #}}")).unwrap();
+    }
+    let tera_only = Renderer::new(overrides.path()).unwrap();
+    group.bench_function(
+        "render_site (pages, API, no search), all through tera",
+        |b| {
+            b.iter(|| {
+                let sink = MemorySink::default();
+                let progress = shelf::progress::Progress::hidden();
+                black_box(
+                    shelf::render::render_site(&tera_only, &lib, &config, None, &sink, &progress)
+                        .unwrap(),
+                )
+            })
+        },
+    );
     group.bench_function("render_search (search index)", |b| {
         b.iter(|| {
             let sink = MemorySink::default();

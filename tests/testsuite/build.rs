@@ -400,3 +400,82 @@ fn an_unchanged_rebuild_is_skipped_until_something_changes() {
     assert!(skipped(&run(&["--no-search"])));
     assert!(built(&run(&["--no-search", "--force"])));
 }
+
+/// The built-in templates, each with a tera comment added: the same output, but no longer
+/// identical to the built-ins, so every page goes through tera instead of the compiled theme.
+fn builtin_templates_as_overrides(dir: &Path) {
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    fs::create_dir_all(dir).unwrap();
+    for entry in fs::read_dir(&templates).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        if name.ends_with(".html") {
+            fs::write(dir.join(name), read(&path) + "{# rendered by tera #}").unwrap();
+        }
+    }
+}
+
+#[test]
+fn compiled_theme_matches_the_templates() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+    let sample_config = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("shelf.toml"));
+    let mut cases = vec![
+        // An absolute base-url: fragments link differently from pages.
+        ("samples", samples.clone(), sample_config.as_str(), vec![]),
+        (
+            "samples for one cloud, no search",
+            samples,
+            "",
+            vec!["--cloud", "fairfax", "--no-search"],
+        ),
+        ("mixed fixture", fixture("mixed"), "", vec![]),
+    ];
+    if let Some(corpus) = corpus() {
+        cases.push(("corpus", corpus, "", vec![]));
+    }
+    for (name, source, config, extra) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let sites = ["compiled", "tera"].map(|kind| {
+            let root = dir.path().join(kind);
+            fs::create_dir(&root).unwrap();
+            fs::write(root.join("shelf.toml"), config).unwrap();
+            if kind == "tera" {
+                builtin_templates_as_overrides(&root.join("templates"));
+            }
+            let mut args = vec!["build", "--quiet", "--source", source.to_str().unwrap()];
+            args.extend(["--output", "out"]);
+            args.extend(&extra);
+            let o = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
+                .args(&args)
+                .current_dir(&root)
+                .env("SOURCE_DATE_EPOCH", "1700000000")
+                .output()
+                .unwrap();
+            assert!(
+                matches!(o.status.code(), Some(0 | 1)),
+                "{name}: {}",
+                stderr(&o)
+            );
+            tree(&root.join("out"))
+        });
+        let [compiled, tera] = &sites;
+        assert!(
+            compiled.keys().any(|p| p.starts_with("articles/")),
+            "{name}"
+        );
+        assert_eq!(
+            compiled.keys().collect::<Vec<_>>(),
+            tera.keys().collect::<Vec<_>>(),
+            "{name}"
+        );
+        for (path, bytes) in compiled {
+            if bytes != &tera[path] {
+                panic!(
+                    "{name}: {path} differs from what the templates make:\n--- compiled\n{}\n--- tera\n{}",
+                    String::from_utf8_lossy(bytes),
+                    String::from_utf8_lossy(&tera[path])
+                );
+            }
+        }
+    }
+}

@@ -24,25 +24,33 @@ use crate::progress::Progress;
 use crate::search;
 use crate::views::*;
 
+mod compiled;
+
 /// The built-in templates, by the file name that overrides them.
 pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("macros.html", include_str!("../templates/macros.html")),
-    ("home.html", include_str!("../templates/home.html")),
-    ("article.html", include_str!("../templates/article.html")),
-    ("topic.html", include_str!("../templates/topic.html")),
-    ("list.html", include_str!("../templates/list.html")),
-    ("overview.html", include_str!("../templates/overview.html")),
-    ("sitemap.xml", include_str!("../templates/sitemap.xml")),
-    ("search.html", include_str!("../templates/search.html")),
-    ("payload.html", include_str!("../templates/payload.html")),
-    ("embed.html", include_str!("../templates/embed.html")),
+    ("base.html", include_str!("../../templates/base.html")),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    ("article.html", include_str!("../../templates/article.html")),
+    ("topic.html", include_str!("../../templates/topic.html")),
+    ("list.html", include_str!("../../templates/list.html")),
+    (
+        "overview.html",
+        include_str!("../../templates/overview.html"),
+    ),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("payload.html", include_str!("../../templates/payload.html")),
+    ("embed.html", include_str!("../../templates/embed.html")),
 ];
-const BUILTIN_STYLE: &str = include_str!("../templates/style.css");
-const BUILTIN_SEARCH_SCRIPT: &str = include_str!("../templates/search.js");
+const BUILTIN_STYLE: &str = include_str!("../../templates/style.css");
+const BUILTIN_SEARCH_SCRIPT: &str = include_str!("../../templates/search.js");
 
 pub struct Renderer {
     tera: Tera,
+    /// The templates the site overrides: pages made only of built-in templates are written by
+    /// [`compiled`] instead of tera.
+    overridden: BTreeSet<String>,
     style: String,
     /// The browser side of search, `search/search.js`.
     search_script: String,
@@ -57,6 +65,7 @@ impl Renderer {
             .collect();
         let mut style = BUILTIN_STYLE.to_string();
         let mut search_script = BUILTIN_SEARCH_SCRIPT.to_string();
+        let mut overridden = BTreeSet::new();
         if let Ok(entries) = std::fs::read_dir(overrides) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
@@ -71,6 +80,11 @@ impl Renderer {
                     "style.css" => style = text,
                     "search.js" => search_script = text,
                     _ => {
+                        // A copy of a built-in template (the sample site keeps them all in
+                        // `templates/`) changes nothing.
+                        if templates.get(&name) != Some(&text) {
+                            overridden.insert(name.clone());
+                        }
                         templates.insert(name, text);
                     }
                 }
@@ -84,9 +98,46 @@ impl Renderer {
             .map_err(|e| template_error(&e))?;
         Ok(Renderer {
             tera,
+            overridden,
             style,
             search_script,
         })
+    }
+
+    /// Whether a page made of these templates can be written by [`compiled`]: none of them is
+    /// overridden.
+    fn all_builtin(&self, templates: &[&str]) -> bool {
+        !templates.iter().any(|t| self.overridden.contains(*t))
+    }
+
+    fn article(&self, page: &ArticlePage) -> Result<String, Error> {
+        if self.all_builtin(&["article.html", "base.html", "macros.html"]) {
+            return Ok(compiled::article(page));
+        }
+        self.render("article.html", page)
+    }
+
+    fn embed(&self, page: &EmbedPage) -> Result<String, Error> {
+        if self.all_builtin(&["embed.html"]) {
+            return Ok(compiled::embed(page));
+        }
+        self.render("embed.html", page)
+    }
+
+    fn payload(&self, page: &PayloadPage) -> Result<String, Error> {
+        if self.all_builtin(&["payload.html", "macros.html"]) {
+            return Ok(compiled::payload(page));
+        }
+        self.render("payload.html", page)
+    }
+
+    /// `list.html`, or `topic.html` for a support topic's page.
+    fn list(&self, page: &ListPage, topic: bool) -> Result<String, Error> {
+        let template = if topic { "topic.html" } else { "list.html" };
+        if self.all_builtin(&[template, "list.html", "base.html"]) {
+            return Ok(compiled::list(page, topic));
+        }
+        self.render(template, page)
     }
 
     fn render<T: Serialize>(&self, template: &str, view: &T) -> Result<String, Error> {
@@ -513,7 +564,7 @@ impl Site<'_> {
         let payload = self.payload_html(a, PAGE_LINK_ROOT)?;
         let page = self
             .renderer
-            .render("article.html", &self.article(a, payload.as_deref()))?;
+            .article(&self.article(a, payload.as_deref()))?;
         sink.write(&article_page(a), page.as_bytes())?;
         let embed_payload = if self.embed_link_root == PAGE_LINK_ROOT {
             payload
@@ -534,7 +585,7 @@ impl Site<'_> {
             slug: &a.slug,
             link_root,
         };
-        self.renderer.render("payload.html", &page).map(Some)
+        self.renderer.payload(&page).map(Some)
     }
 
     /// Renders `page` into `sink`; an article page with its fragment and record.
@@ -589,7 +640,7 @@ impl Site<'_> {
                         .topics
                         .url(Section::Topics, key)
                         .unwrap_or_default(),
-                    r.render("topic.html", &page)?,
+                    r.list(&page, true)?,
                 )
             }
             Page::Service(key) => {
@@ -616,7 +667,7 @@ impl Site<'_> {
                         .services
                         .url(Section::Services, key)
                         .unwrap_or_default(),
-                    r.render("list.html", &page)?,
+                    r.list(&page, false)?,
                 )
             }
             Page::Product(key) => {
@@ -632,7 +683,7 @@ impl Site<'_> {
                         .products
                         .url(Section::Products, key)
                         .unwrap_or_default(),
-                    r.render("list.html", &page)?,
+                    r.list(&page, false)?,
                 )
             }
             Page::Cloud(cloud) => {
@@ -643,10 +694,7 @@ impl Site<'_> {
                     None,
                     single(&lib.clouds[&cloud], self),
                 );
-                (
-                    format!("clouds/{cloud}.html"),
-                    r.render("list.html", &page)?,
-                )
+                (format!("clouds/{cloud}.html"), r.list(&page, false)?)
             }
             Page::Type(key) => {
                 let page = self.list(
@@ -661,7 +709,7 @@ impl Site<'_> {
                         .types
                         .url(Section::Types, key)
                         .unwrap_or_default(),
-                    r.render("list.html", &page)?,
+                    r.list(&page, false)?,
                 )
             }
         };
@@ -771,7 +819,7 @@ impl Site<'_> {
             body_html: &a.body_html,
             payload_html,
         };
-        self.renderer.render("embed.html", &page)
+        self.renderer.embed(&page)
     }
 
     fn overview(&self, section: Section) -> OverviewPage<'_> {
