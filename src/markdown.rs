@@ -16,6 +16,11 @@ use crate::body::{Marker, markers};
 use crate::html;
 use crate::widgets;
 
+mod pulldown_only;
+
+/// The URL schemes links and images may use; any other is removed.
+const URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
 /// What rendering a body yields.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Rendered {
@@ -246,13 +251,22 @@ pub fn render(markdown: &str) -> Rendered {
         }
     }
 
+    // Without raw HTML (or elements of ours) the HTML is pulldown-cmark's alone, and what the
+    // sanitizer would make of it can be written without parsing it again.
+    let no_raw_html = !events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if let Some(flat) = limit_nesting(&html) {
         out.nesting_capped = true;
         html = flat;
     }
-    out.html = sanitizer().clean(&html).to_string();
+    let cleaned = no_raw_html && !out.nesting_capped;
+    out.html = match cleaned.then(|| pulldown_only::clean(&html, &URL_SCHEMES)) {
+        Some(Some(clean)) => clean,
+        _ => sanitizer().clean(&html).to_string(),
+    };
     if let Some(annotated) = annotate_token_defaults(&out.html) {
         out.html = annotated;
     }
@@ -474,7 +488,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         b.add_allowed_classes("div", ["shelf-issue-description", "shelf-widget"]);
         b.add_allowed_classes("p", ["shelf-widget-name"]);
         b.add_tag_attributes("div", ["data-widget"]);
-        let schemes: HashSet<&str> = ["http", "https", "mailto"].into_iter().collect();
+        let schemes: HashSet<&str> = URL_SCHEMES.into_iter().collect();
         b.url_schemes(schemes);
         b
     })
