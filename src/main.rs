@@ -407,6 +407,9 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     timings.push(("save state", saving.elapsed()));
     print_build_report(&report, &config, &args, started, false);
     print_timings(&args, &timings);
+    // The process ends here and the OS takes the memory back at once; freeing every article
+    // one by one would be a serial 10 ms on the corpus, 100 ms at 100,000 articles.
+    std::mem::forget(loaded);
     Ok(build_exit_code(&report))
 }
 
