@@ -9,7 +9,13 @@ use serde_json::ser::{Formatter, Serializer};
 
 /// `value` as compact, script-safe JSON.
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
-    let mut out = Vec::with_capacity(256);
+    to_vec_sized(value, 256)
+}
+
+/// [`to_vec`] into a buffer of `capacity` bytes to start with: a large document written into a
+/// small buffer is copied each time the buffer doubles.
+pub fn to_vec_sized<T: Serialize + ?Sized>(value: &T, capacity: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(capacity);
     let mut ser = Serializer::with_formatter(&mut out, ScriptSafe);
     // Serializing to memory fails only for maps with non-string keys, which no document has.
     value

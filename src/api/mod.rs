@@ -108,9 +108,11 @@ impl BuildInfo {
 /// it renders, so the three files of an article are made together.
 pub fn write_article(a: &Article, embed_html: &str, sink: &dyn Sink) -> Result<(), Error> {
     sink.write(&article_embed(a), embed_html.as_bytes())?;
+    // The fragment and the text are most of a record; escaping `<` and `>` grows the HTML.
+    let size = embed_html.len() * 3 / 2 + a.plain_text.len() + 4096;
     sink.write(
         &article_record(a),
-        &json::to_vec(&Record::of(a, embed_html)),
+        &json::to_vec_sized(&Record::of(a, embed_html), size),
     )
 }
 
