@@ -1,5 +1,7 @@
 //! Rendering the site with tera: built-in templates embedded in the binary, overridable file by
-//! file from the site's `templates/` folder; one lean view per page (see [`crate::views`]).
+//! file from the site's `templates/` folder; one lean view per page (see [`crate::views`]). The
+//! pages a build writes thousands of are written by [`compiled`] twins of their templates
+//! unless the site overrides one of them.
 //!
 //! The site is planned first (every page and its output path), then rendered and written in
 //! parallel. Page layout:
