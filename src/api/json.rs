@@ -61,14 +61,19 @@ impl Formatter for ScriptSafe {
     }
 }
 
-/// The offset of the next byte that may start an escape: `<`, `>`, `&` or 0xE2.
+/// The offset of the next byte that may start an escape: `<`, `>`, `&` or 0xE2. serde_json
+/// hands over the text between its own escapes, mostly short runs between the quotes of HTML
+/// attributes, where one table look-up per byte beats starting a vectorized search.
 fn next_special(bytes: &[u8]) -> Option<usize> {
-    let markup = memchr::memchr3(b'<', b'>', b'&', bytes);
-    let limit = markup.unwrap_or(bytes.len());
-    match memchr::memchr(0xE2, &bytes[..limit]) {
-        Some(e2) => Some(e2),
-        None => markup,
-    }
+    const SPECIAL: [bool; 256] = {
+        let mut table = [false; 256];
+        table[b'<' as usize] = true;
+        table[b'>' as usize] = true;
+        table[b'&' as usize] = true;
+        table[0xE2] = true;
+        table
+    };
+    bytes.iter().position(|&b| SPECIAL[b as usize])
 }
 
 #[cfg(test)]
