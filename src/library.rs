@@ -101,60 +101,86 @@ impl Library {
     }
 
     fn index(&mut self) {
-        let mut described = Vec::new();
-        for (ix, a) in self.articles.iter().enumerate() {
-            let m = &a.meta;
-            for topic in &m.support_topic_ids {
-                push_unique(self.topics.entry(topic.to_lowercase()).or_default(), ix);
-            }
-            for product in &m.product_pes_ids {
-                push_unique(self.products.entry(product.to_lowercase()).or_default(), ix);
-            }
-            for &cloud in &m.clouds {
-                if m.is_in_cloud(cloud) {
-                    self.clouds.entry(cloud).or_default().push(ix);
+        let Library {
+            articles,
+            topics,
+            topic_descriptions,
+            services,
+            products,
+            clouds,
+            types,
+            ..
+        } = self;
+        let articles = &*articles;
+        // Three passes over the articles that need nothing from each other, on both cores.
+        let ((), (described, rank)) = rayon::join(
+            || {
+                for (ix, a) in articles.iter().enumerate() {
+                    let m = &a.meta;
+                    for topic in &m.support_topic_ids {
+                        push_unique(topics.entry(topic.to_lowercase()).or_default(), ix);
+                    }
+                    for product in &m.product_pes_ids {
+                        push_unique(products.entry(product.to_lowercase()).or_default(), ix);
+                    }
+                    for &cloud in &m.clouds {
+                        if m.is_in_cloud(cloud) {
+                            clouds.entry(cloud).or_default().push(ix);
+                        }
+                    }
+                    if !m.service.is_empty() {
+                        services
+                            .entry(m.service.to_lowercase())
+                            .or_default()
+                            .entry(m.resource.to_lowercase())
+                            .or_default()
+                            .push(ix);
+                    }
+                    types
+                        .entry(m.self_help_type.as_str().to_string())
+                        .or_default()
+                        .push(ix);
                 }
-            }
-            if !m.service.is_empty() {
-                self.services
-                    .entry(m.service.to_lowercase())
-                    .or_default()
-                    .entry(m.resource.to_lowercase())
-                    .or_default()
-                    .push(ix);
-            }
-            self.types
-                .entry(m.self_help_type.as_str().to_string())
-                .or_default()
-                .push(ix);
-            if m.self_help_type == SelfHelpType::SupportTopicDescription && a.payload.is_some() {
-                described.push(ix);
-            }
+            },
+            || rayon::join(|| described_topics(articles), || display_rank(articles)),
+        );
+        for (id, description) in described {
+            topic_descriptions.entry(id).or_insert(description);
         }
-        for ix in described {
-            let payload = self.articles[ix].payload.as_ref().map(|p| &p.value);
-            for (id, description) in payload.map(|v| descriptions(ix, v)).unwrap_or_default() {
-                self.topic_descriptions.entry(id).or_insert(description);
-            }
-        }
-        // Every list is in display order: rank the articles once, then sort lists by rank.
-        let mut by_display: Vec<ArticleIx> = (0..self.articles.len()).collect();
-        let articles = &self.articles;
-        by_display.sort_by_cached_key(|&ix| display_key(&articles[ix]));
-        let mut rank = vec![0; by_display.len()];
-        for (r, ix) in by_display.into_iter().enumerate() {
-            rank[ix] = r;
-        }
+        // Every list is in display order.
         let order = |list: &mut Vec<ArticleIx>| list.sort_unstable_by_key(|&ix| rank[ix]);
-        self.topics.values_mut().for_each(order);
-        self.products.values_mut().for_each(order);
-        self.clouds.values_mut().for_each(order);
-        self.types.values_mut().for_each(order);
-        self.services
+        topics.values_mut().for_each(order);
+        products.values_mut().for_each(order);
+        clouds.values_mut().for_each(order);
+        types.values_mut().for_each(order);
+        services
             .values_mut()
             .flat_map(|r| r.values_mut())
             .for_each(order);
     }
+}
+
+/// Every topic a supportTopicDescription article describes, in article order (the first
+/// description of a topic wins).
+fn described_topics(articles: &[Arc<Article>]) -> Vec<(String, TopicDescription)> {
+    articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.meta.self_help_type == SelfHelpType::SupportTopicDescription)
+        .filter_map(|(ix, a)| Some(descriptions(ix, &a.payload.as_ref()?.value)))
+        .flatten()
+        .collect()
+}
+
+/// Each article's place in display order (displayOrder, then title, then path).
+fn display_rank(articles: &[Arc<Article>]) -> Vec<usize> {
+    let mut by_display: Vec<ArticleIx> = (0..articles.len()).collect();
+    by_display.sort_by_cached_key(|&ix| display_key(&articles[ix]));
+    let mut rank = vec![0; by_display.len()];
+    for (r, ix) in by_display.into_iter().enumerate() {
+        rank[ix] = r;
+    }
+    rank
 }
 
 /// The topics a supportTopicDescription payload describes, keyed by lowercased topic ID.
