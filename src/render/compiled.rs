@@ -86,6 +86,34 @@ fn href(out: &mut String, root: &str, url: &str) {
     out.push_str("\">");
 }
 
+/// `{% if x.url %}<a href="{{ root }}{{ x.url }}">{{ name }}</a>{% else %}…{% endif %}`: a link
+/// to `url` when there is one, else what `otherwise` writes.
+fn link_or(
+    out: &mut String,
+    root: &str,
+    url: Option<&str>,
+    name: &str,
+    otherwise: impl FnOnce(&mut String),
+) {
+    match url.filter(|u| !u.is_empty()) {
+        Some(url) => {
+            href(out, root, url);
+            esc(out, name);
+            out.push_str("</a>");
+        }
+        None => otherwise(out),
+    }
+}
+
+/// `name` in `<code>`, where a link would be if it had a page.
+fn code(name: &str) -> impl FnOnce(&mut String) + '_ {
+    move |out| {
+        out.push_str("<code>");
+        esc(out, name);
+        out.push_str("</code>");
+    }
+}
+
 /// A comma-separated run of links, or names where there is no page (`{% for %}` over
 /// `NamedLink`s in `article.html`); `titled` adds the note as a `title`.
 fn named_links(out: &mut String, root: &str, links: &[NamedLink], titled: bool) {
@@ -443,14 +471,7 @@ pub fn payload(p: &PayloadPage) -> String {
                 out.push_str("<ul>");
                 for l in links {
                     out.push_str("<li>");
-                    match l.url.as_deref().filter(|u| !u.is_empty()) {
-                        Some(url) => {
-                            href(out, "", url);
-                            esc(out, &l.name);
-                            out.push_str("</a>");
-                        }
-                        None => esc(out, &l.name),
-                    }
+                    link_or(out, "", l.url.as_deref(), &l.name, |out| esc(out, &l.name));
                     out.push_str("</li>");
                 }
                 out.push_str("</ul>");
@@ -461,18 +482,7 @@ pub fn payload(p: &PayloadPage) -> String {
             );
             for t in topics {
                 out.push_str("<tr><td>");
-                match t.url.as_deref().filter(|u| !u.is_empty()) {
-                    Some(url) => {
-                        href(out, root, url);
-                        esc(out, &t.id);
-                        out.push_str("</a>");
-                    }
-                    None => {
-                        out.push_str("<code>");
-                        esc(out, &t.id);
-                        out.push_str("</code>");
-                    }
-                }
+                link_or(out, root, t.url.as_deref(), &t.id, code(&t.id));
                 out.push_str("</td><td>");
                 esc(out, &t.short);
                 if !t.long.is_empty() {
@@ -560,31 +570,18 @@ fn problem(out: &mut String, pr: &Problem, root: &str) {
     out.push('\n');
     if let Some(s) = &pr.solution {
         out.push_str("<br>Solution: ");
-        match s.url.as_deref().filter(|u| !u.is_empty()) {
-            Some(url) => {
-                href(out, root, url);
-                esc(out, &s.name);
-                out.push_str("</a>");
-            }
-            None => {
-                out.push_str("<code>");
-                esc(out, &s.name);
-                out.push_str("</code> <small>(");
-                esc(out, &s.note);
-                out.push_str(")</small>");
-            }
-        }
+        link_or(out, root, s.url.as_deref(), &s.name, |out| {
+            code(&s.name)(out);
+            out.push_str(" <small>(");
+            esc(out, &s.note);
+            out.push_str(")</small>");
+        });
     }
     out.push('\n');
     if let Some(t) = &pr.topic {
         out.push_str(" · topic ");
-        match t.url.as_deref().filter(|u| !u.is_empty()) {
-            Some(url) => {
-                href(out, root, url);
-                esc(out, &t.name);
-                out.push_str("</a>");
-            }
-            None => esc(out, &t.name),
-        }
+        link_or(out, root, t.url.as_deref(), &t.name, |out| {
+            esc(out, &t.name)
+        });
     }
 }
