@@ -93,6 +93,18 @@ impl<'a> SitePaths<'a> {
         }
     }
 
+    /// The page of an index key (as the library keys it) in `section`. Clouds have fixed names.
+    pub fn page(&self, section: Section, key: &str) -> Option<String> {
+        let slugs = match section {
+            Section::Topics => &self.topics,
+            Section::Services => &self.services,
+            Section::Products => &self.products,
+            Section::Types => &self.types,
+            Section::Clouds => return Some(format!("clouds/{key}.html")),
+        };
+        slugs.url(section, key)
+    }
+
     /// A support topic's page, from the ID as an article writes it (any case, spaces around).
     pub fn topic_page(&self, id: &str) -> Option<String> {
         self.topics.url(Section::Topics, &id.trim().to_lowercase())

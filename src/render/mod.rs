@@ -630,20 +630,8 @@ impl Site<'_> {
                     Some(d) if !d.short.is_empty() => format!("Support topic {key}: {}", d.short),
                     _ => format!("Support topic {key}"),
                 };
-                let page = self.list(
-                    "topic",
-                    title,
-                    String::new(),
-                    description,
-                    single(&lib.topics[key], self),
-                );
-                (
-                    self.paths
-                        .topics
-                        .url(Section::Topics, key)
-                        .unwrap_or_default(),
-                    r.list(&page, true)?,
-                )
+                let groups = single(&lib.topics[key], self);
+                self.list_page(Section::Topics, key, title, "", description, groups)?
             }
             Page::Service(key) => {
                 let groups = lib.services[key]
@@ -657,84 +645,60 @@ impl Site<'_> {
                         articles: self.links(ixs),
                     })
                     .collect();
-                let page = self.list(
-                    "service",
-                    format!("Service {key}"),
-                    "Articles by resource type.".into(),
-                    None,
-                    groups,
-                );
-                (
-                    self.paths
-                        .services
-                        .url(Section::Services, key)
-                        .unwrap_or_default(),
-                    r.list(&page, false)?,
-                )
+                let (title, intro) = (format!("Service {key}"), "Articles by resource type.");
+                self.list_page(Section::Services, key, title, intro, None, groups)?
             }
             Page::Product(key) => {
-                let page = self.list(
-                    "product",
-                    format!("Product {key}"),
-                    String::new(),
-                    None,
-                    single(&lib.products[key], self),
-                );
-                (
-                    self.paths
-                        .products
-                        .url(Section::Products, key)
-                        .unwrap_or_default(),
-                    r.list(&page, false)?,
-                )
+                let groups = single(&lib.products[key], self);
+                let title = format!("Product {key}");
+                self.list_page(Section::Products, key, title, "", None, groups)?
             }
             Page::Cloud(cloud) => {
-                let page = self.list(
-                    "cloud",
-                    format!("Cloud {cloud}"),
-                    format!("Articles published to the {cloud} cloud."),
-                    None,
-                    single(&lib.clouds[&cloud], self),
-                );
-                (format!("clouds/{cloud}.html"), r.list(&page, false)?)
+                let groups = single(&lib.clouds[&cloud], self);
+                let intro = format!("Articles published to the {cloud} cloud.");
+                let (key, title) = (cloud.as_str(), format!("Cloud {cloud}"));
+                self.list_page(Section::Clouds, key, title, &intro, None, groups)?
             }
             Page::Type(key) => {
-                let page = self.list(
-                    "type",
-                    format!("Type {key}"),
-                    String::new(),
-                    None,
-                    single(&lib.types[key], self),
-                );
-                (
-                    self.paths
-                        .types
-                        .url(Section::Types, key)
-                        .unwrap_or_default(),
-                    r.list(&page, false)?,
-                )
+                let groups = single(&lib.types[key], self);
+                let title = format!("Type {key}");
+                self.list_page(Section::Types, key, title, "", None, groups)?
             }
         };
         sink.write(&path, html.as_bytes())
     }
 
-    fn list<'s>(
-        &'s self,
-        kind: &'s str,
+    /// A key's page listing its articles (`topic.html` for a support topic, else `list.html`):
+    /// its path and HTML.
+    fn list_page(
+        &self,
+        section: Section,
+        key: &str,
         title: String,
-        intro: String,
-        description: Option<TopicDescriptionView<'s>>,
-        groups: Vec<Group<'s>>,
-    ) -> ListPage<'s> {
-        ListPage {
+        intro: &str,
+        description: Option<TopicDescriptionView>,
+        groups: Vec<Group>,
+    ) -> Result<(String, String), Error> {
+        let kind = match section {
+            Section::Topics => "topic",
+            Section::Services => "service",
+            Section::Products => "product",
+            Section::Clouds => "cloud",
+            Section::Types => "type",
+        };
+        let page = ListPage {
             site: self.view(1),
             kind,
             title,
-            intro,
+            intro: intro.to_string(),
             description,
             count: groups.iter().map(|g| g.articles.len()).sum(),
             groups,
-        }
+        };
+        let html = self
+            .renderer
+            .list(&page, matches!(section, Section::Topics))?;
+        Ok((self.paths.page(section, key).unwrap_or_default(), html))
     }
 
     fn topic_url(&self, id: &str) -> Option<String> {
@@ -753,15 +717,14 @@ impl Site<'_> {
             article_id: &m.article_id,
             self_help_type: NamedLink {
                 name: type_key.to_string(),
-                url: self.paths.types.url(Section::Types, type_key),
+                url: self.paths.page(Section::Types, type_key),
                 note: String::new(),
             },
             service: (!m.service.is_empty()).then(|| NamedLink {
                 name: m.service.clone(),
                 url: self
                     .paths
-                    .services
-                    .url(Section::Services, &m.service.to_lowercase()),
+                    .page(Section::Services, &m.service.to_lowercase()),
                 note: String::new(),
             }),
             resource: &m.resource,
@@ -784,10 +747,7 @@ impl Site<'_> {
                 .iter()
                 .map(|p| NamedLink {
                     name: p.clone(),
-                    url: self
-                        .paths
-                        .products
-                        .url(Section::Products, &p.to_lowercase()),
+                    url: self.paths.page(Section::Products, &p.to_lowercase()),
                     note: String::new(),
                 })
                 .collect(),
@@ -923,7 +883,7 @@ impl Site<'_> {
                 .iter()
                 .map(|(k, v)| NamedLink {
                     name: k.clone(),
-                    url: self.paths.types.url(Section::Types, k),
+                    url: self.paths.page(Section::Types, k),
                     note: v.len().to_string(),
                 })
                 .collect(),
