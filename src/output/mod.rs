@@ -5,6 +5,9 @@
 //! output folder is marked with a file so shelf never replaces a folder it did not make, and an
 //! output that is the source, or holds it, is refused.
 
+#[cfg(unix)]
+mod folders;
+
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -21,6 +24,14 @@ pub const MARKER: &str = ".shelf-output";
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// Where files are written (Unix). A file whose bytes are those of the previous site's
+    /// file is linked from it rather than written again: a rebuild mostly writes what is
+    /// already there, a link costs less than the bytes, deleting the previous site then frees
+    /// no pages, and an unchanged file keeps its time stamp, so rsync and browsers see no
+    /// change. The bytes are compared, not trusted to a record of the last build, so a file
+    /// changed by hand is written afresh.
+    #[cfg(unix)]
+    folders: folders::Folders,
     committed: bool,
     /// Files and bytes written so far, the marker included.
     files: AtomicU64,
@@ -65,9 +76,17 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
         fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        #[cfg(unix)]
+        let folders = {
+            // Only a site shelf wrote is linked from.
+            let previous = target.join(MARKER).is_file().then(|| target.clone());
+            folders::Folders::new(&dir, previous)
+        };
         let staging = Staging {
             dir,
             target,
+            #[cfg(unix)]
+            folders,
             committed: false,
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
@@ -138,8 +157,11 @@ impl Sink for Staging {
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        let path = self.dir.join(rel);
-        fs::write(&path, bytes).map_err(|e| Error::io(path, e))?;
+        #[cfg(unix)]
+        let written = self.folders.write(rel, bytes);
+        #[cfg(not(unix))]
+        let written = fs::write(self.dir.join(rel), bytes);
+        written.map_err(|e| Error::io(self.dir.join(rel), e))?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
@@ -308,6 +330,98 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    /// Builds `out` from `src` with these files, as one build would.
+    fn build(out: &Path, src: &Path, files: &[(&str, &str)]) {
+        let s = Staging::begin(out, src).unwrap();
+        for (rel, text) in files {
+            if let Some((dir, _)) = rel.rsplit_once('/') {
+                s.create_dir(dir).unwrap();
+            }
+            s.write(rel, text.as_bytes()).unwrap();
+        }
+        s.commit().unwrap();
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path).unwrap().ino()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+        fs::create_dir(&src).unwrap();
+        build(&out, &src, &[("a.html", "same"), ("api/b.json", "old")]);
+        let (a, b) = (inode(&out.join("a.html")), inode(&out.join("api/b.json")));
+        let a_time = fs::metadata(out.join("a.html"))
+            .unwrap()
+            .modified()
+            .unwrap();
+        build(&out, &src, &[("a.html", "same"), ("api/b.json", "new")]);
+        // The unchanged file is the same file, time stamp and all; the changed one is new.
+        assert_eq!(inode(&out.join("a.html")), a);
+        let meta = fs::metadata(out.join("a.html")).unwrap();
+        assert_eq!(meta.modified().unwrap(), a_time);
+        assert_eq!(meta.nlink(), 1, "the previous site's name is gone");
+        assert_ne!(inode(&out.join("api/b.json")), b);
+        assert_eq!(fs::read_to_string(out.join("api/b.json")).unwrap(), "new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_changed_by_hand_is_written_afresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+        fs::create_dir(&src).unwrap();
+        build(&out, &src, &[("a.html", "mine")]);
+        // Same size, other bytes.
+        fs::write(out.join("a.html"), "MINE").unwrap();
+        build(&out, &src, &[("a.html", "mine")]);
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "mine");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_and_files_linked_elsewhere_are_never_linked_into_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+        fs::create_dir(&src).unwrap();
+        build(&out, &src, &[("a.html", "text"), ("b.html", "text")]);
+        // a.html becomes a symlink to a file outside with the same bytes; b.html gains a
+        // second name outside the site.
+        let outside = dir.path().join("outside.html");
+        fs::write(&outside, "text").unwrap();
+        fs::remove_file(out.join("a.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("a.html")).unwrap();
+        let shared = dir.path().join("shared.html");
+        fs::hard_link(out.join("b.html"), &shared).unwrap();
+        build(&out, &src, &[("a.html", "text"), ("b.html", "text")]);
+        assert!(fs::symlink_metadata(out.join("a.html")).unwrap().is_file());
+        assert_ne!(inode(&out.join("b.html")), inode(&shared));
+        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "text");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dropped_build_that_linked_files_leaves_them_as_they_were() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+        fs::create_dir(&src).unwrap();
+        build(&out, &src, &[("a.html", "kept")]);
+        let s = Staging::begin(&out, &src).unwrap();
+        s.write("a.html", b"kept").unwrap();
+        assert_eq!(fs::metadata(out.join("a.html")).unwrap().nlink(), 2);
+        drop(s);
+        let meta = fs::metadata(out.join("a.html")).unwrap();
+        assert_eq!(meta.nlink(), 1);
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "kept");
     }
 
     #[test]
