@@ -18,10 +18,6 @@ use shelf::{Config, emit, fingerprint, site};
 /// from many threads, and glibc's allocator spent a fifth of the 100,000-article build in
 /// malloc, free and heap consolidation. Measured in one run (`benches/e2e.py`): corpus build
 /// 0.68 -> 0.59 s, 100,000 articles 13.9 -> 11.5 s with peak memory 1.55 -> 1.41 GB.
-/// `.cargo/config.toml` builds it with transparent huge pages on: page faults on the corpus
-/// build 27,400 -> 4,500, forced rebuild 364 -> 349 ms and cold build 333 -> 317 ms (medians of
-/// 21 and 15, alternating with the same binary without them). Set `_RJEM_MALLOC_CONF=thp:never`
-/// to turn them off.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
