@@ -398,6 +398,7 @@ mod tests {
         let files = vec![source(root, "articles/a.md", "one")];
         let fingerprint = of(&config, &files, &digests(&files), &[]).unwrap();
         let committed = |bytes| Committed {
+            unchanged: 0,
             files: 2,
             bytes,
             at: SystemTime::now(),

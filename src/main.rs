@@ -372,7 +372,7 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
         let report = current.and_then(|f| fingerprint::up_to_date(root, &config, f));
         timings.push(("fingerprint", hashing.elapsed()));
         if let Some(report) = report {
-            print_build_report(&report, &config, &args, started, true);
+            print_build_report(&report, &config, &args, started, None);
             print_timings(&args, &timings);
             return Ok(build_exit_code(&report));
         }
@@ -405,7 +405,7 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     timings.extend(loaded.timings.iter().skip(1).copied());
     timings.extend(built.timings.iter().copied());
     timings.push(("save state", saving.elapsed()));
-    print_build_report(&report, &config, &args, started, false);
+    print_build_report(&report, &config, &args, started, Some(&built.committed));
     print_timings(&args, &timings);
     // The process ends here and the OS takes the memory back at once; freeing every article
     // one by one would be a serial 10 ms on the corpus, 100 ms at 100,000 articles.
@@ -413,13 +413,14 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     Ok(build_exit_code(&report))
 }
 
-/// Prints a build's diagnostics (errors, and warnings with `--verbose`) and its summary.
+/// Prints a build's diagnostics (errors, and warnings with `--verbose`) and its summary;
+/// `committed` is what this build wrote, None when the site was up to date.
 fn print_build_report(
     report: &fingerprint::Report,
     config: &Config,
     args: &BuildArgs,
     started: Instant,
-    up_to_date: bool,
+    committed: Option<&shelf::output::Committed>,
 ) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for line in &report.diagnostics {
@@ -438,7 +439,7 @@ fn print_build_report(
         )
     });
     let seconds = started.elapsed().as_secs_f64();
-    if up_to_date {
+    let Some(committed) = committed else {
         eprintln!(
             "{} is up to date: nothing changed since it was built ({} article{}{cloud_note}, {} files; checked in {seconds:.2}s; --force rebuilds)",
             config.output.display(),
@@ -446,21 +447,32 @@ fn print_build_report(
             emit::plural(w.articles),
             w.files,
         );
-    } else {
-        eprintln!(
-            "built {} article{}{cloud_note}: {} topic, {} service, {} product, {} cloud and {} type pages, {} API documents and fragments, {} files in {} ({seconds:.2}s)",
-            w.articles,
-            emit::plural(w.articles),
-            w.topics,
-            w.services,
-            w.products,
-            w.clouds,
-            w.types,
-            w.api,
-            w.files,
-            config.output.display(),
-        );
-    }
+        print_problem_count(report, args);
+        return;
+    };
+    // Files kept from the previous site, for those who deploy what changed.
+    let unchanged = match committed.unchanged {
+        0 => String::new(),
+        n => format!(", {n} of them unchanged"),
+    };
+    eprintln!(
+        "built {} article{}{cloud_note}: {} topic, {} service, {} product, {} cloud and {} type pages, {} API documents and fragments, {} files in {}{unchanged} ({seconds:.2}s)",
+        w.articles,
+        emit::plural(w.articles),
+        w.topics,
+        w.services,
+        w.products,
+        w.clouds,
+        w.types,
+        w.api,
+        w.files,
+        config.output.display(),
+    );
+    print_problem_count(report, args);
+}
+
+/// The summary's last line: files skipped, errors and warnings.
+fn print_problem_count(report: &fingerprint::Report, args: &BuildArgs) {
     let (errors, warnings) = (report.errors(), report.warnings());
     eprintln!(
         "{} of {} files skipped for errors; {} error{} and {} warning{} in all{}",

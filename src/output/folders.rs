@@ -39,8 +39,8 @@ impl Folders {
     }
 
     /// Writes `bytes` at `rel`, linking the previous site's file instead when it holds exactly
-    /// these bytes (see [`super::Staging`]).
-    pub(super) fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    /// these bytes (see [`super::Staging`]); true when it was linked.
+    pub(super) fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
         let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
         {
             let open = self.open.read().unwrap_or_else(|e| e.into_inner());
@@ -64,16 +64,17 @@ fn open_dir(path: &Path) -> io::Result<OwnedFd> {
     Ok(rustix::fs::open(path, flags, Mode::empty())?)
 }
 
-fn write_in(folder: &Folder, name: &str, bytes: &[u8]) -> io::Result<()> {
+fn write_in(folder: &Folder, name: &str, bytes: &[u8]) -> io::Result<bool> {
     if let Some(previous) = &folder.previous
         && holds_exactly(previous, name, bytes)
         && rustix::fs::linkat(previous, name, &folder.staging, name, AtFlags::empty()).is_ok()
     {
-        return Ok(());
+        return Ok(true);
     }
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
     let fd = rustix::fs::openat(&folder.staging, name, flags, Mode::from_raw_mode(0o666))?;
-    File::from(fd).write_all(bytes)
+    File::from(fd).write_all(bytes)?;
+    Ok(false)
 }
 
 /// Whether `name` in `dir` is a plain file that holds exactly `bytes` and that nothing else links

@@ -36,6 +36,8 @@ pub struct Staging {
     /// Files and bytes written so far, the marker included.
     files: AtomicU64,
     bytes: AtomicU64,
+    /// Of those files, the ones linked unchanged from the previous site.
+    unchanged: AtomicU64,
 }
 
 /// What a committed build left in the output folder.
@@ -43,6 +45,8 @@ pub struct Staging {
 pub struct Committed {
     pub files: u64,
     pub bytes: u64,
+    /// Files with the same bytes as in the previous site (kept, time stamp and all).
+    pub unchanged: u64,
     /// Taken after the swap: no file of the build is newer.
     pub at: SystemTime,
 }
@@ -90,12 +94,20 @@ impl Staging {
             committed: false,
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
+            unchanged: AtomicU64::new(0),
         };
-        staging.write(
-            MARKER,
-            b"This folder is written by shelf build and replaced whole by the next build.\n",
-        )?;
+        // Written afresh (never linked), so that `unchanged` counts the site's own files.
+        let marker =
+            b"This folder is written by shelf build and replaced whole by the next build.\n";
+        let path = staging.dir.join(MARKER);
+        fs::write(&path, marker).map_err(|e| Error::io(path, e))?;
+        staging.count(marker);
         Ok(staging)
+    }
+
+    fn count(&self, file: &[u8]) {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(file.len() as u64, Ordering::Relaxed);
     }
 
     pub fn dir(&self) -> &Path {
@@ -126,6 +138,7 @@ impl Staging {
         let committed = Committed {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
             at: SystemTime::now(),
         };
         if had_old {
@@ -160,10 +173,12 @@ impl Sink for Staging {
         #[cfg(unix)]
         let written = self.folders.write(rel, bytes);
         #[cfg(not(unix))]
-        let written = fs::write(self.dir.join(rel), bytes);
-        written.map_err(|e| Error::io(self.dir.join(rel), e))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        let written = fs::write(self.dir.join(rel), bytes).map(|()| false);
+        let unchanged = written.map_err(|e| Error::io(self.dir.join(rel), e))?;
+        if unchanged {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        }
+        self.count(bytes);
         Ok(())
     }
 }

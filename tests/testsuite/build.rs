@@ -401,6 +401,70 @@ fn an_unchanged_rebuild_is_skipped_until_something_changes() {
     assert!(built(&run(&["--no-search", "--force"])));
 }
 
+/// A rebuild keeps every file whose bytes did not change (the same file, time stamp and all, so
+/// a deploy by rsync or a CDN sees only what changed) and says how many it kept.
+#[test]
+fn a_rebuild_keeps_unchanged_files_and_says_how_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    crate::copy_tree(&fixture("mixed"), &root.join("articles"));
+    let site = root.join("output");
+    // A fixed build time: the API index says when it was built, to the second.
+    let shelf_at = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
+            .args(args)
+            .current_dir(root)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .output()
+            .unwrap();
+        stderr(&o)
+    };
+    let run = || shelf_at(&["build"]);
+    let first = run();
+    assert!(
+        !first.contains("unchanged"),
+        "a first build keeps nothing: {first}"
+    );
+    let untouched = site.join("articles/fixture-second.html");
+    let edited = site.join("articles/fixture-first.html");
+    let kept_at = fs::metadata(&untouched).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    let article = root.join("articles/good/first.md");
+    let text = fs::read_to_string(&article).unwrap() + "\nA sentence added since.\n";
+    fs::write(&article, text).unwrap();
+    let second = run();
+    // "... 55 files in <site>, 40 of them unchanged (0.01s)"
+    let counts = |err: &str| -> (u64, u64) {
+        let line = err.lines().find(|l| l.starts_with("built ")).unwrap();
+        let number_before = |word: &str| {
+            let head = &line[..line.find(word).unwrap()];
+            head.trim_end()
+                .rsplit([' ', ','])
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        (
+            number_before(" files in"),
+            number_before(" of them unchanged"),
+        )
+    };
+    let (files, unchanged) = counts(&second);
+    // The edited article's page, fragment and record, and every page that lists it, change.
+    assert!(unchanged > 0 && unchanged + 3 <= files, "{second}");
+    assert_eq!(
+        fs::metadata(&untouched).unwrap().modified().unwrap(),
+        kept_at
+    );
+    assert!(fs::metadata(&edited).unwrap().modified().unwrap() > kept_at);
+    assert!(read(&edited).contains("A sentence added since."));
+
+    let forced = shelf_at(&["build", "--force"]);
+    assert_eq!(counts(&forced).1, files, "nothing changed: {forced}");
+}
+
 /// The built-in templates, each with a tera comment added: the same output, but no longer
 /// identical to the built-ins, so every page goes through tera instead of the compiled theme.
 fn builtin_templates_as_overrides(dir: &Path) {
