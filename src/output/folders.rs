@@ -10,15 +10,19 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, RwLock};
 
-use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
+use rustix::io::Errno;
 
 /// One folder of the site, open in the staging site and, when it exists there, in the site
 /// this build replaces.
 struct Folder {
     staging: OwnedFd,
     previous: Option<OwnedFd>,
+    /// Files written into it so far.
+    files: AtomicUsize,
 }
 
 /// The folders of a staging site, opened as files are first written into them.
@@ -26,6 +30,9 @@ pub(super) struct Folders {
     staging: PathBuf,
     previous: Option<PathBuf>,
     open: RwLock<HashMap<String, Folder>>,
+    /// Cleared when the file system refuses a link (no hard links there): every file is then
+    /// written without first reading the previous one.
+    links_work: AtomicBool,
 }
 
 impl Folders {
@@ -35,6 +42,7 @@ impl Folders {
             staging: staging.to_path_buf(),
             previous,
             open: RwLock::new(HashMap::new()),
+            links_work: AtomicBool::new(true),
         }
     }
 
@@ -45,36 +53,106 @@ impl Folders {
         {
             let open = self.open.read().unwrap_or_else(|e| e.into_inner());
             if let Some(folder) = open.get(dir) {
-                return write_in(folder, name, bytes);
+                return self.write_in(folder, name, bytes);
             }
         }
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
         let folder = Folder {
-            staging: open_dir(&self.staging.join(dir))?,
-            previous: (self.previous.as_deref()).and_then(|p| open_dir(&p.join(dir)).ok()),
+            staging: rustix::fs::open(self.staging.join(dir), flags, Mode::empty())?,
+            previous: (self.previous.as_deref()).and_then(|p| open_below(p, dir).ok()),
+            files: AtomicUsize::new(0),
         };
-        let written = write_in(&folder, name, bytes);
+        let written = self.write_in(&folder, name, bytes);
         let mut open = self.open.write().unwrap_or_else(|e| e.into_inner());
         open.entry(dir.to_string()).or_insert(folder);
         written
     }
-}
 
-fn open_dir(path: &Path) -> io::Result<OwnedFd> {
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    Ok(rustix::fs::open(path, flags, Mode::empty())?)
-}
-
-fn write_in(folder: &Folder, name: &str, bytes: &[u8]) -> io::Result<bool> {
-    if let Some(previous) = &folder.previous
-        && holds_exactly(previous, name, bytes)
-        && rustix::fs::linkat(previous, name, &folder.staging, name, AtFlags::empty()).is_ok()
-    {
-        return Ok(true);
+    fn write_in(&self, folder: &Folder, name: &str, bytes: &[u8]) -> io::Result<bool> {
+        folder.files.fetch_add(1, Ordering::Relaxed);
+        if let Some(previous) = &folder.previous
+            && self.links_work.load(Ordering::Relaxed)
+            && holds_exactly(previous, name, bytes)
+        {
+            match rustix::fs::linkat(previous, name, &folder.staging, name, AtFlags::empty()) {
+                Ok(()) => return Ok(true),
+                Err(_) => self.links_work.store(false, Ordering::Relaxed),
+            }
+        }
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        let fd = rustix::fs::openat(&folder.staging, name, flags, Mode::from_raw_mode(0o666))?;
+        File::from(fd).write_all(bytes)?;
+        Ok(false)
     }
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
-    let fd = rustix::fs::openat(&folder.staging, name, flags, Mode::from_raw_mode(0o666))?;
-    File::from(fd).write_all(bytes)?;
-    Ok(false)
+}
+
+impl Folders {
+    /// The folders written into, the one with the most files first.
+    pub(super) fn by_size(&self) -> Vec<String> {
+        let open = self.open.read().unwrap_or_else(|e| e.into_inner());
+        let mut folders: Vec<_> = open
+            .iter()
+            .map(|(rel, f)| (f.files.load(Ordering::Relaxed), rel.clone()))
+            .collect();
+        folders.sort_unstable_by(|a, b| b.cmp(a));
+        folders.into_iter().map(|(_, rel)| rel).collect()
+    }
+}
+
+/// Deletes the files (not the folders) of `folders` below `root`, the site just replaced: each
+/// thread takes the next biggest folder. The kernel deletes from one folder at a time, so it is
+/// folders that are shared out; by whole top-level folders, one thread was left deleting `api/`
+/// alone for the last 10 ms of a corpus rebuild.
+pub(super) fn remove_files(root: &Path, folders: &[String]) -> io::Result<()> {
+    let next = AtomicUsize::new(0);
+    let failed = Mutex::new(None);
+    rayon::scope(|s| {
+        for _ in 0..rayon::current_num_threads() {
+            s.spawn(|_| {
+                while let Some(rel) = folders.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    if let Err(e) = remove_files_in(root, rel) {
+                        *failed.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    failed
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .map_or(Ok(()), Err)
+}
+
+fn remove_files_in(root: &Path, rel: &str) -> io::Result<()> {
+    // A folder the previous site did not have, or not as a folder of its own.
+    let Ok(folder) = open_below(root, rel) else {
+        return Ok(());
+    };
+    for entry in Dir::read_from(&folder)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if entry.file_type() == FileType::Directory || name == c"." || name == c".." {
+            continue;
+        }
+        match rustix::fs::unlinkat(&folder, name, AtFlags::empty()) {
+            // A folder the file system did not type in the listing.
+            Ok(()) | Err(Errno::ISDIR) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// The folder `rel` below `root`, opened one name at a time without following symlinks: only
+/// files of the previous site itself are linked, never files a symlink there points at.
+fn open_below(root: &Path, rel: &str) -> io::Result<OwnedFd> {
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let mut folder = rustix::fs::open(root, flags, Mode::empty())?;
+    for name in rel.split('/').filter(|n| !n.is_empty()) {
+        folder = rustix::fs::openat(&folder, name, flags | OFlags::NOFOLLOW, Mode::empty())?;
+    }
+    Ok(folder)
 }
 
 /// Whether `name` in `dir` is a plain file that holds exactly `bytes` and that nothing else links

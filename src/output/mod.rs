@@ -142,6 +142,8 @@ impl Staging {
             at: SystemTime::now(),
         };
         if had_old {
+            #[cfg(unix)]
+            folders::remove_files(&old, &self.folders.by_size()).map_err(|e| Error::io(&old, e))?;
             remove_tree(&old).map_err(|e| Error::io(&old, e))?;
         }
         Ok(committed)
@@ -149,7 +151,8 @@ impl Staging {
 }
 
 /// `remove_dir_all`, one top-level entry per thread: the previous site is tens of thousands of
-/// files, and deleting them is part of every rebuild.
+/// files, and deleting them is part of every rebuild. (On Unix the files of the folders this
+/// build wrote are gone already, see [`folders::remove_files`].)
 fn remove_tree(dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
     let entries = fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
@@ -420,6 +423,27 @@ mod tests {
         assert!(fs::symlink_metadata(out.join("a.html")).unwrap().is_file());
         assert_ne!(inode(&out.join("b.html")), inode(&shared));
         assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "text");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_behind_a_symlinked_folder_are_not_linked() {
+        let dir = tempfile::tempdir().unwrap();
+        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+        fs::create_dir(&src).unwrap();
+        build(&out, &src, &[("sub/a.html", "text")]);
+        let outside = dir.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join("a.html"), "text").unwrap();
+        fs::remove_dir_all(out.join("sub")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("sub")).unwrap();
+        build(&out, &src, &[("sub/a.html", "text")]);
+        assert!(fs::symlink_metadata(out.join("sub")).unwrap().is_dir());
+        assert_ne!(
+            inode(&out.join("sub/a.html")),
+            inode(&outside.join("a.html"))
+        );
+        assert_eq!(fs::read_to_string(outside.join("a.html")).unwrap(), "text");
     }
 
     #[cfg(unix)]
