@@ -311,12 +311,14 @@ fn render(
     staging.create_dir("articles")?;
     match only {
         None => {
+            // The pages that list thousands of articles come first: one of them left for last
+            // kept a thread busy alone.
+            pages.extend(lib.clouds.keys().map(|&c| Page::Cloud(c)));
+            pages.extend(lib.types.keys().map(|k| Page::Type(k)));
             pages.extend((0..lib.articles.len()).map(Page::Article));
             pages.extend(lib.topics.keys().map(|k| Page::Topic(k)));
             pages.extend(lib.services.keys().map(|k| Page::Service(k)));
             pages.extend(lib.products.keys().map(|k| Page::Product(k)));
-            pages.extend(lib.clouds.keys().map(|&c| Page::Cloud(c)));
-            pages.extend(lib.types.keys().map(|k| Page::Type(k)));
         }
         Some(t) => {
             // Keys without articles any more have no page; the caller removes it.
