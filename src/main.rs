@@ -12,6 +12,7 @@ use shelf::article::Mode;
 use shelf::config::Overrides;
 use shelf::diagnostic::Severity;
 use shelf::model::Cloud;
+use shelf::render::Renderer;
 use shelf::{Config, emit, fingerprint, site};
 
 /// jemalloc rather than the system allocator: a build makes millions of short-lived strings
@@ -360,7 +361,10 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
     let config = Config::load_with(root, &args.site.overrides())?;
     let cloud = config.cloud;
 
-    let found = site::find(&config)?;
+    // Discovery walks the tree on one core; the templates are parsed on the other meanwhile.
+    let (found, renderer) =
+        rayon::join(|| site::find(&config), || Renderer::new(&config.templates));
+    let found = found?;
     let mut timings = vec![("discover", found.took)];
     let found_diagnostics = found.diagnostics.clone();
     if !args.force && fingerprint::has_state(root, &config) {
@@ -378,7 +382,7 @@ fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let loaded = site::load_found(&config, cloud, Mode::Build, found, !args.quiet)?;
-    let built = site::build(&config, cloud, &loaded, !args.quiet)?;
+    let built = site::build(&config, cloud, &loaded, &renderer?, !args.quiet)?;
     let report = fingerprint::Report::new(
         built.written.clone(),
         loaded.sources.len(),

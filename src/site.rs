@@ -181,19 +181,20 @@ pub struct Built {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// Renders `loaded` into `config.output`. The previous output is replaced only when everything
-/// was written. `progress` shows a bar over the pages when stderr is a terminal.
+/// Renders `loaded` into `config.output` with `renderer` (made from `config.templates`). The
+/// previous output is replaced only when everything was written. `progress` shows a bar over
+/// the pages when stderr is a terminal.
 pub fn build(
     config: &Config,
     cloud: Option<Cloud>,
     loaded: &Loaded,
+    renderer: &Renderer,
     progress: bool,
 ) -> Result<Built, Error> {
     let started = Instant::now();
-    let renderer = Renderer::new(&config.templates)?;
     let staging = Staging::begin(&config.output, &config.source)?;
     let bar = Progress::new(loaded.library.articles.len(), "writing", progress);
-    let written = render::render_site(&renderer, &loaded.library, config, cloud, &staging, &bar);
+    let written = render::render_site(renderer, &loaded.library, config, cloud, &staging, &bar);
     bar.finish();
     let written = written?;
     let render_time = started.elapsed();
