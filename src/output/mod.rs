@@ -305,49 +305,12 @@ fn is_empty_dir(p: &Path) -> bool {
 mod tests {
     use super::*;
 
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn leftovers_of_killed_builds_are_cleared_and_a_moved_output_restored() {
+    /// A temporary folder holding a source folder `src` and (not yet made) an output `out`.
+    fn folders() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let (src, out) = (dir.path().join("src"), dir.path().join("out"));
         fs::create_dir(&src).unwrap();
-        // No process has pid 4194304 or more (the kernel's upper limit).
-        let dead = 4_194_304 + 7;
-        fs::create_dir(dir.path().join(format!(".out.staging-{dead}"))).unwrap();
-        let old = dir.path().join(format!(".out.old-{dead}"));
-        fs::create_dir(&old).unwrap();
-        fs::write(old.join(MARKER), "").unwrap();
-        fs::write(old.join("a.html"), "previous").unwrap();
-        let s = Staging::begin(&out, &src).unwrap();
-        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "previous");
-        drop(s);
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(names.len(), 2, "{names:?}");
-    }
-
-    #[test]
-    fn commit_replaces_the_previous_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
-        fs::create_dir(&src).unwrap();
-        let s = Staging::begin(&out, &src).unwrap();
-        s.write("a.html", b"1").unwrap();
-        s.commit().unwrap();
-        let s = Staging::begin(&out, &src).unwrap();
-        s.write("b.html", b"2").unwrap();
-        s.commit().unwrap();
-        assert!(!out.join("a.html").exists());
-        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"2");
-        // Nothing left beside the output.
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 2, "{names:?}");
+        (dir, src, out)
     }
 
     /// Builds `out` from `src` with these files, as one build would.
@@ -368,13 +331,52 @@ mod tests {
         fs::symlink_metadata(path).unwrap().ino()
     }
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leftovers_of_killed_builds_are_cleared_and_a_moved_output_restored() {
+        let (dir, src, out) = folders();
+        // No process has pid 4194304 or more (the kernel's upper limit).
+        let dead = 4_194_304 + 7;
+        fs::create_dir(dir.path().join(format!(".out.staging-{dead}"))).unwrap();
+        let old = dir.path().join(format!(".out.old-{dead}"));
+        fs::create_dir(&old).unwrap();
+        fs::write(old.join(MARKER), "").unwrap();
+        fs::write(old.join("a.html"), "previous").unwrap();
+        let s = Staging::begin(&out, &src).unwrap();
+        assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "previous");
+        drop(s);
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn commit_replaces_the_previous_output() {
+        let (dir, src, out) = folders();
+        let s = Staging::begin(&out, &src).unwrap();
+        s.write("a.html", b"1").unwrap();
+        s.commit().unwrap();
+        let s = Staging::begin(&out, &src).unwrap();
+        s.write("b.html", b"2").unwrap();
+        s.commit().unwrap();
+        assert!(!out.join("a.html").exists());
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"2");
+        // Nothing left beside the output.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
         use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().unwrap();
-        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
-        fs::create_dir(&src).unwrap();
+        let (_dir, src, out) = folders();
         build(&out, &src, &[("a.html", "same"), ("api/b.json", "old")]);
         let (a, b) = (inode(&out.join("a.html")), inode(&out.join("api/b.json")));
         let a_time = fs::metadata(out.join("a.html"))
@@ -394,9 +396,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_file_changed_by_hand_is_written_afresh() {
-        let dir = tempfile::tempdir().unwrap();
-        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
-        fs::create_dir(&src).unwrap();
+        let (_dir, src, out) = folders();
         build(&out, &src, &[("a.html", "mine")]);
         // Same size, other bytes.
         fs::write(out.join("a.html"), "MINE").unwrap();
@@ -407,9 +407,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn symlinks_and_files_linked_elsewhere_are_never_linked_into_the_site() {
-        let dir = tempfile::tempdir().unwrap();
-        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
-        fs::create_dir(&src).unwrap();
+        let (dir, src, out) = folders();
         build(&out, &src, &[("a.html", "text"), ("b.html", "text")]);
         // a.html becomes a symlink to a file outside with the same bytes; b.html gains a
         // second name outside the site.
@@ -428,9 +426,7 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn files_behind_a_symlinked_folder_are_not_linked() {
-        let dir = tempfile::tempdir().unwrap();
-        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
-        fs::create_dir(&src).unwrap();
+        let (dir, src, out) = folders();
         build(&out, &src, &[("sub/a.html", "text")]);
         let outside = dir.path().join("outside");
         fs::create_dir(&outside).unwrap();
@@ -450,9 +446,7 @@ mod tests {
     #[test]
     fn a_dropped_build_that_linked_files_leaves_them_as_they_were() {
         use std::os::unix::fs::MetadataExt;
-        let dir = tempfile::tempdir().unwrap();
-        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
-        fs::create_dir(&src).unwrap();
+        let (_dir, src, out) = folders();
         build(&out, &src, &[("a.html", "kept")]);
         let s = Staging::begin(&out, &src).unwrap();
         s.write("a.html", b"kept").unwrap();
@@ -465,9 +459,7 @@ mod tests {
 
     #[test]
     fn dropped_staging_leaves_the_previous_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let (src, out) = (dir.path().join("src"), dir.path().join("out"));
-        fs::create_dir(&src).unwrap();
+        let (dir, src, out) = folders();
         let s = Staging::begin(&out, &src).unwrap();
         s.write("a.html", b"1").unwrap();
         s.commit().unwrap();
