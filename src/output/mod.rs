@@ -356,9 +356,7 @@ mod tests {
     #[test]
     fn commit_replaces_the_previous_output() {
         let (dir, src, out) = folders();
-        let s = Staging::begin(&out, &src).unwrap();
-        s.write("a.html", b"1").unwrap();
-        s.commit().unwrap();
+        build(&out, &src, &[("a.html", "1")]);
         let s = Staging::begin(&out, &src).unwrap();
         s.write("b.html", b"2").unwrap();
         s.commit().unwrap();
@@ -460,9 +458,7 @@ mod tests {
     #[test]
     fn dropped_staging_leaves_the_previous_output() {
         let (dir, src, out) = folders();
-        let s = Staging::begin(&out, &src).unwrap();
-        s.write("a.html", b"1").unwrap();
-        s.commit().unwrap();
+        build(&out, &src, &[("a.html", "1")]);
         let s = Staging::begin(&out, &src).unwrap();
         s.write("b.html", b"2").unwrap();
         drop(s);
