@@ -78,6 +78,13 @@ fn title_block<'a>(title: &'a str, site: &'a SiteView) -> impl FnOnce(&mut Strin
     }
 }
 
+/// `open`, `text` escaped, `close`.
+fn escaped_in(out: &mut String, open: &str, text: &str, close: &str) {
+    out.push_str(open);
+    esc(out, text);
+    out.push_str(close);
+}
+
 /// `root` then `url` in an `href`, as `{{ site.root }}{{ x.url }}` writes them.
 fn href(out: &mut String, root: &str, url: &str) {
     out.push_str("<a href=\"");
@@ -108,9 +115,7 @@ fn link_or(
 /// `name` in `<code>`, where a link would be if it had a page.
 fn code(name: &str) -> impl FnOnce(&mut String) + '_ {
     move |out| {
-        out.push_str("<code>");
-        esc(out, name);
-        out.push_str("</code>");
+        escaped_in(out, "<code>", name, "</code>");
     }
 }
 
@@ -191,13 +196,14 @@ pub fn article(p: &ArticlePage) -> String {
             out.push_str("\n  ");
         }
         if !p.owner.is_empty() {
-            out.push_str("<dt>Owner</dt><dd>");
-            esc(out, p.owner);
-            out.push_str("</dd>");
+            escaped_in(out, "<dt>Owner</dt><dd>", p.owner, "</dd>");
         }
-        out.push_str("\n  <dt>Article ID</dt><dd><code>");
-        esc(out, p.article_id);
-        out.push_str("</code></dd>\n  ");
+        escaped_in(
+            out,
+            "\n  <dt>Article ID</dt><dd><code>",
+            p.article_id,
+            "</code></dd>\n  ",
+        );
         if let Some(order) = p.display_order.filter(|&o| o != 0) {
             out.push_str("<dt>Display order</dt><dd>");
             out.push_str(&order.to_string());
@@ -224,9 +230,7 @@ pub fn article(p: &ArticlePage) -> String {
                  </thead><tbody>\n",
             );
             for t in p.tokens {
-                out.push_str("<tr><td><code>");
-                esc(out, &t.name);
-                out.push_str("</code></td><td>");
+                escaped_in(out, "<tr><td><code>", &t.name, "</code></td><td>");
                 esc(out, &t.default);
                 out.push_str("</td></tr>\n");
             }
@@ -263,9 +267,7 @@ pub fn list(p: &ListPage, topic: bool) -> String {
     let mut out = String::with_capacity(2048 + p.count * 256);
     let root = p.site.root;
     base(&mut out, &p.site, title_block(&p.title, &p.site), |out| {
-        out.push_str("\n<h1>");
-        esc(out, &p.title);
-        out.push_str("</h1>\n");
+        escaped_in(out, "\n<h1>", &p.title, "</h1>\n");
         if !p.intro.is_empty() {
             out.push_str("<p class=\"lead\">");
             esc(out, &p.intro);
@@ -293,9 +295,7 @@ pub fn list(p: &ListPage, topic: bool) -> String {
 fn group(out: &mut String, root: &str, g: &Group) {
     out.push('\n');
     if !g.name.is_empty() {
-        out.push_str("<h2>");
-        esc(out, &g.name);
-        out.push_str("</h2>");
+        escaped_in(out, "<h2>", &g.name, "</h2>");
     }
     out.push_str("\n<ol class=\"articles\">\n");
     for a in &g.articles {
@@ -306,9 +306,7 @@ fn group(out: &mut String, root: &str, g: &Group) {
         esc(out, a.self_help_type);
         out.push_str("</span>");
         if !a.description.is_empty() {
-            out.push_str("<br><small>");
-            esc(out, a.description);
-            out.push_str("</small>");
+            escaped_in(out, "<br><small>", a.description, "</small>");
         }
         out.push_str("</li>\n");
     }
@@ -321,20 +319,14 @@ fn topic_description(out: &mut String, root: &str, description: Option<&TopicDes
     if let Some(d) = description {
         out.push_str("\n<section class=\"topic-description\">\n  ");
         if !d.long.is_empty() {
-            out.push_str("<p>");
-            esc(out, d.long);
-            out.push_str("</p>");
+            escaped_in(out, "<p>", d.long, "</p>");
         }
         out.push_str("\n  <p class=\"meta-line\">");
         if !d.category.is_empty() {
-            out.push_str("Category: ");
-            esc(out, d.category);
-            out.push_str(" · ");
+            escaped_in(out, "Category: ", d.category, " · ");
         }
         if !d.search_tags.is_empty() {
-            out.push_str("Tags: ");
-            esc(out, d.search_tags);
-            out.push_str(" · ");
+            escaped_in(out, "Tags: ", d.search_tags, " · ");
         }
         out.push_str("Described in ");
         href(out, root, &d.source.url);
@@ -402,9 +394,7 @@ pub fn payload(p: &PayloadPage) -> String {
                     }
                     out.push_str(">\n        ");
                     for o in &e.options {
-                        out.push_str("<option>");
-                        esc(out, o);
-                        out.push_str("</option>");
+                        escaped_in(out, "<option>", o, "</option>");
                     }
                     out.push_str("\n        </select>\n      ");
                 } else if control == "multilinetextbox" {
@@ -434,9 +424,7 @@ pub fn payload(p: &PayloadPage) -> String {
                 if !e.options.is_empty() {
                     out.push_str("<ul class=\"shelf-options\">");
                     for o in &e.options {
-                        out.push_str("<li>");
-                        esc(out, o);
-                        out.push_str("</li>");
+                        escaped_in(out, "<li>", o, "</li>");
                     }
                     out.push_str("</ul>");
                 }
@@ -461,9 +449,7 @@ pub fn payload(p: &PayloadPage) -> String {
             out.push_str("\n  <h2>Support topics described</h2>\n  ");
             for text in [short_description, long_description] {
                 if !text.is_empty() {
-                    out.push_str("<p>");
-                    esc(out, text);
-                    out.push_str("</p>");
+                    escaped_in(out, "<p>", text, "</p>");
                 }
                 out.push_str("\n  ");
             }
@@ -486,13 +472,9 @@ pub fn payload(p: &PayloadPage) -> String {
                 out.push_str("</td><td>");
                 esc(out, &t.short);
                 if !t.long.is_empty() {
-                    out.push_str("<br><small>");
-                    esc(out, &t.long);
-                    out.push_str("</small>");
+                    escaped_in(out, "<br><small>", &t.long, "</small>");
                 }
-                out.push_str("</td><td>");
-                esc(out, &t.category);
-                out.push_str("</td><td>");
+                escaped_in(out, "</td><td>", &t.category, "</td><td>");
                 esc(out, &t.search_tags);
                 out.push_str("</td></tr>\n  ");
             }
@@ -519,9 +501,7 @@ pub fn payload(p: &PayloadPage) -> String {
             if !tools.is_empty() {
                 out.push_str("<h2>Troubleshooting tools</h2><dl>");
                 for t in tools {
-                    out.push_str("<dt>");
-                    esc(out, &t.key);
-                    out.push_str("</dt><dd>");
+                    escaped_in(out, "<dt>", &t.key, "</dt><dd>");
                     esc(out, &t.value);
                     out.push_str("</dd>");
                 }
@@ -534,9 +514,7 @@ pub fn payload(p: &PayloadPage) -> String {
                 "\n  <h2>Details</h2>\n  <table class=\"shelf-table shelf-fields\"><tbody>\n  ",
             );
             for f in fields {
-                out.push_str("<tr><th>");
-                esc(out, &f.key);
-                out.push_str("</th><td>");
+                escaped_in(out, "<tr><th>", &f.key, "</th><td>");
                 if f.value.starts_with("https://") {
                     href(out, "", &f.value);
                     esc(out, &f.value);
@@ -555,9 +533,7 @@ pub fn payload(p: &PayloadPage) -> String {
 
 /// The `problem` macro of `macros.html`.
 fn problem(out: &mut String, pr: &Problem, root: &str) {
-    out.push_str("<strong>");
-    esc(out, &pr.title);
-    out.push_str("</strong>");
+    escaped_in(out, "<strong>", &pr.title, "</strong>");
     if !pr.category.is_empty() {
         out.push_str(" <span class=\"badge\">");
         esc(out, &pr.category);
@@ -572,9 +548,7 @@ fn problem(out: &mut String, pr: &Problem, root: &str) {
         out.push_str("<br>Solution: ");
         link_or(out, root, s.url.as_deref(), &s.name, |out| {
             code(&s.name)(out);
-            out.push_str(" <small>(");
-            esc(out, &s.note);
-            out.push_str(")</small>");
+            escaped_in(out, " <small>(", &s.note, ")</small>");
         });
     }
     out.push('\n');
