@@ -245,7 +245,7 @@ pub fn site_files(title: &str) -> Result<Vec<(PathBuf, String)>, Error> {
         (PathBuf::from("articles/welcome.md"), article),
         (
             PathBuf::from(".gitignore"),
-            "/output/\n/.shelf-cache/\n".into(),
+            "/output/\n/.output.*/\n/.shelf-cache/\n".into(),
         ),
     ])
 }

@@ -4,14 +4,22 @@
 //! file is mostly resolving its path. Opening each folder once and writing by name within it
 //! (`openat`, `linkat`) resolves one name per file instead of a whole path, twice over when a
 //! file is linked from the previous site.
+//!
+//! The staging folder is either new or the site before the previous one, kept by the last
+//! build and rebuilt here in place (see [`super::Staging`]). In a kept site, a file that is the
+//! previous site's very file (the same inode, linked when the last build found it unchanged)
+//! and holds the new bytes is left where it is: nothing is linked now, and nothing is deleted
+//! when the previous site is set aside in turn. Every other name is replaced, and what this
+//! build did not write is deleted before the swap.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ffi::CString;
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Mutex, MutexGuard, RwLock};
 
 use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
 use rustix::io::Errno;
@@ -23,53 +31,115 @@ struct Folder {
     previous: Option<OwnedFd>,
     /// Files written into it so far.
     files: AtomicUsize,
+    /// In a kept site: the previous site's files here, name to inode, read in one listing.
+    previous_inodes: HashMap<Box<[u8]>, u64>,
+    /// In a kept site: the names written, so that the others can be deleted.
+    written: Mutex<Vec<Box<str>>>,
 }
 
 /// The folders of a staging site, opened as files are first written into them.
 pub(super) struct Folders {
     staging: PathBuf,
     previous: Option<PathBuf>,
+    /// The staging folder is a kept site rebuilt in place.
+    kept: bool,
     open: RwLock<HashMap<String, Folder>>,
+    /// In a kept site: the folders made for this build, kept with those written into.
+    made: Mutex<Vec<String>>,
     /// Cleared when the file system refuses a link (no hard links there): every file is then
     /// written without first reading the previous one.
     links_work: AtomicBool,
 }
 
+/// What a kept site holds under a name about to be written.
+enum Kept {
+    /// The previous site's own file, with the bytes about to be written.
+    Same,
+    Nothing,
+    /// Anything else, to be deleted first.
+    Other,
+}
+
 impl Folders {
-    /// The folders of the site being written at `staging`, replacing the site at `previous`.
-    pub(super) fn new(staging: &Path, previous: Option<PathBuf>) -> Folders {
+    /// The folders of the site being written at `staging`, replacing the site at `previous`;
+    /// `kept` when `staging` holds a site kept from an earlier build, rebuilt in place.
+    pub(super) fn new(staging: &Path, previous: Option<PathBuf>, kept: bool) -> Folders {
         Folders {
             staging: staging.to_path_buf(),
             previous,
+            kept,
             open: RwLock::new(HashMap::new()),
+            made: Mutex::new(Vec::new()),
             links_work: AtomicBool::new(true),
         }
+    }
+
+    /// Makes the folder `rel` (and those above it) in the staging site. In a kept site, a file
+    /// or symlink where a folder goes is replaced, so that nothing is written through it.
+    pub(super) fn make_dir(&self, rel: &str) -> io::Result<()> {
+        if !self.kept {
+            return std::fs::create_dir_all(self.staging.join(rel));
+        }
+        lock(&self.made).push(rel.to_string());
+        let mut path = self.staging.clone();
+        for name in rel.split('/').filter(|n| !n.is_empty()) {
+            path.push(name);
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => continue,
+                Ok(_) => std::fs::remove_file(&path)?,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            std::fs::create_dir(&path)?;
+        }
+        Ok(())
     }
 
     /// Writes `bytes` at `rel`, linking the previous site's file instead when it holds exactly
     /// these bytes (see [`super::Staging`]); true when it was linked.
     pub(super) fn write(&self, rel: &str, bytes: &[u8]) -> io::Result<bool> {
         let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-        {
-            let open = self.open.read().unwrap_or_else(|e| e.into_inner());
-            if let Some(folder) = open.get(dir) {
-                return self.write_in(folder, name, bytes);
+        loop {
+            {
+                let open = self.open.read().unwrap_or_else(|e| e.into_inner());
+                if let Some(folder) = open.get(dir) {
+                    return self.write_in(folder, name, bytes);
+                }
+            }
+            // Opened once, under the write lock: a folder opened twice would keep the names
+            // written through one copy from the other, and those are what strays are told by.
+            let mut open = self.open.write().unwrap_or_else(|e| e.into_inner());
+            if !open.contains_key(dir) {
+                open.insert(dir.to_string(), self.open_folder(dir)?);
             }
         }
-        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-        let folder = Folder {
-            staging: rustix::fs::open(self.staging.join(dir), flags, Mode::empty())?,
-            previous: (self.previous.as_deref()).and_then(|p| open_below(p, dir).ok()),
-            files: AtomicUsize::new(0),
+    }
+
+    fn open_folder(&self, dir: &str) -> io::Result<Folder> {
+        let previous = (self.previous.as_deref()).and_then(|p| open_below(p, dir).ok());
+        let previous_inodes = match &previous {
+            Some(previous) if self.kept => inodes(previous)?,
+            _ => HashMap::new(),
         };
-        let written = self.write_in(&folder, name, bytes);
-        let mut open = self.open.write().unwrap_or_else(|e| e.into_inner());
-        open.entry(dir.to_string()).or_insert(folder);
-        written
+        Ok(Folder {
+            staging: open_below(&self.staging, dir)?,
+            previous,
+            files: AtomicUsize::new(0),
+            previous_inodes,
+            written: Mutex::new(Vec::new()),
+        })
     }
 
     fn write_in(&self, folder: &Folder, name: &str, bytes: &[u8]) -> io::Result<bool> {
         folder.files.fetch_add(1, Ordering::Relaxed);
+        if self.kept {
+            lock(&folder.written).push(name.into());
+            match kept(folder, name, bytes) {
+                Kept::Same => return Ok(true),
+                Kept::Nothing => {}
+                Kept::Other => remove(&folder.staging, name)?,
+            }
+        }
         if let Some(previous) = &folder.previous
             && self.links_work.load(Ordering::Relaxed)
             && holds_exactly(previous, name, bytes)
@@ -96,6 +166,52 @@ impl Folders {
             .collect();
         folders.sort_unstable_by(|a, b| b.cmp(a));
         folders.into_iter().map(|(_, rel)| rel).collect()
+    }
+
+    /// In a kept site: deletes every file and folder this build did not write or make (the
+    /// shelf marker `keep` at the top excepted), a folder per thread.
+    pub(super) fn remove_strays(&self, keep: &str) -> io::Result<()> {
+        use rayon::prelude::*;
+        if !self.kept {
+            return Ok(());
+        }
+        let open = self.open.read().unwrap_or_else(|e| e.into_inner());
+        let made = lock(&self.made);
+        let mut site = HashSet::new();
+        for rel in open.keys().chain(made.iter()) {
+            // The folder and those above it, up to the top ("").
+            let mut rel = rel.as_str();
+            while site.insert(rel) && !rel.is_empty() {
+                rel = rel.rsplit_once('/').map_or("", |(up, _)| up);
+            }
+        }
+        site.insert("");
+        let folders: Vec<&str> = site.iter().copied().collect();
+        folders.par_iter().try_for_each(|&rel| {
+            let names = open.get(rel).map(|f| lock(&f.written));
+            let written: HashSet<&str> =
+                names.iter().flat_map(|n| n.iter()).map(|n| &**n).collect();
+            let folder = open_below(&self.staging, rel)?;
+            for (name, is_dir) in entries(&folder)? {
+                let wanted = match name.to_str() {
+                    Ok(name) if is_dir => {
+                        let child = if rel.is_empty() {
+                            name.to_string()
+                        } else {
+                            format!("{rel}/{name}")
+                        };
+                        site.contains(child.as_str())
+                    }
+                    Ok(name) => written.contains(name) || (rel.is_empty() && name == keep),
+                    // shelf writes no such name.
+                    Err(_) => false,
+                };
+                if !wanted {
+                    remove(&folder, name.as_c_str())?;
+                }
+            }
+            Ok(())
+        })
     }
 }
 
@@ -158,19 +274,99 @@ fn open_below(root: &Path, rel: &str) -> io::Result<OwnedFd> {
 /// Whether `name` in `dir` is a plain file that holds exactly `bytes` and that nothing else links
 /// to (a file shared with another tree must not become part of the new site).
 fn holds_exactly(dir: &OwnedFd, name: &str, bytes: &[u8]) -> bool {
-    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let Ok(fd) = rustix::fs::openat(dir, name, flags, Mode::empty()) else {
+    let Ok(file) = open_file(dir, name) else {
         return false;
     };
-    let same_size = rustix::fs::fstat(&fd).is_ok_and(|stat| {
+    let alone = rustix::fs::fstat(&file).is_ok_and(|stat| {
         FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
             && stat.st_nlink == 1
             && stat.st_size == bytes.len() as i64
     });
-    if !same_size {
-        return false;
+    alone && same_bytes(file, bytes)
+}
+
+/// What the kept site being rebuilt holds at `name` in `folder`: the previous site's own file
+/// (linked from it by the last build, and linked nowhere else) holding `bytes` is kept.
+fn kept(folder: &Folder, name: &str, bytes: &[u8]) -> Kept {
+    let file = match open_file(&folder.staging, name) {
+        Ok(file) => file,
+        Err(Errno::NOENT) => return Kept::Nothing,
+        Err(_) => return Kept::Other,
+    };
+    let previous_file = rustix::fs::fstat(&file).is_ok_and(|stat| {
+        FileType::from_raw_mode(stat.st_mode) == FileType::RegularFile
+            && stat.st_nlink == 2
+            && folder.previous_inodes.get(name.as_bytes()) == Some(&stat.st_ino)
+            && stat.st_size == bytes.len() as i64
+    });
+    if previous_file && same_bytes(file, bytes) {
+        Kept::Same
+    } else {
+        Kept::Other
     }
+}
+
+/// Opens `name` in `dir` to read, not following a symlink and not waiting on a FIFO.
+fn open_file(dir: &OwnedFd, name: &str) -> Result<OwnedFd, Errno> {
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    rustix::fs::openat(dir, name, flags, Mode::empty())
+}
+
+/// Whether `file`, already known to be `bytes.len()` long, holds `bytes`.
+fn same_bytes(file: OwnedFd, bytes: &[u8]) -> bool {
     // Sized from the file: read_to_end would ask the size again and probe for its end.
     let mut old = vec![0; bytes.len()];
-    File::from(fd).read_exact(&mut old).is_ok() && old == bytes
+    File::from(file).read_exact(&mut old).is_ok() && old == bytes
+}
+
+/// The entries of the folder `dir` (not `.` and `..`), and whether each is a folder.
+fn entries(dir: &OwnedFd) -> io::Result<Vec<(CString, bool)>> {
+    let mut found = Vec::new();
+    for entry in Dir::read_from(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == c"." || name == c".." {
+            continue;
+        }
+        let is_dir = match entry.file_type() {
+            // Some file systems leave the type out of listings.
+            FileType::Unknown => rustix::fs::statat(dir, name, AtFlags::SYMLINK_NOFOLLOW)
+                .is_ok_and(|s| FileType::from_raw_mode(s.st_mode) == FileType::Directory),
+            t => t == FileType::Directory,
+        };
+        found.push((name.to_owned(), is_dir));
+    }
+    Ok(found)
+}
+
+/// The previous site's files in the folder `dir`, name to inode.
+fn inodes(dir: &OwnedFd) -> io::Result<HashMap<Box<[u8]>, u64>> {
+    let mut found = HashMap::new();
+    for entry in Dir::read_from(dir)? {
+        let entry = entry?;
+        found.insert(entry.file_name().to_bytes().into(), entry.ino());
+    }
+    Ok(found)
+}
+
+/// Deletes `name` in `dir`, whatever it is: a folder with everything in it, never following a
+/// symlink. Already gone is fine.
+fn remove<P: rustix::path::Arg + Copy>(dir: &OwnedFd, name: P) -> io::Result<()> {
+    match rustix::fs::unlinkat(dir, name, AtFlags::empty()) {
+        Ok(()) | Err(Errno::NOENT) => Ok(()),
+        // Linux says EISDIR for a folder, POSIX allows EPERM.
+        Err(Errno::ISDIR | Errno::PERM) => {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+            let folder = rustix::fs::openat(dir, name, flags, Mode::empty())?;
+            for (inner, _) in entries(&folder)? {
+                remove(&folder, inner.as_c_str())?;
+            }
+            Ok(rustix::fs::unlinkat(dir, name, AtFlags::REMOVEDIR)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -1,9 +1,12 @@
 //! Writing the site so that a failed or interrupted build leaves the previous one intact.
 //!
-//! Pages are written into a fresh staging folder beside the output; only when everything is
-//! written is the old output moved aside and the staging folder renamed into its place. The
-//! output folder is marked with a file so shelf never replaces a folder it did not make, and an
-//! output that is the source, or holds it, is refused.
+//! Pages are written into a staging folder beside the output; only when everything is written
+//! is the old output moved aside and the staging folder renamed into its place. The output
+//! folder is marked with a file so shelf never replaces a folder it did not make, and an output
+//! that is the source, or holds it, is refused.
+//!
+//! On Unix the site moved aside is kept beside the output (`.NAME.previous`) and becomes the
+//! next build's staging folder, rebuilt in place: see [`Staging`].
 
 #[cfg(unix)]
 mod folders;
@@ -30,8 +33,16 @@ pub struct Staging {
     /// no pages, and an unchanged file keeps its time stamp, so rsync and browsers see no
     /// change. The bytes are compared, not trusted to a record of the last build, so a file
     /// changed by hand is written afresh.
+    ///
+    /// The site replaced is kept, not deleted, and the next build is written over it: most of
+    /// its files are then the previous site's very files (linked by this build) and hold the
+    /// new bytes, so they stay, and a rebuild neither links nor deletes them. Deleting the
+    /// replaced site was a tenth of a corpus rebuild. Being mostly links to the site, the kept
+    /// one takes little room.
     #[cfg(unix)]
     folders: folders::Folders,
+    /// The staging folder is the kept site (Unix).
+    kept: bool,
     committed: bool,
     /// Files and bytes written so far, the marker included.
     files: AtomicU64,
@@ -79,18 +90,32 @@ impl Staging {
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
-        fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        // Only a site shelf wrote is linked from, or rebuilt in place.
+        let previous = target.join(MARKER).is_file().then(|| target.clone());
+        let kept_site = kept_path(&target);
+        let kept = cfg!(unix)
+            && is_shelf_site(&kept_site)
+            && !source.starts_with(&kept_site)
+            && if previous.is_some() {
+                fs::rename(&kept_site, &dir).is_ok()
+            } else {
+                // Kept from a site since deleted: none of its files can stay.
+                fs::remove_dir_all(&kept_site).map_err(|e| Error::io(&kept_site, e))?;
+                false
+            };
+        if !kept {
+            fs::create_dir(&dir).map_err(|e| Error::io(&dir, e))?;
+        }
         #[cfg(unix)]
-        let folders = {
-            // Only a site shelf wrote is linked from.
-            let previous = target.join(MARKER).is_file().then(|| target.clone());
-            folders::Folders::new(&dir, previous)
-        };
+        let folders = folders::Folders::new(&dir, previous, kept);
+        #[cfg(not(unix))]
+        let _ = previous;
         let staging = Staging {
             dir,
             target,
             #[cfg(unix)]
             folders,
+            kept,
             committed: false,
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
@@ -100,6 +125,10 @@ impl Staging {
         let marker =
             b"This folder is written by shelf build and replaced whole by the next build.\n";
         let path = staging.dir.join(MARKER);
+        if kept {
+            // Replaced, not written through: it could be a link.
+            let _ = fs::remove_file(&path);
+        }
         fs::write(&path, marker).map_err(|e| Error::io(path, e))?;
         staging.count(marker);
         Ok(staging)
@@ -114,23 +143,43 @@ impl Staging {
         &self.dir
     }
 
-    /// Swaps the staging folder in for the output. The previous output is removed only after the
-    /// new one is in place.
+    /// Swaps the staging folder in for the output. The previous output is kept for the next
+    /// build (Unix), or removed, only after the new one is in place.
     pub fn commit(mut self) -> Result<Committed, Error> {
+        #[cfg(unix)]
+        (self.folders)
+            .remove_strays(MARKER)
+            .map_err(|e| Error::io(&self.dir, e))?;
         let parent = self.target.parent().unwrap_or(Path::new("."));
         let old = parent.join(format!(
             ".{}.old-{}",
             file_name(&self.target),
             std::process::id()
         ));
-        let had_old = match fs::rename(&self.target, &old) {
+        // Where that place is taken (by a build running alongside, say), the previous output is
+        // set aside and deleted instead.
+        let mut aside = if cfg!(unix) {
+            kept_path(&self.target)
+        } else {
+            old.clone()
+        };
+        let mut moved = fs::rename(&self.target, &aside);
+        if moved
+            .as_ref()
+            .is_err_and(|e| e.kind() != io::ErrorKind::NotFound)
+            && aside != old
+        {
+            aside = old.clone();
+            moved = fs::rename(&self.target, &aside);
+        }
+        let had_old = match moved {
             Ok(()) => true,
             Err(e) if e.kind() == io::ErrorKind::NotFound => false,
             Err(e) => return Err(Error::io(&self.target, e)),
         };
         if let Err(e) = fs::rename(&self.dir, &self.target) {
             if had_old {
-                let _ = fs::rename(&old, &self.target);
+                let _ = fs::rename(&aside, &self.target);
             }
             return Err(Error::io(&self.target, e));
         }
@@ -141,7 +190,7 @@ impl Staging {
             unchanged: self.unchanged.load(Ordering::Relaxed),
             at: SystemTime::now(),
         };
-        if had_old {
+        if had_old && aside == old {
             #[cfg(unix)]
             folders::remove_files(&old, &self.folders.by_size()).map_err(|e| Error::io(&old, e))?;
             remove_tree(&old).map_err(|e| Error::io(&old, e))?;
@@ -168,8 +217,11 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 
 impl Sink for Staging {
     fn create_dir(&self, rel: &str) -> Result<(), Error> {
-        let path = self.dir.join(rel);
-        fs::create_dir_all(&path).map_err(|e| Error::io(path, e))
+        #[cfg(unix)]
+        let made = self.folders.make_dir(rel);
+        #[cfg(not(unix))]
+        let made = fs::create_dir_all(self.dir.join(rel));
+        made.map_err(|e| Error::io(self.dir.join(rel), e))
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
@@ -231,17 +283,22 @@ impl Sink for InPlace {
 }
 
 impl Drop for Staging {
-    /// A build that did not commit leaves nothing behind.
+    /// A build that did not commit leaves nothing behind but the kept site it was rebuilding,
+    /// put back for the next build (which compares every file it keeps).
     fn drop(&mut self) {
-        if !self.committed {
+        if self.committed {
+            return;
+        }
+        if !(self.kept && fs::rename(&self.dir, kept_path(&self.target)).is_ok()) {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
 }
 
-/// Clears what builds that were killed left beside the output: staging folders, and the
-/// previous output moved aside just before a swap (put back if the swap never happened).
-/// Only folders of processes that are gone are touched; a build running now keeps its own.
+/// Clears what builds that were killed left beside the output: staging folders (kept for the
+/// next build where none is, on Unix), and the previous output moved aside just before a swap
+/// (put back if the swap never happened). Only folders of processes that are gone are touched;
+/// a build running now keeps its own.
 fn clear_leftovers(parent: &Path, name: &str, target: &Path) -> Result<(), Error> {
     let Ok(entries) = fs::read_dir(parent) else {
         return Ok(());
@@ -266,7 +323,12 @@ fn clear_leftovers(parent: &Path, name: &str, target: &Path) -> Result<(), Error
         let path = entry.path();
         if is_old && !target.exists() {
             fs::rename(&path, target).map_err(|e| Error::io(&path, e))?;
-        } else {
+            continue;
+        }
+        // A killed build's staging folder is as good a start for the next one as a kept site.
+        let kept_site = kept_path(target);
+        let keep = cfg!(unix) && !is_old && is_shelf_site(&path) && !kept_site.exists();
+        if !(keep && fs::rename(&path, &kept_site).is_ok()) {
             fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
         }
     }
@@ -290,6 +352,17 @@ fn absolute(p: &Path) -> Result<PathBuf, Error> {
         Ok(c) => Ok(c),
         Err(_) => std::path::absolute(p).map_err(|e| Error::io(p, e)),
     }
+}
+
+/// Where the site a build replaced is kept for the next build: `.NAME.previous` beside it.
+fn kept_path(target: &Path) -> PathBuf {
+    let parent = target.parent().unwrap_or(Path::new("."));
+    parent.join(format!(".{}.previous", file_name(target)))
+}
+
+/// Whether `p` is a folder (not a symlink to one) holding shelf's marker.
+fn is_shelf_site(p: &Path) -> bool {
+    fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) && p.join(MARKER).is_file()
 }
 
 fn file_name(p: &Path) -> String {
@@ -362,12 +435,19 @@ mod tests {
         s.commit().unwrap();
         assert!(!out.join("a.html").exists());
         assert_eq!(fs::read(out.join("b.html")).unwrap(), b"2");
-        // Nothing left beside the output.
-        let names: Vec<_> = fs::read_dir(dir.path())
+        // Beside the output, only the site it replaced, kept for the next build (Unix).
+        let mut names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert_eq!(names.len(), 2, "{names:?}");
+        names.sort();
+        if cfg!(unix) {
+            assert_eq!(names, [".out.previous", "out", "src"]);
+            let kept = dir.path().join(".out.previous");
+            assert_eq!(fs::read(kept.join("a.html")).unwrap(), b"1");
+        } else {
+            assert_eq!(names, ["out", "src"]);
+        }
     }
 
     #[cfg(unix)]
@@ -386,9 +466,167 @@ mod tests {
         assert_eq!(inode(&out.join("a.html")), a);
         let meta = fs::metadata(out.join("a.html")).unwrap();
         assert_eq!(meta.modified().unwrap(), a_time);
-        assert_eq!(meta.nlink(), 1, "the previous site's name is gone");
+        // Its one other name is in the site replaced, kept for the next build.
+        assert_eq!(meta.nlink(), 2);
+        assert_eq!(inode(&out.with_file_name(".out.previous/a.html")), a);
         assert_ne!(inode(&out.join("api/b.json")), b);
         assert_eq!(fs::read_to_string(out.join("api/b.json")).unwrap(), "new");
+    }
+
+    /// Every file of the site below `root` (the marker too), path to bytes.
+    #[cfg(unix)]
+    fn files(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+        walkdir::WalkDir::new(root)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                let rel = e.path().strip_prefix(root).unwrap();
+                (
+                    rel.to_string_lossy().into_owned(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// The site `files` would be, with the marker.
+    #[cfg(unix)]
+    fn site(files: &[(&str, &str)]) -> std::collections::BTreeMap<String, Vec<u8>> {
+        let marker =
+            "This folder is written by shelf build and replaced whole by the next build.\n";
+        std::iter::once((MARKER, marker))
+            .chain(files.iter().copied())
+            .map(|(rel, text)| (rel.to_string(), text.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_build_over_the_kept_site_keeps_unchanged_files_and_deletes_what_it_did_not_write() {
+        let (dir, src, out) = folders();
+        let first = [("a.html", "same"), ("b/c.json", "x"), ("gone/g.html", "g")];
+        build(&out, &src, &first);
+        let a = inode(&out.join("a.html"));
+        build(&out, &src, &first);
+        // The third build is written over the first site, kept by the second.
+        let third = [("a.html", "same"), ("b/c.json", "y"), ("new.html", "n")];
+        let s = Staging::begin(&out, &src).unwrap();
+        assert!(s.kept);
+        for (rel, text) in third {
+            if let Some((folder, _)) = rel.rsplit_once('/') {
+                s.create_dir(folder).unwrap();
+            }
+            s.write(rel, text.as_bytes()).unwrap();
+        }
+        let committed = s.commit().unwrap();
+        assert_eq!(files(&out), site(&third));
+        assert_eq!(committed.unchanged, 1);
+        assert_eq!(
+            inode(&out.join("a.html")),
+            a,
+            "the first build's file, kept"
+        );
+        assert!(!out.join("gone").exists());
+        // The second site is kept now, as it was.
+        assert_eq!(files(&dir.path().join(".out.previous")), site(&first));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn what_is_planted_in_the_kept_site_is_replaced_never_followed() {
+        let (dir, src, out) = folders();
+        let pages = [("a.html", "a"), ("sub/b.html", "b"), ("api/c.json", "c")];
+        build(&out, &src, &pages);
+        build(&out, &src, &pages);
+        let kept = dir.path().join(".out.previous");
+        let outside = dir.path().join("outside");
+        fs::create_dir(&outside).unwrap();
+        fs::write(outside.join("b.html"), "outside").unwrap();
+        // A symlinked folder, a file where a folder goes, a FIFO where a page goes, a stray
+        // folder, and a symlink where a page goes.
+        fs::remove_dir_all(kept.join("sub")).unwrap();
+        std::os::unix::fs::symlink(&outside, kept.join("sub")).unwrap();
+        fs::remove_dir_all(kept.join("api")).unwrap();
+        fs::write(kept.join("api"), "not a folder").unwrap();
+        fs::remove_file(kept.join("a.html")).unwrap();
+        let fifo = rustix::fs::Mode::from_raw_mode(0o600);
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            kept.join("a.html"),
+            rustix::fs::FileType::Fifo,
+            fifo,
+            0,
+        )
+        .unwrap();
+        fs::create_dir_all(kept.join("stray/deeper")).unwrap();
+        fs::write(kept.join("stray/deeper/x.html"), "x").unwrap();
+        std::os::unix::fs::symlink(outside.join("b.html"), kept.join("link.html")).unwrap();
+        build(&out, &src, &pages);
+        assert_eq!(files(&out), site(&pages));
+        assert_eq!(
+            fs::read_to_string(outside.join("b.html")).unwrap(),
+            "outside"
+        );
+        assert!(fs::symlink_metadata(out.join("sub")).unwrap().is_dir());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_written_at_once_into_a_new_folder_of_the_kept_site_all_stay() {
+        let (_dir, src, out) = folders();
+        build(&out, &src, &[("a.html", "a")]);
+        build(&out, &src, &[("a.html", "a")]);
+        let s = Staging::begin(&out, &src).unwrap();
+        assert!(s.kept);
+        s.create_dir("many").unwrap();
+        std::thread::scope(|scope| {
+            for t in 0..8 {
+                let s = &s;
+                scope.spawn(move || {
+                    for i in 0..100 {
+                        s.write(&format!("many/{t}-{i}.html"), b"page").unwrap();
+                    }
+                });
+            }
+        });
+        s.commit().unwrap();
+        assert_eq!(fs::read_dir(out.join("many")).unwrap().count(), 800);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dropped_build_puts_the_kept_site_back_and_one_without_an_output_is_removed() {
+        let (dir, src, out) = folders();
+        build(&out, &src, &[("a.html", "1")]);
+        build(&out, &src, &[("a.html", "2")]);
+        let kept = dir.path().join(".out.previous");
+        let s = Staging::begin(&out, &src).unwrap();
+        assert!(s.kept && !kept.exists());
+        s.write("b.html", b"3").unwrap();
+        drop(s);
+        assert!(kept.join(MARKER).is_file());
+        assert_eq!(files(&out), site(&[("a.html", "2")]));
+        build(&out, &src, &[("b.html", "3")]);
+        assert_eq!(files(&out), site(&[("b.html", "3")]));
+        // With the output deleted, nothing of the kept site can stay.
+        fs::remove_dir_all(&out).unwrap();
+        let s = Staging::begin(&out, &src).unwrap();
+        assert!(!s.kept && !kept.exists());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_killed_build_s_staging_folder_is_kept_for_the_next_build() {
+        let (dir, src, out) = folders();
+        build(&out, &src, &[("a.html", "1")]);
+        let dead = dir.path().join(format!(".out.staging-{}", 4_194_304 + 7));
+        fs::create_dir(&dead).unwrap();
+        fs::write(dead.join(MARKER), "").unwrap();
+        fs::write(dead.join("half.html"), "half").unwrap();
+        build(&out, &src, &[("a.html", "1")]);
+        assert!(!dead.exists());
+        assert_eq!(files(&out), site(&[("a.html", "1")]));
     }
 
     #[cfg(unix)]
