@@ -13,7 +13,7 @@
 //! build did not write is deleted before the swap.
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::os::fd::OwnedFd;
@@ -23,6 +23,8 @@ use std::sync::{Mutex, MutexGuard, RwLock};
 
 use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
 use rustix::io::Errno;
+// Fast hashing of the site's own file names; they come from shelf and its previous site.
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// One folder of the site, open in the staging site and, when it exists there, in the site
 /// this build replaces.
@@ -32,7 +34,7 @@ struct Folder {
     /// Files written into it so far.
     files: AtomicUsize,
     /// In a kept site: the previous site's files here, name to inode, read in one listing.
-    previous_inodes: HashMap<Box<[u8]>, u64>,
+    previous_inodes: FxHashMap<Box<[u8]>, u64>,
     /// In a kept site: the names written, so that the others can be deleted.
     written: Mutex<Vec<Box<str>>>,
 }
@@ -106,12 +108,12 @@ impl Folders {
                     return self.write_in(folder, name, bytes);
                 }
             }
-            // Opened once, under the write lock: a folder opened twice would keep the names
-            // written through one copy from the other, and those are what strays are told by.
+            // Opened outside the lock (listing a big folder of the previous site takes a
+            // while), and written into only once in the map: names written through a copy left
+            // out of it would be taken for strays.
+            let folder = self.open_folder(dir)?;
             let mut open = self.open.write().unwrap_or_else(|e| e.into_inner());
-            if !open.contains_key(dir) {
-                open.insert(dir.to_string(), self.open_folder(dir)?);
-            }
+            open.entry(dir.to_string()).or_insert(folder);
         }
     }
 
@@ -119,7 +121,7 @@ impl Folders {
         let previous = (self.previous.as_deref()).and_then(|p| open_below(p, dir).ok());
         let previous_inodes = match &previous {
             Some(previous) if self.kept => inodes(previous)?,
-            _ => HashMap::new(),
+            _ => FxHashMap::default(),
         };
         Ok(Folder {
             staging: open_below(&self.staging, dir)?,
@@ -186,29 +188,39 @@ impl Folders {
             }
         }
         site.insert("");
-        let folders: Vec<&str> = site.iter().copied().collect();
-        folders.par_iter().try_for_each(|&rel| {
+        // Biggest first, so that no thread is left sweeping a big folder alone at the end.
+        let mut folders: Vec<(usize, &str)> = (site.iter())
+            .map(|&rel| {
+                (
+                    open.get(rel).map_or(0, |f| f.files.load(Ordering::Relaxed)),
+                    rel,
+                )
+            })
+            .collect();
+        folders.sort_unstable_by(|a, b| b.cmp(a));
+        folders.par_iter().try_for_each(|&(files, rel)| {
             let names = open.get(rel).map(|f| lock(&f.written));
-            let written: HashSet<&str> =
-                names.iter().flat_map(|n| n.iter()).map(|n| &**n).collect();
+            let mut written = FxHashSet::with_capacity_and_hasher(files, Default::default());
+            written.extend(names.iter().flat_map(|n| n.iter()).map(|n| &**n));
             let folder = open_below(&self.staging, rel)?;
-            for (name, is_dir) in entries(&folder)? {
-                let wanted = match name.to_str() {
-                    Ok(name) if is_dir => {
-                        let child = if rel.is_empty() {
-                            name.to_string()
-                        } else {
-                            format!("{rel}/{name}")
-                        };
-                        site.contains(child.as_str())
-                    }
-                    Ok(name) => written.contains(name) || (rel.is_empty() && name == keep),
-                    // shelf writes no such name.
-                    Err(_) => false,
-                };
-                if !wanted {
-                    remove(&folder, name.as_c_str())?;
+            let wanted = |name: &str, is_dir: bool| {
+                if is_dir {
+                    let child = if rel.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{rel}/{name}")
+                    };
+                    site.contains(child.as_str())
+                } else {
+                    written.contains(name) || (rel.is_empty() && name == keep)
                 }
+            };
+            // shelf writes no name that is not UTF-8.
+            let strays = entries(&folder, |name, is_dir| {
+                !name.to_str().is_ok_and(|name| wanted(name, is_dir))
+            })?;
+            for stray in strays {
+                remove(&folder, stray.as_c_str())?;
             }
             Ok(())
         })
@@ -319,9 +331,10 @@ fn same_bytes(file: OwnedFd, bytes: &[u8]) -> bool {
     File::from(file).read_exact(&mut old).is_ok() && old == bytes
 }
 
-/// The entries of the folder `dir` (not `.` and `..`), and whether each is a folder.
-fn entries(dir: &OwnedFd) -> io::Result<Vec<(CString, bool)>> {
-    let mut found = Vec::new();
+/// The entries of the folder `dir` (not `.` and `..`) that `pick` picks, given each name and
+/// whether it is a folder.
+fn entries(dir: &OwnedFd, pick: impl Fn(&CStr, bool) -> bool) -> io::Result<Vec<CString>> {
+    let mut picked = Vec::new();
     for entry in Dir::read_from(dir)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -334,14 +347,16 @@ fn entries(dir: &OwnedFd) -> io::Result<Vec<(CString, bool)>> {
                 .is_ok_and(|s| FileType::from_raw_mode(s.st_mode) == FileType::Directory),
             t => t == FileType::Directory,
         };
-        found.push((name.to_owned(), is_dir));
+        if pick(name, is_dir) {
+            picked.push(name.to_owned());
+        }
     }
-    Ok(found)
+    Ok(picked)
 }
 
 /// The previous site's files in the folder `dir`, name to inode.
-fn inodes(dir: &OwnedFd) -> io::Result<HashMap<Box<[u8]>, u64>> {
-    let mut found = HashMap::new();
+fn inodes(dir: &OwnedFd) -> io::Result<FxHashMap<Box<[u8]>, u64>> {
+    let mut found = FxHashMap::default();
     for entry in Dir::read_from(dir)? {
         let entry = entry?;
         found.insert(entry.file_name().to_bytes().into(), entry.ino());
@@ -358,7 +373,7 @@ fn remove<P: rustix::path::Arg + Copy>(dir: &OwnedFd, name: P) -> io::Result<()>
         Err(Errno::ISDIR | Errno::PERM) => {
             let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
             let folder = rustix::fs::openat(dir, name, flags, Mode::empty())?;
-            for (inner, _) in entries(&folder)? {
+            for inner in entries(&folder, |_, _| true)? {
                 remove(&folder, inner.as_c_str())?;
             }
             Ok(rustix::fs::unlinkat(dir, name, AtFlags::REMOVEDIR)?)

@@ -817,7 +817,11 @@ fn a_build_killed_half_way_leaves_the_previous_site_intact() {
         .filter(|n| n.starts_with(".output."))
         .collect();
     // Only the site just replaced, kept for the next build to write over (Unix).
-    let kept: &[&str] = if cfg!(unix) { &[".output.previous"] } else { &[] };
+    let kept: &[&str] = if cfg!(unix) {
+        &[".output.previous"]
+    } else {
+        &[]
+    };
     assert_eq!(leftovers, kept, "left behind");
 }
 
