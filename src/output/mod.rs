@@ -615,6 +615,29 @@ mod tests {
         assert!(!s.kept && !kept.exists());
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn where_the_kept_site_s_place_is_taken_the_previous_site_is_deleted_instead() {
+        let (dir, src, out) = folders();
+        // Not shelf's: never used, replaced or emptied.
+        let taken = dir.path().join(".out.previous");
+        fs::create_dir(&taken).unwrap();
+        fs::write(taken.join("notes.txt"), "mine").unwrap();
+        build(&out, &src, &[("a.html", "1")]);
+        build(&out, &src, &[("a.html", "2")]);
+        assert_eq!(files(&out), site(&[("a.html", "2")]));
+        assert_eq!(
+            files(&taken),
+            [("notes.txt".into(), b"mine".to_vec())].into()
+        );
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".out.previous", "out", "src"]);
+    }
+
     #[cfg(target_os = "linux")]
     #[test]
     fn a_killed_build_s_staging_folder_is_kept_for_the_next_build() {
