@@ -398,6 +398,16 @@ mod tests {
         s.commit().unwrap();
     }
 
+    /// The names in `dir`, sorted: the output and what lies beside it.
+    fn beside(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[cfg(unix)]
     fn inode(path: &Path) -> u64 {
         use std::os::unix::fs::MetadataExt;
@@ -436,11 +446,7 @@ mod tests {
         assert!(!out.join("a.html").exists());
         assert_eq!(fs::read(out.join("b.html")).unwrap(), b"2");
         // Beside the output, only the site it replaced, kept for the next build (Unix).
-        let mut names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
+        let names = beside(dir.path());
         if cfg!(unix) {
             assert_eq!(names, [".out.previous", "out", "src"]);
             let kept = dir.path().join(".out.previous");
@@ -630,12 +636,7 @@ mod tests {
             files(&taken),
             [("notes.txt".into(), b"mine".to_vec())].into()
         );
-        let mut names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
-        assert_eq!(names, [".out.previous", "out", "src"]);
+        assert_eq!(beside(dir.path()), [".out.previous", "out", "src"]);
     }
 
     #[cfg(target_os = "linux")]
