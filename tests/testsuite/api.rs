@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::browser::{Server, eval, open, wait_for};
-use crate::{read, stderr, tree};
+use crate::{read, shelf_at_fixed_time, stderr, tree};
 
 fn samples_source() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("articles")
@@ -18,19 +18,10 @@ fn samples_source() -> PathBuf {
 /// A build of `source` into `<dir>/site`, with a fixed build time so documents are reproducible.
 fn build_site(source: &Path, dir: &Path, extra: &[&str]) -> PathBuf {
     let out = dir.join("site");
-    let mut args = vec!["--quiet"];
+    let mut args = vec!["build", "--quiet", "--source", source.to_str().unwrap()];
+    args.extend(["--output", out.to_str().unwrap()]);
     args.extend(extra);
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .arg("build")
-        .arg("--source")
-        .arg(source)
-        .arg("--output")
-        .arg(&out)
-        .args(&args)
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let o = shelf_at_fixed_time(&args, Path::new(env!("CARGO_MANIFEST_DIR")));
     assert!(out.join("api/v1/index.json").is_file(), "{}", stderr(&o));
     out
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::{build, fixture, read, shelf, stderr, tree};
+use crate::{build, fixture, read, shelf, shelf_at_fixed_time, stderr, tree};
 
 /// Builds the `mixed` fixture (good and broken articles) into a fresh folder; the folder lives
 /// as long as the returned guard.
@@ -105,14 +105,10 @@ fn two_builds_are_byte_identical() {
     // The API index says when it was built; SOURCE_DATE_EPOCH fixes that, as reproducible
     // builds do (without it two builds a second apart differ there, and only there).
     for site in [&a, &b] {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
-            .args(["build", "--quiet", "--source"])
-            .arg(fixture("mixed"))
-            .arg("--output")
-            .arg(site)
-            .env("SOURCE_DATE_EPOCH", "1700000000")
-            .output()
-            .unwrap();
+        let source = fixture("mixed");
+        let (source, site) = (source.to_str().unwrap(), site.to_str().unwrap());
+        let args = ["build", "--quiet", "--source", source, "--output", site];
+        let o = shelf_at_fixed_time(args, Path::new(env!("CARGO_MANIFEST_DIR")));
         assert_eq!(o.status.code(), Some(1), "{}", crate::stderr(&o));
     }
     let (ta, tb) = (tree(&a), tree(&b));
@@ -409,16 +405,7 @@ fn a_rebuild_keeps_unchanged_files_and_says_how_many() {
     let root = dir.path();
     crate::copy_tree(&fixture("mixed"), &root.join("articles"));
     let site = root.join("output");
-    // A fixed build time: the API index says when it was built, to the second.
-    let shelf_at = |args: &[&str]| {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
-            .args(args)
-            .current_dir(root)
-            .env("SOURCE_DATE_EPOCH", "1700000000")
-            .output()
-            .unwrap();
-        stderr(&o)
-    };
+    let shelf_at = |args: &[&str]| stderr(&shelf_at_fixed_time(args, root));
     let run = || shelf_at(&["build"]);
     let first = run();
     assert!(
@@ -509,12 +496,7 @@ fn compiled_theme_matches_the_templates() {
             let mut args = vec!["build", "--quiet", "--source", source.to_str().unwrap()];
             args.extend(["--output", "out"]);
             args.extend(&extra);
-            let o = std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
-                .args(&args)
-                .current_dir(&root)
-                .env("SOURCE_DATE_EPOCH", "1700000000")
-                .output()
-                .unwrap();
+            let o = shelf_at_fixed_time(&args, &root);
             assert!(
                 matches!(o.status.code(), Some(0 | 1)),
                 "{name}: {}",

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{copy_tree, read, tree};
+use crate::{copy_tree, read, shelf_at_fixed_time, tree};
 
 /// A running `shelf serve`, stopped when dropped.
 struct Serve {
@@ -250,13 +250,8 @@ fn the_site_serve_keeps_up_to_date_is_the_site_build_makes() {
     let fresh = site.join("fresh");
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let out = Command::new(env!("CARGO_BIN_EXE_shelf"))
-            .args(["build", "--quiet", "--output"])
-            .arg(&fresh)
-            .current_dir(site)
-            .env("SOURCE_DATE_EPOCH", "1700000000")
-            .output()
-            .unwrap();
+        let args = ["build", "--quiet", "--output", fresh.to_str().unwrap()];
+        let out = shelf_at_fixed_time(args, site);
         assert!(
             out.status.success(),
             "{}",
