@@ -108,15 +108,14 @@ fn stages(c: &mut Criterion) {
         search: false,
         ..Default::default()
     };
+    // The whole site but search, written to memory, with `renderer`.
+    let render_site = |renderer: &Renderer| {
+        let sink = MemorySink::default();
+        let progress = shelf::progress::Progress::hidden();
+        shelf::render::render_site(renderer, &lib, &config, None, &sink, &progress).unwrap()
+    };
     group.bench_function("render_site (pages, API, no search)", |b| {
-        b.iter(|| {
-            let sink = MemorySink::default();
-            let progress = shelf::progress::Progress::hidden();
-            black_box(
-                shelf::render::render_site(&renderer, &lib, &config, None, &sink, &progress)
-                    .unwrap(),
-            )
-        })
+        b.iter(|| black_box(render_site(&renderer)))
     });
     // The same site with every built-in template as an (edited) override, so that every page
     // goes through tera instead of the compiled theme: the price of overriding.
@@ -127,16 +126,7 @@ fn stages(c: &mut Criterion) {
     let tera_only = Renderer::new(overrides.path()).unwrap();
     group.bench_function(
         "render_site (pages, API, no search), all through tera",
-        |b| {
-            b.iter(|| {
-                let sink = MemorySink::default();
-                let progress = shelf::progress::Progress::hidden();
-                black_box(
-                    shelf::render::render_site(&tera_only, &lib, &config, None, &sink, &progress)
-                        .unwrap(),
-                )
-            })
-        },
+        |b| b.iter(|| black_box(render_site(&tera_only))),
     );
     group.bench_function("render_search (search index)", |b| {
         b.iter(|| {
