@@ -5,7 +5,8 @@
 //! `shelf build` hashes them all (xxh3, reading the files in parallel; far cheaper than
 //! parsing and rendering) and saves the hash with the build's report in `.shelf-cache/` under
 //! the site root. When the next build's hash is the same, and the output folder is as that
-//! build left it (same number of files, same bytes in all, same newest modification time), the
+//! build left it (same number of files, same bytes in all, nothing modified since: by the inode
+//! change time on Unix, which catches an edit whose time stamp was put back), the
 //! site on disk is already what the build would write: the saved report is printed again and
 //! nothing is written. `shelf build --force` builds anyway.
 //!
@@ -24,6 +25,7 @@ use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::SourceFile;
+use crate::nofollow::{Dir, Kind};
 use crate::output::Committed;
 use crate::render::Written;
 
@@ -191,10 +193,23 @@ fn binary_identity() -> Option<String> {
     ))
 }
 
-/// Where the state of builds to `config.output` is kept.
-fn state_path(root: &Path, config: &Config) -> PathBuf {
+/// The name of the state file of builds to `config.output` in the cache folder.
+fn state_name(config: &Config) -> String {
     let key = xxh3_64(target(config).as_os_str().as_encoded_bytes());
-    root.join(CACHE_DIR).join(format!("build-{key:016x}.json"))
+    format!("build-{key:016x}.json")
+}
+
+/// Whether `name` is one shelf gives a state file: the only files the cache prune deletes.
+fn is_state_name(name: &str) -> bool {
+    name.strip_prefix("build-")
+        .and_then(|rest| rest.strip_suffix(".json"))
+        .is_some_and(|key| key.len() == 16 && key.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The cache folder under `root`, opened without following a symlink: a `.shelf-cache` that is
+/// a link (committed to a repository, say) is refused, never written or pruned through.
+fn cache_dir(root: &Path, create: bool) -> io::Result<Dir> {
+    Dir::open(root)?.child(CACHE_DIR, create)
 }
 
 fn target(config: &Config) -> PathBuf {
@@ -204,11 +219,15 @@ fn target(config: &Config) -> PathBuf {
 /// The report of the last build to `config.output`, when that build had this fingerprint and
 /// its output is untouched since.
 pub fn up_to_date(root: &Path, config: &Config, fingerprint: Fingerprint) -> Option<Report> {
-    let text = fs::read(state_path(root, config)).ok()?;
+    let text = cache_dir(root, false)
+        .ok()?
+        .read(&state_name(config))
+        .ok()?;
     let state: State = serde_json::from_slice(&text).ok()?;
     if state.format != FORMAT
         || state.shelf != env!("CARGO_PKG_VERSION")
         || state.fingerprint != format!("{:032x}", fingerprint.0)
+        || state.target != target(config)
     {
         return None;
     }
@@ -239,38 +258,58 @@ pub fn save(
         },
         report: report.clone(),
     };
-    let path = state_path(root, config);
-    let dir = path
-        .parent()
-        .expect("the state file is in the cache folder");
-    fs::create_dir_all(dir)?;
+    let dir = cache_dir(root, true)?;
     // Written beside, then renamed: a state file is whole or absent.
-    let part = path.with_extension("json.part");
-    fs::write(&part, serde_json::to_vec(&state).map_err(io::Error::other)?)?;
-    fs::rename(&part, &path)?;
-    prune(dir);
+    let bytes = serde_json::to_vec(&state).map_err(io::Error::other)?;
+    dir.replace(&state_name(config), &bytes, false, None)?;
+    prune(&dir);
     Ok(())
 }
 
 /// Removes the states of output folders that no longer exist (temporary builds, renamed
-/// outputs), so the cache does not grow without end.
-fn prune(dir: &Path) {
+/// outputs), so the cache does not grow without end. Only plain files named and shaped as
+/// shelf's state files are ever deleted: whatever else is in the folder is not shelf's.
+fn prune(dir: &Dir) {
     #[derive(Deserialize)]
     struct Target {
         target: PathBuf,
+        format: u32,
     }
-    let Ok(entries) = fs::read_dir(dir) else {
+    let Ok(entries) = dir.entries() else {
         return;
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let target = fs::read(&path)
+    for (name, kind) in entries {
+        let Some(name) = name.to_str().filter(|n| is_state_name(n)) else {
+            continue;
+        };
+        if kind != Kind::File {
+            continue;
+        }
+        let state = dir
+            .read(name)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Target>(&bytes).ok());
-        if target.is_none_or(|t| !t.target.is_dir()) {
-            let _ = fs::remove_file(path);
+        if state.is_some_and(|s| s.format == FORMAT && !s.target.is_dir()) {
+            let _ = dir.remove_file(name);
         }
     }
+}
+
+/// When a file's bytes or time stamps last changed, in nanoseconds since the epoch. On Unix this
+/// is the later of the modification time and the inode change time, which no tool can set back:
+/// a hand edit whose modification time was restored (`touch -r`, an editor keeping times) still
+/// moves it.
+fn changed(meta: &fs::Metadata) -> io::Result<u128> {
+    let modified = nanos(meta.modified()?);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let ctime = u128::try_from(meta.ctime()).unwrap_or(0) * 1_000_000_000
+            + u128::try_from(meta.ctime_nsec()).unwrap_or(0);
+        Ok(modified.max(ctime))
+    }
+    #[cfg(not(unix))]
+    Ok(modified)
 }
 
 fn nanos(time: SystemTime) -> u128 {
@@ -280,7 +319,10 @@ fn nanos(time: SystemTime) -> u128 {
 /// Whether a build to `config.output` saved its state (if not, hashing the inputs first is
 /// wasted work).
 pub fn has_state(root: &Path, config: &Config) -> bool {
-    state_path(root, config).is_file() && config.output.is_dir()
+    config.output.is_dir()
+        && cache_dir(root, false)
+            .and_then(|dir| dir.kind(&state_name(config)))
+            .is_ok_and(|kind| kind == Some(Kind::File))
 }
 
 /// Counts the files and bytes under `dir` and finds the newest modification, one top-level
@@ -298,7 +340,7 @@ fn summarize(dir: &Path) -> io::Result<OutputSummary> {
             for e in walkdir::WalkDir::new(entry.path()) {
                 let e = e.map_err(io::Error::other)?;
                 let meta = e.metadata().map_err(io::Error::other)?;
-                summary.newest = summary.newest.max(nanos(meta.modified()?));
+                summary.newest = summary.newest.max(changed(&meta)?);
                 if meta.is_file() {
                     summary.files += 1;
                     summary.bytes += meta.len();
@@ -452,9 +494,115 @@ mod tests {
         fs::remove_dir_all(&gone.output).unwrap();
         save(root, &config, fingerprint, &committed(5), &report).unwrap();
         assert!(
-            !state_path(root, &gone).exists(),
+            !root.join(CACHE_DIR).join(state_name(&gone)).exists(),
             "the state of a deleted output"
         );
         assert!(has_state(root, &config));
+    }
+
+    #[test]
+    fn an_edit_with_its_time_stamp_put_back_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let config = config(root);
+        fs::create_dir_all(&config.output).unwrap();
+        let page = config.output.join("index.html");
+        fs::write(&page, "home").unwrap();
+        let files = vec![source(root, "articles/a.md", "one")];
+        let fingerprint = of(&config, &files, &digests(&files), &[]).unwrap();
+        let committed = Committed {
+            unchanged: 0,
+            files: 1,
+            bytes: 4,
+            at: SystemTime::now(),
+        };
+        let report = Report {
+            written: Written::default(),
+            sources: 1,
+            skipped: 0,
+            other_cloud: 0,
+            diagnostics: Vec::new(),
+        };
+        save(root, &config, fingerprint, &committed, &report).unwrap();
+        assert!(up_to_date(root, &config, fingerprint).is_some());
+        // Same size, and the modification time set back to what it was.
+        let before = fs::metadata(&page).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(&page, "HOME").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&page)
+            .unwrap()
+            .set_modified(before)
+            .unwrap();
+        assert_eq!(fs::metadata(&page).unwrap().modified().unwrap(), before);
+        assert_eq!(up_to_date(root, &config, fingerprint), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlinked_cache_folder_is_never_written_or_pruned_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        let elsewhere = dir.path().join("home");
+        fs::create_dir_all(&root).unwrap();
+        fs::create_dir_all(&elsewhere).unwrap();
+        // Files a prune that followed the link would take for stale states.
+        fs::write(elsewhere.join(".bashrc"), "mine").unwrap();
+        fs::write(elsewhere.join("build-0123456789abcdef.json"), "not a state").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, root.join(CACHE_DIR)).unwrap();
+        let config = config(&root);
+        fs::create_dir_all(&config.output).unwrap();
+        let files = vec![source(&root, "articles/a.md", "one")];
+        let fingerprint = of(&config, &files, &digests(&files), &[]).unwrap();
+        let committed = Committed {
+            unchanged: 0,
+            files: 0,
+            bytes: 0,
+            at: SystemTime::now(),
+        };
+        let report = Report {
+            written: Written::default(),
+            sources: 1,
+            skipped: 0,
+            other_cloud: 0,
+            diagnostics: Vec::new(),
+        };
+        let err = save(&root, &config, fingerprint, &committed, &report).unwrap_err();
+        assert!(err.to_string().contains("symlink"), "{err}");
+        assert!(!has_state(&root, &config));
+        assert_eq!(up_to_date(&root, &config, fingerprint), None);
+        let mut left: Vec<_> = fs::read_dir(&elsewhere)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".bashrc", "build-0123456789abcdef.json"]);
+    }
+
+    #[test]
+    fn the_prune_deletes_only_stale_states_of_its_own_making() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let cache = root.join(CACHE_DIR);
+        fs::create_dir_all(&cache).unwrap();
+        let stale = serde_json::json!({"target": root.join("gone"), "format": FORMAT});
+        let foreign = [
+            ("notes.txt", "x".to_string()),
+            ("build-0123456789abcdef.json.bak", stale.to_string()),
+            ("build-xyz.json", stale.to_string()),
+            ("build-0123456789abcdef.json", "not json".to_string()),
+        ];
+        for (name, text) in &foreign {
+            fs::write(cache.join(name), text).unwrap();
+        }
+        fs::write(cache.join("build-00000000000000aa.json"), stale.to_string()).unwrap();
+        fs::create_dir(cache.join("build-00000000000000bb.json")).unwrap();
+        prune(&Dir::open(&cache).unwrap());
+        assert!(!cache.join("build-00000000000000aa.json").exists(), "stale");
+        assert!(cache.join("build-00000000000000bb.json").is_dir());
+        for (name, _) in &foreign {
+            assert!(cache.join(name).exists(), "{name}");
+        }
     }
 }
