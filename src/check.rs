@@ -14,6 +14,9 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// Markdown files in scope.
     pub files: usize,
+    /// The hash of each file as it was read and checked, by the path diagnostics name it by:
+    /// `--fix` applies a file's fixes only to those very bytes.
+    pub digests: std::collections::HashMap<PathBuf, u128>,
     /// Time of each phase.
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -69,9 +72,13 @@ pub fn check(config: &Config, paths: &[PathBuf], progress: bool) -> Result<Check
         .into_iter()
         .filter(|d| in_scope(&d.file))
         .collect();
+    let digests = (loaded.sources.iter().zip(&loaded.digests))
+        .map(|(f, &digest)| (f.path.clone(), digest))
+        .collect();
     Ok(Checked {
         diagnostics,
         files,
+        digests,
         timings: loaded.timings,
     })
 }

@@ -158,9 +158,14 @@ pub use crate::rules::file::size::read;
 /// The hash of a file as read: its bytes, or what kept it from being read.
 pub fn digest(read: &Result<(Vec<u8>, Option<Diagnostic>), Box<Diagnostic>>) -> u128 {
     match read {
-        Ok((bytes, _)) => xxh3_128(bytes),
+        Ok((bytes, _)) => digest_of(bytes),
         Err(unread) => xxh3_128(unread.message.as_bytes()) ^ 1,
     }
+}
+
+/// The hash of a file's bytes.
+pub fn digest_of(bytes: &[u8]) -> u128 {
+    xxh3_128(bytes)
 }
 
 /// Reads and hashes every file, in parallel.
