@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use crate::error::Error;
+use crate::nofollow::Dir;
 use crate::render::Sink;
 
 /// Marks a folder as shelf's output; only such folders are ever replaced.
@@ -44,6 +45,8 @@ pub struct Staging {
     /// The staging folder is the kept site (Unix).
     kept: bool,
     committed: bool,
+    /// A write failed (the disk is full, say): the staging folder is deleted, not kept.
+    write_failed: std::sync::atomic::AtomicBool,
     /// Files and bytes written so far, the marker included.
     files: AtomicU64,
     bytes: AtomicU64,
@@ -117,6 +120,7 @@ impl Staging {
             folders,
             kept,
             committed: false,
+            write_failed: std::sync::atomic::AtomicBool::new(false),
             files: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             unchanged: AtomicU64::new(0),
@@ -145,44 +149,39 @@ impl Staging {
 
     /// Swaps the staging folder in for the output. The previous output is kept for the next
     /// build (Unix), or removed, only after the new one is in place.
+    ///
+    /// On Linux the two folders trade places in one atomic step (`renameat2` with
+    /// `RENAME_EXCHANGE`): there is no moment without an output, whenever the build is killed.
+    /// Where that is not supported, the output is first renamed to `.NAME.old-PID` and the
+    /// staging folder into its place; a build killed between the two renames leaves that name,
+    /// and the next build puts it back before doing anything else ([`clear_leftovers`]).
     pub fn commit(mut self) -> Result<Committed, Error> {
         #[cfg(unix)]
         (self.folders)
             .remove_strays(MARKER)
             .map_err(|e| Error::io(&self.dir, e))?;
+        failpoint("swap-before", &self.dir)?;
         let parent = self.target.parent().unwrap_or(Path::new("."));
         let old = parent.join(format!(
             ".{}.old-{}",
             file_name(&self.target),
             std::process::id()
         ));
-        // Where that place is taken (by a build running alongside, say), the previous output is
-        // set aside and deleted instead.
-        let mut aside = if cfg!(unix) {
-            kept_path(&self.target)
+        let replaced = if fs::symlink_metadata(&self.target).is_err() {
+            fs::rename(&self.dir, &self.target).map_err(|e| Error::io(&self.target, e))?;
+            None
+        } else if exchange(&self.dir, &self.target)? {
+            // The previous output is where the staging folder was.
+            Some(self.dir.clone())
         } else {
-            old.clone()
-        };
-        let mut moved = fs::rename(&self.target, &aside);
-        if moved
-            .as_ref()
-            .is_err_and(|e| e.kind() != io::ErrorKind::NotFound)
-            && aside != old
-        {
-            aside = old.clone();
-            moved = fs::rename(&self.target, &aside);
-        }
-        let had_old = match moved {
-            Ok(()) => true,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-            Err(e) => return Err(Error::io(&self.target, e)),
-        };
-        if let Err(e) = fs::rename(&self.dir, &self.target) {
-            if had_old {
-                let _ = fs::rename(&aside, &self.target);
+            fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, e))?;
+            failpoint("swap-between", &self.target)?;
+            if let Err(e) = fs::rename(&self.dir, &self.target) {
+                let _ = fs::rename(&old, &self.target);
+                return Err(Error::io(&self.target, e));
             }
-            return Err(Error::io(&self.target, e));
-        }
+            Some(old)
+        };
         self.committed = true;
         let committed = Committed {
             files: self.files.load(Ordering::Relaxed),
@@ -190,12 +189,54 @@ impl Staging {
             unchanged: self.unchanged.load(Ordering::Relaxed),
             at: SystemTime::now(),
         };
-        if had_old && aside == old {
-            #[cfg(unix)]
-            folders::remove_files(&old, &self.folders.by_size()).map_err(|e| Error::io(&old, e))?;
-            remove_tree(&old).map_err(|e| Error::io(&old, e))?;
+        failpoint("swap-after", &self.target)?;
+        if let Some(replaced) = replaced {
+            self.retire(&replaced)?;
         }
         Ok(committed)
+    }
+
+    /// Keeps the site just replaced, now at `replaced`, for the next build (Unix), or deletes
+    /// it when that place is taken (a build running alongside, say) or elsewhere.
+    fn retire(&self, replaced: &Path) -> Result<(), Error> {
+        if cfg!(unix) {
+            let kept = kept_path(&self.target);
+            if fs::symlink_metadata(&kept).is_err() && fs::rename(replaced, &kept).is_ok() {
+                return Ok(());
+            }
+            #[cfg(unix)]
+            folders::remove_files(replaced, &self.folders.by_size())
+                .map_err(|e| Error::io(replaced, e))?;
+        }
+        remove_tree(replaced).map_err(|e| Error::io(replaced, e))
+    }
+}
+
+/// A failpoint of the swap ([`crate::failpoint`]), as an error about `path`.
+fn failpoint(name: &str, path: &Path) -> Result<(), Error> {
+    crate::failpoint::hit(name).map_err(|e| Error::io(path, e))
+}
+
+/// Trades the folders `staging` and `target` in one step; false where the system or the file
+/// system cannot (then the caller renames in two steps).
+fn exchange(staging: &Path, target: &Path) -> Result<bool, Error> {
+    if crate::failpoint::hit("swap-exchange").is_err() {
+        return Ok(false);
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        use rustix::io::Errno;
+        match renameat_with(CWD, staging, CWD, target, RenameFlags::EXCHANGE) {
+            Ok(()) => Ok(true),
+            Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP | Errno::PERM) => Ok(false),
+            Err(e) => Err(Error::io(target, e.into())),
+        }
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        let _ = (staging, target);
+        Ok(false)
     }
 }
 
@@ -225,11 +266,17 @@ impl Sink for Staging {
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        #[cfg(unix)]
-        let written = self.folders.write(rel, bytes);
-        #[cfg(not(unix))]
-        let written = fs::write(self.dir.join(rel), bytes).map(|()| false);
-        let unchanged = written.map_err(|e| Error::io(self.dir.join(rel), e))?;
+        let written = crate::failpoint::hit("write").and_then(|()| {
+            #[cfg(unix)]
+            let written = self.folders.write(rel, bytes);
+            #[cfg(not(unix))]
+            let written = fs::write(self.dir.join(rel), bytes).map(|()| false);
+            written
+        });
+        let unchanged = written.map_err(|e| {
+            self.write_failed.store(true, Ordering::Relaxed);
+            Error::io(self.dir.join(rel), e)
+        })?;
         if unchanged {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
@@ -238,9 +285,11 @@ impl Sink for Staging {
     }
 }
 
-/// Writes into a finished site in place, each file replaced whole (written beside itself, then
-/// renamed over), so a server reading the site never sees half a file. `shelf serve` uses it
-/// for the pages a change touches.
+/// Writes into a finished site in place, each file replaced whole (written beside itself under
+/// a random name, then renamed over), so a server reading the site never sees half a file.
+/// `shelf serve` uses it for the pages a change touches. Folders and files are reached without
+/// following symlinks ([`crate::nofollow`]): a link planted in the site is replaced, never
+/// written through.
 pub struct InPlace {
     root: PathBuf,
 }
@@ -252,44 +301,52 @@ impl InPlace {
         }
     }
 
+    /// The folder of the site file `rel` and the file's name in it.
+    fn folder_of<'a>(&self, rel: &'a str, create: bool) -> io::Result<(Dir, &'a str)> {
+        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        Ok((Dir::open(&self.root)?.below(dir, create)?, name))
+    }
+
     /// Removes a file of the site; one that is already gone is fine.
     pub fn remove(&self, rel: &str) -> Result<(), Error> {
-        let path = self.root.join(rel);
-        match fs::remove_file(&path) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(Error::io(path, e)),
-            _ => Ok(()),
-        }
+        let removed = match self.folder_of(rel, false) {
+            Ok((dir, name)) => dir.remove_file(name),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        };
+        removed.map_err(|e| Error::io(self.root.join(rel), e))
     }
 }
 
 impl Sink for InPlace {
     fn create_dir(&self, rel: &str) -> Result<(), Error> {
-        let path = self.root.join(rel);
-        fs::create_dir_all(&path).map_err(|e| Error::io(path, e))
+        let made = Dir::open(&self.root).and_then(|root| root.below(rel, true));
+        made.map(drop)
+            .map_err(|e| Error::io(self.root.join(rel), e))
     }
 
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        let path = self.root.join(rel);
-        // Unchanged files keep their time stamp, so browsers and rsync see no change.
-        if fs::read(&path).is_ok_and(|old| old == bytes) {
-            return Ok(());
-        }
-        let mut part = path.clone().into_os_string();
-        part.push(".part");
-        let part = PathBuf::from(part);
-        fs::write(&part, bytes).map_err(|e| Error::io(&part, e))?;
-        fs::rename(&part, &path).map_err(|e| Error::io(path, e))
+        let written = self.folder_of(rel, true).and_then(|(dir, name)| {
+            // Unchanged files keep their time stamp, so browsers and rsync see no change.
+            if dir.read(name).is_ok_and(|old| old == bytes) {
+                return Ok(());
+            }
+            dir.replace(name, bytes, false, None)
+        });
+        written.map_err(|e| Error::io(self.root.join(rel), e))
     }
 }
 
 impl Drop for Staging {
     /// A build that did not commit leaves nothing behind but the kept site it was rebuilding,
-    /// put back for the next build (which compares every file it keeps).
+    /// put back for the next build (which compares every file it keeps). After a failed write
+    /// (a full disk) the staging folder is deleted whole, so the space it took is free again.
     fn drop(&mut self) {
         if self.committed {
             return;
         }
-        if !(self.kept && fs::rename(&self.dir, kept_path(&self.target)).is_ok()) {
+        let keep = self.kept && !self.write_failed.load(Ordering::Relaxed);
+        if !(keep && fs::rename(&self.dir, kept_path(&self.target)).is_ok()) {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }

@@ -396,17 +396,26 @@ impl Session {
 
 /// The search index's file names change with their content: removes those no longer written.
 fn remove_stale_search_files(output: &Path, current: &[String]) -> Result<(), Error> {
-    let keep: HashSet<PathBuf> = current.iter().map(|rel| output.join(rel)).collect();
-    let search = output.join("search");
+    use crate::nofollow::{Dir, Kind};
+    let keep: HashSet<&str> = current.iter().map(String::as_str).collect();
+    let search = Dir::open(output)
+        .and_then(|site| site.child("search", false))
+        .map_err(|e| Error::io(output.join("search"), e))?;
+    let entries = search.entries().map_err(|e| Error::io(search.path(), e))?;
     // The hashed files are those in the subfolders; `index.json` and the script keep their names.
-    for entry in walkdir::WalkDir::new(&search)
-        .min_depth(2)
-        .into_iter()
-        .flatten()
-    {
-        let path = entry.path();
-        if entry.file_type().is_file() && !keep.contains(path) {
-            std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+    for (folder, kind) in entries {
+        let Some(folder) = folder.to_str().filter(|_| kind == Kind::Dir) else {
+            continue;
+        };
+        let dir = search
+            .child(folder, false)
+            .map_err(|e| Error::io(search.path().join(folder), e))?;
+        for (name, kind) in dir.entries().map_err(|e| Error::io(dir.path(), e))? {
+            let Some(name) = name.to_str() else { continue };
+            if kind != Kind::Dir && !keep.contains(format!("search/{folder}/{name}").as_str()) {
+                dir.remove_file(name)
+                    .map_err(|e| Error::io(dir.path().join(name), e))?;
+            }
         }
     }
     Ok(())
