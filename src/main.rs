@@ -156,6 +156,11 @@ struct ServeArgs {
     /// Open the site in the default browser.
     #[arg(long)]
     open: bool,
+    /// Answer requests for this host name too (repeatable). By default only requests for an IP
+    /// address or localhost are answered, so a web page cannot point its own name at this
+    /// server and read your drafts (DNS rebinding).
+    #[arg(long = "allowed-host", value_name = "NAME")]
+    allowed_hosts: Vec<String>,
     /// Print each rebuild's phases, and warnings as well as errors.
     #[arg(short, long)]
     verbose: bool,
@@ -287,8 +292,13 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
         // are applied until none is left, as linters with autofix do; ten passes at most.
         let mut stderr = std::io::stderr().lock();
         let (mut count, mut files) = (0, std::collections::BTreeSet::new());
+        // A file left alone is said once, with the reason of the last pass.
+        let mut not_fixed = std::collections::BTreeMap::new();
         for _ in 0..10 {
-            let fixed = shelf::fix::apply(&checked.diagnostics)?;
+            let digests = &checked.digests;
+            let applied = shelf::fix::apply(&checked.diagnostics, |f| digests.get(f).copied());
+            not_fixed.extend(applied.not_fixed.into_iter().map(|n| (n.file, n.reason)));
+            let fixed = applied.fixed;
             if fixed.is_empty() {
                 break;
             }
@@ -298,8 +308,12 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
                     count += 1;
                 }
                 files.insert(f.file.clone());
+                not_fixed.remove(&f.file);
             }
             checked = shelf::check::check(&config, &args.paths, progress)?;
+        }
+        for (file, reason) in &not_fixed {
+            writeln!(stderr, "not fixed {}: {reason}", file.display())?;
         }
         writeln!(
             stderr,
@@ -518,6 +532,7 @@ fn serve(root: &std::path::Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
         port: args.port,
         open: args.open,
         verbose: args.verbose,
+        allowed_hosts: args.allowed_hosts,
     };
     shelf::serve::run(root, &overrides, &options)?;
     Ok(ExitCode::SUCCESS)

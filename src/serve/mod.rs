@@ -30,6 +30,8 @@ pub struct Options {
     pub open: bool,
     /// Print each rebuild's phases and warnings too.
     pub verbose: bool,
+    /// Host names answered besides IP addresses and `localhost` (see [`http`]).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Serves until the process is stopped.
@@ -48,6 +50,7 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
     let addr = http::start(
         SocketAddr::new(options.bind, options.port),
         Arc::clone(&live),
+        options.allowed_hosts.clone(),
     )
     .map_err(Error::Usage)?;
     let url = format!("http://{addr}/");
