@@ -35,6 +35,10 @@ pub struct Config {
     pub cloud: Option<Cloud>,
     /// Write the search index (`search/`) and the search page. Default: `true`.
     pub search: bool,
+    /// Read symlinks in the source that lead outside it (by default they are reported as
+    /// SH015 and not read, so an untrusted tree cannot pull in files of the machine).
+    /// Default: `false`.
+    pub follow_outside_symlinks: bool,
     /// Per-rule levels, `error`, `warn` or `off`, keyed by rule code or name (`[rules]`
     /// table). Default: every rule at its default severity.
     #[serde(rename = "rules")]
@@ -63,6 +67,7 @@ impl Default for Config {
             templates: "templates".into(),
             cloud: None,
             search: true,
+            follow_outside_symlinks: false,
             rule_table: BTreeMap::new(),
             levels: Levels::default(),
         }
@@ -103,6 +108,15 @@ impl Config {
         }
         config.search &= !overrides.no_search;
         Ok(config)
+    }
+
+    /// How discovery treats symlinks that lead outside the source.
+    pub fn outside_links(&self) -> crate::discover::OutsideLinks {
+        if self.follow_outside_symlinks {
+            crate::discover::OutsideLinks::Follow
+        } else {
+            crate::discover::OutsideLinks::Refuse
+        }
     }
 
     /// Parses the text of a config file (paths left as written).

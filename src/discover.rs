@@ -1,5 +1,10 @@
 //! Finding the articles: every `*.md` below the source folder, sorted, hidden folders skipped.
 //! Folders that cannot be read and symlink loops are reported, never fatal.
+//!
+//! Symlinks are followed while they stay inside the source folder. One that leads outside it
+//! (`x.md -> /proc/self/environ`, `docs -> /etc`) is reported and not read, so that a tree from
+//! a pull request cannot make shelf print or publish files of the machine that checks it;
+//! `follow-outside-symlinks = true` in shelf.toml reads them anyway.
 
 use std::path::{Path, PathBuf};
 
@@ -17,18 +22,41 @@ pub struct SourceFile {
     pub rel: String,
 }
 
+/// Whether symlinks leading outside the source folder are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutsideLinks {
+    /// Reported and not read.
+    #[default]
+    Refuse,
+    Follow,
+}
+
 /// Walks `source`; the files come back sorted by path, so every later stage is deterministic.
-pub fn discover(source: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+pub fn discover(source: &Path, outside: OutsideLinks) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
-    let walker = WalkDir::new(source)
+    // Where the source really is, to tell where a link leads; only needed when one is met.
+    let mut real_source: Option<Option<PathBuf>> = None;
+    let mut walker = WalkDir::new(source)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         match entry {
             Ok(entry) => {
+                if entry.depth() > 0 && entry.path_is_symlink() && outside == OutsideLinks::Refuse {
+                    let root = real_source
+                        .get_or_insert_with(|| std::fs::canonicalize(source).ok())
+                        .as_deref();
+                    if let Some(leads_to) = leads_outside(entry.path(), root) {
+                        diagnostics.push(outside_link(entry.path(), &leads_to));
+                        if entry.file_type().is_dir() {
+                            walker.skip_current_dir();
+                        }
+                        continue;
+                    }
+                }
                 if entry.file_type().is_file() && is_markdown(entry.file_name()) {
                     let rel = relative(source, entry.path());
                     files.push(SourceFile {
@@ -51,6 +79,30 @@ pub fn discover(source: &Path) -> (Vec<SourceFile>, Vec<Diagnostic>) {
         }
     }
     (files, diagnostics)
+}
+
+/// Where the symlink `path` leads when that is outside the folder `root` (or cannot be told).
+fn leads_outside(path: &Path, root: Option<&Path>) -> Option<PathBuf> {
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match root {
+        Some(root) if real.starts_with(root) => None,
+        _ => Some(real),
+    }
+}
+
+fn outside_link(path: &Path, leads_to: &Path) -> Diagnostic {
+    Diagnostic::new(
+        rules::SYMLINK_OUTSIDE_SOURCE,
+        path,
+        format!(
+            "this symlink leads outside the source folder, to {}; it is not read",
+            leads_to.display()
+        ),
+    )
+    .help(
+        "copy the article into the source folder, or set `follow-outside-symlinks = true` in \
+         shelf.toml if this tree is trusted",
+    )
 }
 
 /// Whether a file name ends in `.md`, in any case (and is more than the extension).
@@ -116,7 +168,7 @@ mod tests {
             fs::create_dir_all(p.parent().unwrap()).unwrap();
             fs::write(p, "x").unwrap();
         }
-        let (files, diags) = discover(root);
+        let (files, diags) = discover(root, OutsideLinks::Refuse);
         assert!(diags.is_empty());
         let rels: Vec<_> = files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, ["a.md", "b/a.MD", "b/z.md"]);
@@ -157,13 +209,50 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
+    fn links_are_followed_inside_the_source_and_reported_outside_it() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("src");
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(root.join("real")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(root.join("real/a.md"), "a").unwrap();
+        fs::write(outside.join("secret.md"), "s").unwrap();
+        symlink(root.join("real/a.md"), root.join("alias.md")).unwrap();
+        symlink(root.join("real"), root.join("linked")).unwrap();
+        symlink(outside.join("secret.md"), root.join("leak.md")).unwrap();
+        symlink(&outside, root.join("away")).unwrap();
+        symlink("/proc/self/environ", root.join("environ.md")).unwrap();
+        let (files, diags) = discover(&root, OutsideLinks::Refuse);
+        let rels: Vec<_> = files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["alias.md", "linked/a.md", "real/a.md"]);
+        let mut reported: Vec<_> = diags
+            .iter()
+            .map(|d| (d.code, d.file.file_name().unwrap().to_str().unwrap()))
+            .collect();
+        reported.sort();
+        assert_eq!(
+            reported,
+            [
+                ("SH015", "away"),
+                ("SH015", "environ.md"),
+                ("SH015", "leak.md")
+            ]
+        );
+        let (files, diags) = discover(&root, OutsideLinks::Follow);
+        assert_eq!(files.len(), 6, "{files:?}");
+        assert!(diags.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn symlink_loop_is_reported_not_fatal() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         fs::create_dir(root.join("a")).unwrap();
         fs::write(root.join("a/x.md"), "x").unwrap();
         std::os::unix::fs::symlink(root.join("a"), root.join("a/loop")).unwrap();
-        let (files, diags) = discover(root);
+        let (files, diags) = discover(root, OutsideLinks::Refuse);
         assert_eq!(files.len(), 1);
         assert_eq!(diags.len(), 1);
         assert!(

@@ -70,7 +70,7 @@ pub fn find(config: &Config) -> Result<Found, Error> {
         )));
     }
     let started = Instant::now();
-    let (files, diagnostics) = discover(source);
+    let (files, diagnostics) = discover(source, config.outside_links());
     Ok(Found {
         files,
         diagnostics,

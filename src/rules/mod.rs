@@ -35,6 +35,16 @@ declare_rule! {
     pub FILE_UNREADABLE = ("SH001", "file-unreadable", Error);
 }
 declare_rule! {
+    /// A symlink in the source folder leads outside it; it is not read.
+    ///
+    /// Why: a tree checked in CI comes from anyone who opens a pull request, and a link such as
+    /// `notes.md -> /proc/self/environ` would make shelf print the machine's secrets in its
+    /// report and publish them in the site. Links that stay inside the source are followed.
+    /// Example: `shared -> ../../other-repo/articles`. Set `follow-outside-symlinks = true` in
+    /// shelf.toml to read such links in a tree you trust.
+    pub SYMLINK_OUTSIDE_SOURCE = ("SH015", "symlink-outside-source", Error);
+}
+declare_rule! {
     /// The file is not valid UTF-8 (or holds NUL bytes, as binary files do).
     pub FILE_NOT_UTF8 = ("SH002", "file-not-utf8", Error);
 }
@@ -140,6 +150,7 @@ pub const ALL: &[Rule] = &[
     file::multiline_value::MULTILINE_VALUE,
     file::size::LARGE_FILE,
     file::size::FILE_TOO_LARGE,
+    SYMLINK_OUTSIDE_SOURCE,
     MISSING_REQUIRED_PROPERTY,
     metadata::unknown_property::MISSPELLED_PROPERTY,
     metadata::unknown_property::UNKNOWN_PROPERTY,

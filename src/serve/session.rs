@@ -308,7 +308,7 @@ impl Session {
                 source.display()
             )));
         }
-        let (found, _unreadable) = discover(source);
+        let (found, _unreadable) = discover(source, self.config.outside_links());
         let found_keys: HashSet<Vec<String>> = found.iter().map(|f| key(&f.rel)).collect();
         let mut changed: Vec<String> = self
             .files
