@@ -66,7 +66,8 @@ fn parse_inner(
     let header = header::parse(text, file, diagnostics)?;
     let header_span = header.span.clone();
     let leading = header.leading.clone();
-    let meta = Metadata::from_properties(header.properties);
+    let mut meta = Metadata::from_properties(header.properties);
+    rules::metadata::id_list::cap(&mut meta, file, diagnostics);
 
     let slug = slugify(&meta.article_id);
     if slug.is_empty() {

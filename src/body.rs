@@ -92,17 +92,10 @@ pub enum Marker<'a> {
     IssueClose,
 }
 
-/// Reads a marker at the start of `s`, returning it and its length.
-pub fn marker_at(s: &str) -> Option<(Marker<'_>, usize)> {
-    let rest = s.strip_prefix("<!--")?;
-    let end = rest.find("-->")?;
-    // `<!--$a--(` … `<!--$b-->`: the first marker is not closed; it does not swallow the second.
-    if rest[..end].contains("<!--") {
-        return None;
-    }
-    let inner = rest[..end].trim();
-    let len = 4 + end + 3;
-    let marker = if let Some(name) = inner.strip_prefix("/$") {
+/// What the comment `<!--inner-->` is as a marker, if it is one.
+fn marker_of(inner: &str) -> Option<Marker<'_>> {
+    let inner = inner.trim();
+    Some(if let Some(name) = inner.strip_prefix("/$") {
         Marker::TokenClose(name.trim())
     } else if let Some(name) = inner.strip_prefix('$') {
         Marker::TokenOpen(name.trim())
@@ -112,21 +105,50 @@ pub fn marker_at(s: &str) -> Option<(Marker<'_>, usize)> {
         Marker::IssueClose
     } else {
         return None;
-    };
-    Some((marker, len))
+    })
 }
 
-/// Every marker in `text` with its offset (relative to `text`).
+/// Every marker in `text` with its offset (relative to `text`) and length.
+///
+/// O(n) in the text however many comments are left open: the next `-->` and the next `<!--`
+/// after an opener are each found by searches that only move forward, never by scanning the
+/// rest of the text again for every opener.
 pub fn markers(text: &str) -> impl Iterator<Item = (usize, Marker<'_>, usize)> {
+    let bytes = text.as_bytes();
+    let mut openers = memchr::memmem::find_iter(bytes, b"<!--").peekable();
+    // The first `-->` at or after `close_from`, once looked for (None: there is none).
+    let mut close: Option<Option<usize>> = None;
+    let mut close_from = 0;
     // A marker whose `-->` is missing can run over the next `<!--`; markers never overlap.
     let mut end = 0;
-    memchr::memmem::find_iter(text.as_bytes(), b"<!--").filter_map(move |at| {
-        if at < end {
-            return None;
+    std::iter::from_fn(move || {
+        while let Some(at) = openers.next() {
+            if at < end {
+                continue;
+            }
+            let inner_start = at + 4;
+            if close.is_some_and(|c| c.is_some_and(|c| c < inner_start)) || close.is_none() {
+                close_from = close_from.max(inner_start);
+                close = Some(
+                    memchr::memmem::find(&bytes[close_from..], b"-->").map(|i| close_from + i),
+                );
+            }
+            let Some(Some(close_at)) = close else {
+                // No `-->` anywhere after: no marker can close.
+                return None;
+            };
+            // `<!--$a--(` … `<!--$b-->`: the first is not closed; it does not swallow the second.
+            if openers.peek().is_some_and(|&next| next < close_at) {
+                continue;
+            }
+            let len = close_at + 3 - at;
+            let Some(marker) = marker_of(&text[inner_start..close_at]) else {
+                continue;
+            };
+            end = at + len;
+            return Some((at, marker, len));
         }
-        let (m, len) = marker_at(&text[at..])?;
-        end = at + len;
-        Some((at, m, len))
+        None
     })
 }
 
@@ -203,6 +225,38 @@ mod tests {
             ("vmName", "[vm]")
         );
         assert_eq!(&body[tokens[1].span.clone()], "<!-- $x -->d<!--/$x-->");
+    }
+
+    #[test]
+    fn markers_close_at_the_nearest_end_and_unclosed_ones_swallow_nothing() {
+        fn found(text: &str) -> Vec<(usize, Marker<'_>, usize)> {
+            markers(text).collect()
+        }
+        assert_eq!(
+            found("a<!--$x-->b<!--/$x-->"),
+            [
+                (1, Marker::TokenOpen("x"), 9),
+                (11, Marker::TokenClose("x"), 10)
+            ]
+        );
+        // The first opener is never closed before the second opens.
+        assert_eq!(
+            found("<!--$a--( <!--$b-->"),
+            [(10, Marker::TokenOpen("b"), 9)]
+        );
+        assert_eq!(found("<!--$a <!--$b <!--"), []);
+        // Of two openers before one `-->`, the later one is the marker.
+        assert_eq!(
+            found("<!-- <!--$a --> <!--/$a-->"),
+            [
+                (5, Marker::TokenOpen("a"), 10),
+                (16, Marker::TokenClose("a"), 10)
+            ]
+        );
+        assert_eq!(
+            found("<!--issueDescription-->x<!--/ISSUEDESCRIPTION -->"),
+            [(0, Marker::IssueOpen, 23), (24, Marker::IssueClose, 25)]
+        );
     }
 
     #[test]

@@ -167,16 +167,50 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Maps byte offsets of one file to line:column.
+///
+/// Linear whatever the file: a file may be one line of a megabyte with thousands of problems on
+/// it, so a column is never counted from the start of a long line. Characters are counted
+/// directly over at most [`COUNT_BLOCK`] bytes; beyond that a table of the characters before
+/// each block (built on first need, one pass over the text) answers the rest.
 pub struct LineIndex<'a> {
     text: &'a [u8],
     line_starts: Vec<usize>,
+    /// Characters before each [`COUNT_BLOCK`]-byte block of the text.
+    chars_before_block: std::cell::OnceCell<Vec<usize>>,
+}
+
+/// See [`LineIndex`].
+const COUNT_BLOCK: usize = 4096;
+
+/// Characters in UTF-8 `bytes` (lead bytes; a stray continuation byte is not one).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a [u8]) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text).map(|i| i + 1));
-        LineIndex { text, line_starts }
+        LineIndex {
+            text,
+            line_starts,
+            chars_before_block: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Characters in the text before `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let table = self.chars_before_block.get_or_init(|| {
+            let mut table = vec![0];
+            let mut total = 0;
+            for block in self.text.chunks(COUNT_BLOCK) {
+                total += count_chars(block);
+                table.push(total);
+            }
+            table
+        });
+        let block = offset / COUNT_BLOCK;
+        table[block] + count_chars(&self.text[block * COUNT_BLOCK..offset])
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
@@ -185,7 +219,12 @@ impl<'a> LineIndex<'a> {
         let start = self.line_starts[line];
         let prefix = &self.text[start..offset];
         // Count characters, not bytes; a BOM at the very start is not a column.
-        let mut column = String::from_utf8_lossy(prefix).chars().count() + 1;
+        let chars = if prefix.len() <= COUNT_BLOCK {
+            count_chars(prefix)
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
+        let mut column = chars + 1;
         if line == 0 && prefix.starts_with(b"\xEF\xBB\xBF") {
             column -= 1;
         }
@@ -225,6 +264,19 @@ mod tests {
         // "cé " is 4 bytes, 3 characters: 'd' is column 4.
         assert_eq!(index.line_col(7), LineCol { line: 2, column: 4 });
         assert_eq!(index.line_col(10), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn columns_on_a_long_line_are_counted_the_same_from_the_table() {
+        let line = "é".repeat(5000) + "x" + &"a".repeat(9000) + "ü";
+        let text = format!("first\n{line}\nlast");
+        let index = LineIndex::new(text.as_bytes());
+        for (needle, column) in [("x", 5001), ("ü", 14002), ("last", 1)] {
+            let offset = text.find(needle).unwrap();
+            let expected = text[..offset].rsplit('\n').next().unwrap().chars().count() + 1;
+            assert_eq!(expected, column, "{needle}");
+            assert_eq!(index.line_col(offset).column, column, "{needle}");
+        }
     }
 
     #[test]

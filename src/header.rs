@@ -187,6 +187,11 @@ fn read_attributes(
     attributes.with_checks(false);
 
     let mut properties: Vec<Property> = Vec::new();
+    // Keys seen so far, lowercased, to the property holding them: a header of n attributes is
+    // read in O(n), duplicates or not.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Lines of the first occurrences, for the duplicate messages; made on the first duplicate.
+    let mut lines: Option<crate::diagnostic::LineIndex> = None;
     for attribute in attributes {
         let attribute = match attribute {
             Ok(a) => a,
@@ -219,11 +224,12 @@ fn read_attributes(
                 unescape_lenient(raw)
             }
         };
-        if let Some(first) = properties
-            .iter()
-            .find(|p| p.key.value.eq_ignore_ascii_case(&key.value))
-        {
-            let line_hint = text[..first.key.span.start].matches('\n').count() + 1;
+        let lowercase = key.value.to_ascii_lowercase();
+        if let Some(&first) = seen.get(&lowercase) {
+            let first = &properties[first];
+            let lines =
+                lines.get_or_insert_with(|| crate::diagnostic::LineIndex::new(text.as_bytes()));
+            let line_hint = lines.line_col(first.key.span.start).line;
             diagnostics.push(
                 Diagnostic::new(
                     rules::DUPLICATE_PROPERTY,
@@ -238,6 +244,7 @@ fn read_attributes(
             );
             continue;
         }
+        seen.insert(lowercase, properties.len());
         properties.push(Property {
             key,
             value: Spanned {
@@ -325,7 +332,10 @@ fn unescape_lenient(raw: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let decoded = rest.find(';').filter(|&semi| semi <= 12).and_then(|semi| {
+        // An entity is short: looking further for its `;` would make a value of many raw `&`
+        // quadratic.
+        let near = &rest.as_bytes()[..rest.len().min(13)];
+        let decoded = memchr::memchr(b';', near).and_then(|semi| {
             quick_xml::escape::unescape(&rest[..=semi])
                 .ok()
                 .map(|s| (s.into_owned(), semi + 1))

@@ -342,7 +342,11 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
     } else {
         checked.diagnostics.clone()
     };
-    emit::emit(format, &shown, summary, color, &mut stdout.lock())?;
+    // Buffered: stdout is line-buffered, and a report of thousands of lines was thousands of
+    // writes.
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    emit::emit(format, &shown, summary, color, &mut out)?;
+    out.flush()?;
     if args.verbose {
         let mut by_rule: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
         for d in &checked.diagnostics {

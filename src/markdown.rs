@@ -113,22 +113,51 @@ pub fn limit_nesting(html: &str) -> Option<String> {
     Some(out)
 }
 
-pub fn render(markdown: &str) -> Rendered {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-    let mut out = Rendered::default();
-    let mut events: Vec<Event> = Vec::new();
-    // Text of the heading being read: Some((level, text, is_title)).
-    let mut heading: Option<(u8, String, bool)> = None;
-    // For each open link: whether it was turned into a blade element.
-    let mut links: Vec<bool> = Vec::new();
-    let mut html_block: Option<String> = None;
+/// The event stream of a body, rewritten on the way to the HTML writer (see the module doc).
+/// It is an iterator, so a long body is never held as a list of events: the events of a big
+/// table cost about a hundred bytes of memory per byte of Markdown when they were collected.
+struct Rewrite<'a, I> {
+    parser: I,
+    /// Events made from the last parser event, not yet written.
+    queue: std::collections::VecDeque<Event<'a>>,
+    out: Rendered,
+    /// Text of the heading being read: Some((level, text, is_title)).
+    heading: Option<(u8, String, bool)>,
+    /// For each open link: whether it was turned into a blade element.
+    links: Vec<bool>,
+    html_block: Option<String>,
+    /// A widget element opened inline (inside a paragraph): its name, and its raw text until
+    /// it closes.
+    inline_widget: Option<(&'static str, String)>,
+    /// Raw HTML was written (or an element of ours): the sanitizer must see the result.
+    raw_html: bool,
+}
 
-    // A widget element opened inline (inside a paragraph): its name, and its raw text until
-    // it closes.
-    let mut inline_widget: Option<(&str, String)> = None;
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Rewrite<'a, I> {
+    type Item = Event<'a>;
 
-    for event in Parser::new_ext(markdown, options) {
-        if let Some((name, raw)) = &mut inline_widget {
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.queue.pop_front() {
+                self.raw_html |= matches!(event, Event::Html(_) | Event::InlineHtml(_));
+                return Some(event);
+            }
+            match self.parser.next() {
+                Some(event) => self.step(event),
+                // A widget still open at the end: its text is kept.
+                None => match self.inline_widget.take() {
+                    Some((_, raw)) => self.queue.push_back(Event::Text(raw.into())),
+                    None => return None,
+                },
+            }
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Rewrite<'a, I> {
+    /// Rewrites one event of the parser into the queue.
+    fn step(&mut self, event: Event<'a>) {
+        if let Some((name, raw)) = &mut self.inline_widget {
             match &event {
                 Event::Text(t) | Event::Code(t) => raw.push_str(t),
                 Event::SoftBreak | Event::HardBreak => raw.push('\n'),
@@ -139,125 +168,143 @@ pub fn render(markdown: &str) -> Rendered {
                     if widgets::closes(h, name)
                         && let Some(html) = widgets::rewrite(raw)
                     {
-                        events.push(Event::InlineHtml(html.into()));
-                        inline_widget = None;
+                        self.queue.push_back(Event::InlineHtml(html.into()));
+                        self.inline_widget = None;
                     }
                 }
                 // The paragraph ended first: the element was never closed; its text is kept.
                 _ => {
-                    let (_, raw) = inline_widget.take().unwrap_or_default();
-                    events.push(Event::Text(raw.into()));
+                    let (_, raw) = self.inline_widget.take().unwrap_or_default();
+                    self.queue.push_back(Event::Text(raw.into()));
                 }
             }
-            if inline_widget.is_some() || !matches!(event, Event::End(_) | Event::Start(_)) {
-                continue;
+            if self.inline_widget.is_some() || !matches!(event, Event::End(_) | Event::Start(_)) {
+                return;
             }
         }
         match event {
-            Event::InlineHtml(ref html) if heading.is_none() && widgets::opens(html).is_some() => {
-                inline_widget = widgets::opens(html).map(|name| (name, html.to_string()));
+            Event::InlineHtml(ref html)
+                if self.heading.is_none() && widgets::opens(html).is_some() =>
+            {
+                self.inline_widget = widgets::opens(html).map(|name| (name, html.to_string()));
             }
             Event::Start(Tag::Heading { level, .. }) => {
-                let is_title = level == HeadingLevel::H1 && out.title.is_none();
-                heading = Some((level as u8, String::new(), is_title));
+                let is_title = level == HeadingLevel::H1 && self.out.title.is_none();
+                self.heading = Some((level as u8, String::new(), is_title));
                 if !is_title {
-                    events.push(event);
+                    self.queue.push_back(event);
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, text, is_title)) = heading.take() {
+                if let Some((level, text, is_title)) = self.heading.take() {
                     let text = text.trim().to_string();
-                    push_line(&mut out.plain_text, &text);
+                    push_line(&mut self.out.plain_text, &text);
                     if is_title {
-                        out.title = Some(text);
-                        continue;
+                        self.out.title = Some(text);
+                        return;
                     }
-                    out.headings.push((level, text));
+                    self.out.headings.push((level, text));
                 }
-                events.push(event);
+                self.queue.push_back(event);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                match &mut heading {
+                match &mut self.heading {
                     Some((_, text, is_title)) => {
                         text.push_str(t);
                         if *is_title {
-                            continue;
+                            return;
                         }
                     }
-                    None => out.plain_text.push_str(t),
+                    None => self.out.plain_text.push_str(t),
                 }
-                events.push(event);
+                self.queue.push_back(event);
             }
             Event::SoftBreak | Event::HardBreak => {
-                match &mut heading {
+                match &mut self.heading {
                     Some((_, text, _)) => text.push(' '),
-                    None => out.plain_text.push(' '),
+                    None => self.out.plain_text.push(' '),
                 }
-                if !matches!(heading, Some((_, _, true))) {
-                    events.push(event);
+                if !matches!(self.heading, Some((_, _, true))) {
+                    self.queue.push_back(event);
                 }
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableRow) => {
-                end_line(&mut out.plain_text);
-                events.push(event);
+                end_line(&mut self.out.plain_text);
+                self.queue.push_back(event);
             }
             // A raw-HTML block arrives line by line; it is gathered so that a widget spanning
             // lines is seen whole.
-            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
-            Event::Html(html) => match &mut html_block {
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some(String::new()),
+            Event::Html(html) => match &mut self.html_block {
                 Some(block) => block.push_str(&html),
-                None => events.push(Event::Html(rewrite_markers(&html).into())),
+                None => self
+                    .queue
+                    .push_back(Event::Html(rewrite_markers(&html).into())),
             },
             Event::End(TagEnd::HtmlBlock) => {
-                let block = rewrite_markers(&html_block.take().unwrap_or_default());
+                let block = rewrite_markers(&self.html_block.take().unwrap_or_default());
                 let block = widgets::rewrite(&block).unwrap_or(block);
-                events.push(Event::Html(block.into()));
+                self.queue.push_back(Event::Html(block.into()));
             }
             Event::InlineHtml(html) => {
-                if matches!(heading, Some((_, _, true))) {
-                    continue;
+                if matches!(self.heading, Some((_, _, true))) {
+                    return;
                 }
                 if is_known_markup(&html) {
-                    events.push(Event::InlineHtml(rewrite_markers(&html).into()));
+                    self.queue
+                        .push_back(Event::InlineHtml(rewrite_markers(&html).into()));
                 } else {
                     // A placeholder such as `<your storage account>`: show it.
-                    out.plain_text.push_str(&html);
-                    events.push(Event::Text(html));
+                    self.out.plain_text.push_str(&html);
+                    self.queue.push_back(Event::Text(html));
                 }
             }
             Event::Start(Tag::Link { ref dest_url, .. }) if is_blade(dest_url) => {
-                links.push(true);
+                self.links.push(true);
                 let mut open = String::from("<a class=\"shelf-blade\" data-blade=\"");
                 escape_attr(&mut open, dest_url["data-blade:".len()..].trim());
                 open.push_str("\">");
-                events.push(Event::InlineHtml(open.into()));
+                self.queue.push_back(Event::InlineHtml(open.into()));
             }
             Event::Start(Tag::Link { .. }) => {
-                links.push(false);
-                events.push(event);
+                self.links.push(false);
+                self.queue.push_back(event);
             }
             Event::End(TagEnd::Link) => {
-                if links.pop() == Some(true) {
-                    events.push(Event::InlineHtml("</a>".into()));
+                if self.links.pop() == Some(true) {
+                    self.queue.push_back(Event::InlineHtml("</a>".into()));
                 } else {
-                    events.push(event);
+                    self.queue.push_back(event);
                 }
             }
             other => {
-                if !matches!(heading, Some((_, _, true))) {
-                    events.push(other);
+                if !matches!(self.heading, Some((_, _, true))) {
+                    self.queue.push_back(other);
                 }
             }
         }
     }
+}
+
+pub fn render(markdown: &str) -> Rendered {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut rewrite = Rewrite {
+        parser: Parser::new_ext(markdown, options),
+        queue: std::collections::VecDeque::new(),
+        out: Rendered::default(),
+        heading: None,
+        links: Vec::new(),
+        html_block: None,
+        inline_widget: None,
+        raw_html: false,
+    };
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, &mut rewrite);
+    let no_raw_html = !rewrite.raw_html;
+    let mut out = rewrite.out;
 
     // Without raw HTML (or elements of ours) the HTML is pulldown-cmark's alone, and what the
     // sanitizer would make of it can be written without parsing it again.
-    let no_raw_html = !events
-        .iter()
-        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
-    let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if let Some(flat) = limit_nesting(&html) {
         out.nesting_capped = true;
         html = flat;

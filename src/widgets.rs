@@ -18,19 +18,33 @@ const WIDGETS: &[(&str, &str)] = &[
 ];
 
 /// `html` (one raw-HTML block) with every widget element replaced, or `None` if it has none.
+///
+/// O(n) however many widgets are left open: for each widget name, the next closing tag is found
+/// by a search that only moves forward (an unclosed opener does not rescan the rest).
 pub fn rewrite(html: &str) -> Option<String> {
     // Most blocks hold no widget: find one before copying anything.
     let mut from = next_widget(html, 0)?.0;
     let lower = html.to_ascii_lowercase();
     let mut out = String::new();
     let mut copied = 0;
+    // Per widget name: the first closing tag at or after where it was last looked for.
+    let mut closes: [(usize, Option<usize>); WIDGETS.len()] = [(0, None); WIDGETS.len()];
+    let mut searched = [false; WIDGETS.len()];
     while let Some((start, name, label)) = next_widget(html, from) {
         let open_end = match lower[start..].find('>') {
             Some(i) => start + i + 1,
             None => break,
         };
-        let close = format!("</{name}");
-        let Some(close_at) = lower[open_end..].find(&close).map(|i| open_end + i) else {
+        let which = WIDGETS.iter().position(|(n, _)| *n == name).unwrap_or(0);
+        let (looked_from, found) = &mut closes[which];
+        if !searched[which] || found.is_some_and(|at| at < open_end) {
+            searched[which] = true;
+            *looked_from = (*looked_from).max(open_end);
+            let close = format!("</{name}");
+            *found = memchr::memmem::find(&lower.as_bytes()[*looked_from..], close.as_bytes())
+                .map(|i| *looked_from + i);
+        }
+        let Some(close_at) = *found else {
             // Never closed: left as it is for the sanitizer, which keeps its text.
             from = open_end;
             continue;
@@ -155,24 +169,32 @@ fn video(out: &mut String, inner: &str) {
 
 /// The `<key>value</key>` children of a widget, values with whitespace collapsed and entities
 /// left as written (they are escaped on output, so they show as typed).
+///
+/// O(n): the text is lowercased once, and a child that is never closed takes the rest of the
+/// text and ends the list.
 fn children(inner: &str) -> Vec<(&str, String)> {
+    let lower = inner.to_ascii_lowercase();
     let mut kids = Vec::new();
-    let mut rest = inner;
-    while let Some(open) = rest.find('<') {
-        let after = &rest[open + 1..];
-        let Some(gt) = after.find('>') else { break };
-        let key = after[..gt].trim();
+    let mut pos = 0;
+    while let Some(open) = inner[pos..].find('<').map(|i| pos + i) {
+        let Some(gt) = inner[open + 1..].find('>').map(|i| open + 1 + i) else {
+            break;
+        };
+        let key = inner[open + 1..gt].trim();
         if key.is_empty() || key.starts_with(['/', '!']) || key.contains(char::is_whitespace) {
-            rest = &after[gt + 1..];
+            pos = gt + 1;
             continue;
         }
-        let body = &after[gt + 1..];
+        let body = gt + 1;
         let close = format!("</{}", key.to_ascii_lowercase());
-        let end = body.to_ascii_lowercase().find(&close).unwrap_or(body.len());
-        let value = body[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+        let end = memchr::memmem::find(&lower.as_bytes()[body..], close.as_bytes())
+            .map_or(inner.len(), |i| body + i);
+        let value = inner[body..end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         kids.push((key, value));
-        rest = &body[end..];
-        rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
+        pos = inner[end..].find('>').map_or(inner.len(), |i| end + i + 1);
     }
     kids
 }

@@ -147,11 +147,9 @@ pub fn write(
 /// kept. `shelf check` reports the repeats.
 fn distinct(ids: &[String]) -> Vec<&str> {
     let mut out: Vec<&str> = Vec::with_capacity(ids.len());
-    let mut seen: Vec<String> = Vec::with_capacity(ids.len());
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
     for id in ids {
-        let key = id.to_lowercase();
-        if !seen.contains(&key) {
-            seen.push(key);
+        if seen.insert(id.to_lowercase()) {
             out.push(id);
         }
     }
@@ -234,9 +232,10 @@ struct Properties<'a>(&'a [crate::model::Property]);
 impl Serialize for Properties<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
-        for (i, p) in self.0.iter().enumerate() {
+        let mut seen = std::collections::HashSet::with_capacity(self.0.len());
+        for p in self.0 {
             let key = &p.key.value;
-            if self.0[..i].iter().all(|q| q.key.value != *key) {
+            if seen.insert(key.as_str()) {
                 map.serialize_entry(key, &p.value.value)?;
             }
         }
@@ -368,8 +367,9 @@ impl<'a> Record<'a> {
     fn of(a: &'a Article, html: &'a str) -> Self {
         let m = &a.meta;
         let mut tokens: Vec<TokenDefault> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for t in &a.tokens {
-            if !tokens.iter().any(|seen| seen.name == t.name) {
+            if seen.insert(t.name.as_str()) {
                 tokens.push(TokenDefault {
                     name: &t.name,
                     default: t.default.trim(),

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -24,12 +25,20 @@ pub fn emit(
     // Each file is read once, when its first diagnostic is printed.
     let mut sources: HashMap<&Path, Option<String>> = HashMap::new();
     for d in diagnostics {
-        let source = sources.entry(d.file.as_path()).or_insert_with(|| {
-            std::fs::read(&d.file)
-                .ok()
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-        });
-        writeln!(out, "{}\n", render(&renderer, d, source.as_deref()))?;
+        // Only a problem with a place shows the file's text (never a file shelf did not read,
+        // such as the target of a symlink it refused).
+        let source = match d.span {
+            Some(_) => sources
+                .entry(d.file.as_path())
+                .or_insert_with(|| {
+                    std::fs::read(&d.file)
+                        .ok()
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                })
+                .as_deref(),
+            None => None,
+        };
+        writeln!(out, "{}\n", render(&renderer, d, source))?;
     }
     writeln!(
         out,
@@ -41,6 +50,30 @@ pub fn emit(
         summary.warnings,
         plural(summary.warnings)
     )
+}
+
+/// How many bytes of context a snippet shows on each side of what it underlines, and the most it
+/// underlines: a snippet is cut to this window however long the line or the span, so printing
+/// thousands of problems on one long line stays linear.
+const CONTEXT: usize = 120;
+const UNDERLINED: usize = 240;
+
+/// The part of `text` a snippet of `span` shows, `from..to`, and the part of it underlined: the
+/// lines the span covers, cut to [`CONTEXT`] bytes around the span's first [`UNDERLINED`] bytes
+/// (on character boundaries). Cutting mid-line leaves the line number right.
+fn window(text: &str, span: Range<usize>) -> (usize, usize, Range<usize>) {
+    let bytes = text.as_bytes();
+    let end = text.floor_char_boundary(span.end.min(span.start + UNDERLINED));
+    let underlined = span.start..end;
+    let earliest = text.floor_char_boundary(span.start.saturating_sub(CONTEXT));
+    let from =
+        memchr::memrchr(b'\n', &bytes[earliest..span.start]).map_or(earliest, |i| earliest + i + 1);
+    let latest = text.ceil_char_boundary((end + CONTEXT).min(text.len()));
+    let mut to = memchr::memchr(b'\n', &bytes[end..latest]).map_or(latest, |i| end + i);
+    if to > end && bytes[to - 1] == b'\r' {
+        to -= 1;
+    }
+    (from, to, underlined)
 }
 
 fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> String {
@@ -66,17 +99,7 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> String {
                 && text.is_char_boundary(span.start)
                 && text.is_char_boundary(span.end) =>
         {
-            // Only the lines the span covers go to the renderer: it scans the whole source it
-            // is given, which for thousands of diagnostics in a large file adds up.
-            let from = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
-            let to = text[span.end..]
-                .find('\n')
-                .map_or(text.len(), |i| span.end + i);
-            let to = if to > span.end && text[..to].ends_with('\r') {
-                to - 1
-            } else {
-                to
-            };
+            let (from, to, underlined) = window(text, span.clone());
             let line = d.start.map_or_else(
                 || memchr::memchr_iter(b'\n', &text.as_bytes()[..from]).count() + 1,
                 |at| at.line,
@@ -86,7 +109,10 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> String {
                     .line_start(line)
                     .path(path.as_str())
                     .fold(true)
-                    .annotation(AnnotationKind::Primary.span(span.start - from..span.end - from)),
+                    .annotation(
+                        AnnotationKind::Primary
+                            .span(underlined.start - from..underlined.end - from),
+                    ),
             )
         }
         _ => None,
@@ -116,4 +142,34 @@ fn render(renderer: &Renderer, d: &Diagnostic, source: Option<&str>) -> String {
         ));
     }
     renderer.render(&report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snippet_window_is_the_lines_of_a_short_span() {
+        let text = "first\nsecond line\r\nthird";
+        let at = text.find("line").unwrap();
+        let (from, to, underlined) = window(text, at..at + 4);
+        assert_eq!(&text[from..to], "second line");
+        assert_eq!(&text[underlined], "line");
+    }
+
+    #[test]
+    fn a_snippet_window_is_cut_on_a_long_line_and_for_a_long_span() {
+        let line = "é".repeat(10_000);
+        let text = format!("a\n{line}\nb");
+        let at = text.len() / 2;
+        let at = text.floor_char_boundary(at);
+        let (from, to, underlined) = window(&text, at..at + 2);
+        assert!(to - from <= 2 * CONTEXT + 2 + 4, "{}", to - from);
+        assert!(text.is_char_boundary(from) && text.is_char_boundary(to));
+        assert!(underlined.start >= from && underlined.end <= to);
+        // A span over the whole text is underlined only so far.
+        let (from, to, underlined) = window(&text, 0..text.len());
+        assert_eq!(from, 0);
+        assert!(underlined.len() <= UNDERLINED && to - from <= UNDERLINED + CONTEXT + 4);
+    }
 }

@@ -161,6 +161,7 @@ pub const ALL: &[Rule] = &[
     metadata::display_order::DISPLAY_ORDER,
     metadata::article_id::MALFORMED_ARTICLE_ID,
     metadata::placeholder::TEMPLATE_PLACEHOLDER,
+    metadata::id_list::TOO_MANY_IDS,
     DUPLICATE_ARTICLE_ID,
     OUTPUT_PATH_COLLISION,
     identity::unknown_solution_article::UNKNOWN_SOLUTION_ARTICLE,

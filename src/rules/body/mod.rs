@@ -35,6 +35,37 @@ pub mod unclosed_code_fence;
 pub mod unexpected_token;
 pub mod unsafe_html;
 
+/// Byte ranges, queried for the ones that hold an offset in O(log n): rules ask "is this in
+/// code?" or "is this inside a link?" for every candidate, and a linear scan per question made
+/// an article with many of both quadratic.
+#[derive(Debug, Default)]
+pub struct Intervals {
+    /// Sorted by start.
+    ranges: Vec<Range<usize>>,
+    /// The greatest end among `ranges[..=i]`: a range before `i` may still reach past an
+    /// offset when ranges nest.
+    reach: Vec<usize>,
+}
+
+impl Intervals {
+    pub fn new(mut ranges: Vec<Range<usize>>) -> Intervals {
+        ranges.sort_by_key(|r| r.start);
+        let mut reach = Vec::with_capacity(ranges.len());
+        let mut far = 0;
+        for r in &ranges {
+            far = far.max(r.end);
+            reach.push(far);
+        }
+        Intervals { ranges, reach }
+    }
+
+    /// Whether some range holds `offset`.
+    pub fn contains(&self, offset: usize) -> bool {
+        let before = self.ranges.partition_point(|r| r.start <= offset);
+        before > 0 && self.reach[before - 1] > offset
+    }
+}
+
 /// A heading as parsed.
 #[derive(Debug)]
 pub struct Heading<'a> {
@@ -86,6 +117,8 @@ pub struct BodyContext<'a> {
     pub events: Vec<(Event<'a>, Range<usize>)>,
     /// Code blocks and code spans, where text is literal.
     pub code: Vec<Range<usize>>,
+    /// `code`, indexed for [`BodyContext::in_code`].
+    code_index: Intervals,
     pub headings: Vec<Heading<'a>>,
     pub links: Vec<Link<'a>>,
     /// Token and issueDescription comment markers outside code.
@@ -110,14 +143,6 @@ impl<'a> BodyContext<'a> {
         segments: Vec<Range<usize>>,
         payload: Option<Range<usize>>,
     ) -> Self {
-        let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
-        let mut events = Vec::new();
-        for seg in &segments {
-            let base = seg.start;
-            for (event, range) in Parser::new_ext(&text[seg.clone()], options).into_offset_iter() {
-                events.push((event, base + range.start..base + range.end));
-            }
-        }
         let mut cx = BodyContext {
             file,
             rel_path,
@@ -125,8 +150,9 @@ impl<'a> BodyContext<'a> {
             meta,
             header_span,
             segments,
-            events,
+            events: Vec::new(),
             code: Vec::new(),
+            code_index: Intervals::default(),
             headings: Vec::new(),
             links: Vec::new(),
             markers: Vec::new(),
@@ -141,12 +167,26 @@ impl<'a> BodyContext<'a> {
         cx
     }
 
+    /// Parses the segments, reading headings, code, links and markers on the way, and keeps the
+    /// events the rules read. Text, breaks and the rows and cells of tables are read here and
+    /// not kept: they are most of a long table's events, and keeping them cost a hundred bytes
+    /// of memory per byte of a table.
     fn index(&mut self) {
         let text = self.text;
         let mut heading: Option<(u8, Range<usize>, String)> = None;
         // Inside a link's text or a code block, a URL in text is not a bare link.
         let (mut in_link, mut in_code_block) = (0usize, 0usize);
-        for (event, range) in &self.events {
+        let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+        let parsed = self.segments.clone().into_iter().flat_map(|seg| {
+            let base = seg.start;
+            Parser::new_ext(&text[seg], options)
+                .into_offset_iter()
+                .map(move |(event, range)| (event, base + range.start..base + range.end))
+        });
+        for (event, range) in parsed {
+            let event_ref = &event;
+            let range_ref = &range;
+            let (event, range) = (event_ref, range_ref);
             match event {
                 Event::Start(Tag::CodeBlock(_)) => {
                     self.code.push(range.clone());
@@ -194,7 +234,11 @@ impl<'a> BodyContext<'a> {
                 }
                 _ => {}
             }
+            if !only_read_here(event) {
+                self.events.push((event.clone(), range.clone()));
+            }
         }
+        self.code_index = Intervals::new(self.code.clone());
         for seg in self.segments.clone() {
             for (at, marker, len) in markers(&text[seg.clone()]) {
                 let start = seg.start + at;
@@ -209,8 +253,10 @@ impl<'a> BodyContext<'a> {
             links_of(text, event, range.clone(), &mut self.issue_links);
         }
         // Links inside issueDescription blocks that the main parse saw as raw HTML.
+        let known: std::collections::HashSet<Range<usize>> =
+            self.links.iter().map(|l| l.span.clone()).collect();
         for link in &self.issue_links {
-            if !self.links.iter().any(|l| l.span == link.span) {
+            if !known.contains(&link.span) {
                 self.links.push(link.clone());
             }
         }
@@ -218,7 +264,27 @@ impl<'a> BodyContext<'a> {
 
     /// Whether `offset` is inside a code block or code span.
     pub fn in_code(&self, offset: usize) -> bool {
-        self.code.iter().any(|r| r.contains(&offset))
+        self.code_index.contains(offset)
+    }
+
+    /// The marker that starts at `offset`, if one does (markers are sorted and never overlap).
+    pub fn marker_starting_at(&self, offset: usize) -> Option<&(Range<usize>, Marker<'a>)> {
+        let i = self.markers.partition_point(|(r, _)| r.start < offset);
+        self.markers.get(i).filter(|(r, _)| r.start == offset)
+    }
+
+    /// The marker that ends at `offset`, if one does.
+    pub fn marker_ending_at(&self, offset: usize) -> Option<&(Range<usize>, Marker<'a>)> {
+        let i = self.markers.partition_point(|(r, _)| r.end < offset);
+        self.markers.get(i).filter(|(r, _)| r.end == offset)
+    }
+
+    /// The marker that holds `offset`, if one does.
+    pub fn marker_holding(&self, offset: usize) -> Option<&(Range<usize>, Marker<'a>)> {
+        let i = self.markers.partition_point(|(r, _)| r.start <= offset);
+        i.checked_sub(1)
+            .and_then(|i| self.markers.get(i))
+            .filter(|(r, _)| r.contains(&offset))
     }
 
     /// Every line of the Markdown with its file-absolute range (without the line ending).
@@ -259,14 +325,10 @@ impl<'a> BodyContext<'a> {
         let mut events = Vec::new();
         for block in self.issue_blocks() {
             let open_end = self
-                .markers
-                .iter()
-                .find(|(r, _)| r.start == block.start)
+                .marker_starting_at(block.start)
                 .map_or(block.start, |(r, _)| r.end);
             let close_start = self
-                .markers
-                .iter()
-                .find(|(r, _)| r.end == block.end)
+                .marker_ending_at(block.end)
                 .map_or(block.end, |(r, _)| r.start);
             let inner = open_end..close_start.max(open_end);
             for (event, range) in Parser::new(&self.text[inner.clone()]).into_offset_iter() {
@@ -293,6 +355,20 @@ impl<'a> BodyContext<'a> {
         }
         blocks
     }
+}
+
+/// Events no rule reads from [`BodyContext::events`] (their content is read while indexing).
+/// Table rows and cells come in open/close pairs, so depths counted over the rest stay right.
+fn only_read_here(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Text(_)
+            | Event::Code(_)
+            | Event::SoftBreak
+            | Event::HardBreak
+            | Event::Start(Tag::TableHead | Tag::TableRow | Tag::TableCell)
+            | Event::End(TagEnd::TableHead | TagEnd::TableRow | TagEnd::TableCell)
+    )
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -330,6 +406,15 @@ fn links_of<'a>(text: &'a str, event: &Event, range: Range<usize>, out: &mut Vec
 /// Bare `http(s)://` URLs in a run of text: the portal, like GitHub, makes them links.
 fn bare_urls<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Link<'a>>) {
     let source = &text[range.clone()];
+    // The links already found in this range (an HTML block's `href`s, pushed just before): a
+    // URL inside one is not another link. Links come in file order, so they are at the end.
+    let here = Intervals::new(
+        out.iter()
+            .rev()
+            .take_while(|l| l.span.start >= range.start)
+            .map(|l| l.span.clone())
+            .collect(),
+    );
     let mut from = 0;
     while let Some(i) = source[from..].find("http") {
         let start = from + i;
@@ -349,7 +434,7 @@ fn bare_urls<'a>(text: &'a str, range: Range<usize>, out: &mut Vec<Link<'a>>) {
         let url = rest[..len].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '*', '_']);
         from = start + len.max(1);
         let at = range.start + start;
-        if url.len() > scheme.len() && !out.iter().any(|l| l.span.contains(&at)) {
+        if url.len() > scheme.len() && !here.contains(at) {
             out.push(Link::at(text, at..at + url.len(), true));
         }
     }
@@ -464,6 +549,25 @@ pub fn run_on(article: &str, check: fn(&BodyContext, &mut Vec<Diagnostic>)) -> V
     let mut out = Vec::new();
     check(&cx, &mut out);
     out
+}
+
+#[cfg(test)]
+mod intervals_tests {
+    use super::Intervals;
+
+    #[test]
+    fn nested_and_disjoint_ranges_answer_like_a_scan() {
+        let ranges = vec![10..20, 0..5, 12..14, 30..31, 3..40];
+        let index = Intervals::new(ranges.clone());
+        for at in 0..45 {
+            assert_eq!(
+                index.contains(at),
+                ranges.iter().any(|r| r.contains(&at)),
+                "{at}"
+            );
+        }
+        assert!(!Intervals::default().contains(0));
+    }
 }
 
 #[cfg(test)]

@@ -37,13 +37,18 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     // Token openings that never became a marker (no `-->`).
     for seg in &cx.segments {
         let s = &cx.text[seg.clone()];
+        // The end of the line of the last opener, reused while openers stay on that line (a
+        // search per opener made a line of many of them quadratic).
+        let mut line_end = 0;
         for (i, _) in s.match_indices("<!--") {
             let at = seg.start + i;
             let rest = s[i + 4..].trim_start();
             let looks_like_token = rest.starts_with('$') || rest.starts_with("/$");
-            let is_marker = cx.markers.iter().any(|(r, _)| r.start == at);
+            let is_marker = cx.marker_starting_at(at).is_some();
             if looks_like_token && !is_marker && !cx.in_code(at) {
-                let line_end = s[i..].find('\n').map_or(s.len(), |e| i + e);
+                if line_end <= i {
+                    line_end = s[i..].find('\n').map_or(s.len(), |e| i + e);
+                }
                 report(
                     out,
                     at..seg.start + line_end,

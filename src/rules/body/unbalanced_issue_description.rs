@@ -22,9 +22,9 @@ pub fn malformed_tags(cx: &BodyContext) -> Vec<Range<usize>> {
         let lower = cx.text[seg.clone()].to_ascii_lowercase();
         for (i, _) in lower.match_indices("issuedescription") {
             let at = seg.start + i;
-            let well_formed = cx.markers.iter().any(|(r, m)| {
-                r.contains(&at) && matches!(m, Marker::IssueOpen | Marker::IssueClose)
-            });
+            let well_formed = cx
+                .marker_holding(at)
+                .is_some_and(|(_, m)| matches!(m, Marker::IssueOpen | Marker::IssueClose));
             let tag_like = lower[lower.floor_char_boundary(i.saturating_sub(6))..i].contains('<')
                 || lower[i + 16..].trim_start().starts_with("--");
             if !well_formed && tag_like && !cx.in_code(at) {

@@ -19,7 +19,14 @@ fn looks_like_target(s: &str) -> bool {
 }
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
-    let linked = |at: usize| cx.links.iter().any(|l| !l.bare && l.span.contains(&at));
+    let links = super::super::body::Intervals::new(
+        cx.links
+            .iter()
+            .filter(|l| !l.bare)
+            .map(|l| l.span.clone())
+            .collect(),
+    );
+    let linked = |at: usize| links.contains(at);
     for (range, line) in cx.lines() {
         for (i, _) in line.match_indices(']') {
             let at = range.start + i;

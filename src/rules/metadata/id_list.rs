@@ -19,6 +19,49 @@ declare_rule! {
     pub LIST_ITEM = ("SH107", "empty-or-repeated-list-item", Warning);
 }
 
+declare_rule! {
+    /// A support topic or product ID list holds more than 256 IDs; only the first 256 are used.
+    ///
+    /// Why: the most any published article lists is under fifty; thousands are a paste error,
+    /// and every ID becomes a page that lists the article, so the site would grow with the
+    /// square of the list. The rest of the list is left out of the site.
+    /// Example: `supportTopicIds` holding a whole export of topic IDs.
+    pub TOO_MANY_IDS = ("SH111", "too-many-ids", Error);
+}
+
+/// The most IDs of one list an article is indexed under (see [`TOO_MANY_IDS`]).
+pub const MAX_IDS: usize = 256;
+
+/// Cuts the ID lists of `meta` to [`MAX_IDS`], reporting each list that was longer. Run on every
+/// parse, so that no stage downstream handles more.
+pub fn cap(meta: &mut crate::model::Metadata, file: &std::path::Path, out: &mut Vec<Diagnostic>) {
+    for (key, ids) in [
+        ("supportTopicIds", &mut meta.support_topic_ids),
+        ("productPesIds", &mut meta.product_pes_ids),
+    ] {
+        if ids.len() <= MAX_IDS {
+            continue;
+        }
+        let total = ids.len();
+        ids.truncate(MAX_IDS);
+        let span = meta
+            .properties
+            .iter()
+            .find(|p| p.key.value.eq_ignore_ascii_case(key))
+            .map(|p| p.value.span.clone());
+        let mut d = Diagnostic::new(
+            TOO_MANY_IDS,
+            file,
+            format!("{key} lists {total} IDs; only the first {MAX_IDS} are used"),
+        )
+        .help("list the topics or products this article answers, not all of them");
+        if let Some(span) = span {
+            d = d.at(span.start..span.start);
+        }
+        out.push(d);
+    }
+}
+
 /// The ID lists and the usual number of digits of their numeric IDs.
 const ID_LISTS: [(&str, usize); 2] = [("supportTopicIds", 8), ("productPesIds", 5)];
 const LISTS: [&str; 4] = [
@@ -43,13 +86,20 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
         if super::placeholder::is_placeholder(&p.value.value) {
             continue;
         }
-        for id in p
-            .value
-            .value
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        // Each ID is pointed at where the file holds the value as read (no entities in it).
+        let verbatim = cx.text.get(p.value.span.clone()) == Some(p.value.value.as_str());
+        for (at, item) in items_with_offsets(&p.value.value) {
+            let id = item.trim();
+            if id.is_empty() {
+                continue;
+            }
+            let lead = item.len() - item.trim_start().len();
+            let span = if verbatim {
+                let start = p.value.span.start + at + lead;
+                start..start + id.len()
+            } else {
+                p.value.span.clone()
+            };
             let numeric = id.bytes().all(|b| b.is_ascii_digit());
             let d = if !numeric && !is_guid(id) {
                 Diagnostic::new(
@@ -70,7 +120,7 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
             } else {
                 continue;
             };
-            out.push(d.at(p.value.span.clone()));
+            out.push(d.at(span));
         }
     }
     for key in LISTS {
@@ -87,10 +137,11 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
             continue; // an empty value is not a list problem
         }
         let empty = items.iter().any(String::is_empty);
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
         let repeated = items
             .iter()
             .enumerate()
-            .find(|(i, item)| !item.is_empty() && items[..*i].contains(item));
+            .find(|(_, item)| !item.is_empty() && !seen.insert(item.as_str()));
         let padded = value.trim() != value;
         let problem = match (empty, repeated, padded) {
             (true, _, _) => "has an empty item".to_string(),
@@ -120,12 +171,23 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
 pub fn tidy_list(value: &str) -> String {
     let separator = if value.contains(", ") { ", " } else { "," };
     let mut kept: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        if !kept.iter().any(|k| k.eq_ignore_ascii_case(item)) {
+        if seen.insert(item.to_ascii_lowercase()) {
             kept.push(item);
         }
     }
     kept.join(separator)
+}
+
+/// The comma-separated items of `value`, untrimmed, with their offsets in it.
+fn items_with_offsets(value: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    value.split(',').map(move |item| {
+        let start = at;
+        at += item.len() + 1;
+        (start, item)
+    })
 }
 
 #[cfg(test)]
