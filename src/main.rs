@@ -365,6 +365,7 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         let total = started.elapsed().as_secs_f64() * 1000.0;
         writeln!(stderr, "  {:<14}{total:>8.1} ms", "total")?;
+        print_peak_memory();
     }
     let failed = summary.errors > 0 || (args.deny.is_some() && summary.warnings > 0);
     Ok(if failed {
@@ -517,6 +518,21 @@ fn print_timings(args: &BuildArgs, timings: &[(&str, std::time::Duration)]) {
         for (phase, t) in timings {
             eprintln!("  {phase:<14}{:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
+        print_peak_memory();
+    }
+}
+
+/// The most memory the process has held, as `--timings` ends with it (Linux only: read from
+/// /proc/self/status).
+fn print_peak_memory() {
+    let peak_kib = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse::<u64>().ok()
+        });
+    if let Some(kib) = peak_kib {
+        eprintln!("  {:<14}{:>8.1} MiB", "peak memory", kib as f64 / 1024.0);
     }
 }
 

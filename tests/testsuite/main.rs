@@ -9,6 +9,7 @@ mod hostile;
 mod properties;
 mod rules;
 mod scaffold;
+mod scaling;
 mod search;
 mod serve;
 
