@@ -3,8 +3,10 @@
 //! named points of this process abort (as a kill would) or fail with an error.
 //!
 //! Points are named where they are called ([`hit`]); `NAME=abort` aborts at once, `NAME=enospc`
-//! fails every time, `NAME=enospc@N` lets N calls through and fails the rest. Without the
-//! variable (any real use) a point costs one atomic load.
+//! fails every time, `NAME=enospc@N` lets N calls through and fails the rest, and
+//! `NAME=wait@FILE` (first call only) creates `FILE.reached` and waits until `FILE` exists, so a
+//! test can act at that exact moment (an editor saving files between a check and its fixes).
+//! Without the variable (any real use) a point costs one atomic load.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,13 +20,15 @@ struct Armed {
     calls: AtomicU64,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 enum Action {
     Abort,
     /// Fail once this many calls have passed.
     NoSpace {
         after: u64,
     },
+    /// Wait for this file to exist (first call only).
+    Wait(std::path::PathBuf),
 }
 
 fn armed() -> &'static [Armed] {
@@ -46,6 +50,7 @@ fn parse(spec: &str) -> Vec<Armed> {
                 Some(("enospc", n)) => Action::NoSpace {
                     after: n.parse().ok()?,
                 },
+                Some(("wait", file)) if !file.is_empty() => Action::Wait(file.into()),
                 _ => return None,
             };
             Some(Armed {
@@ -61,10 +66,21 @@ fn parse(spec: &str) -> Vec<Armed> {
 /// is armed.
 pub fn hit(name: &str) -> std::io::Result<()> {
     for point in armed().iter().filter(|p| p.name == name) {
-        match point.action {
+        let calls = point.calls.fetch_add(1, Ordering::Relaxed);
+        match &point.action {
             Action::Abort => std::process::abort(),
+            Action::Wait(file) if calls == 0 => {
+                let mut reached = file.clone().into_os_string();
+                reached.push(".reached");
+                std::fs::write(reached, b"")?;
+                let started = std::time::Instant::now();
+                while !file.exists() && started.elapsed().as_secs() < 60 {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            }
+            Action::Wait(_) => {}
             Action::NoSpace { after } => {
-                if point.calls.fetch_add(1, Ordering::Relaxed) >= after {
+                if calls >= *after {
                     return Err(std::io::Error::new(
                         std::io::ErrorKind::StorageFull,
                         "No space left on device (injected by SHELF_TEST_FAILPOINTS)",
@@ -82,14 +98,19 @@ mod tests {
 
     #[test]
     fn specs_name_points_and_actions() {
-        let armed = parse("swap-exchanged=abort, write=enospc@50,bad,x=explode,y=enospc");
-        let got: Vec<_> = armed.iter().map(|a| (a.name.as_str(), a.action)).collect();
+        let armed =
+            parse("swap-exchanged=abort, write=enospc@50,bad,x=explode,y=enospc,f=wait@/t/go");
+        let got: Vec<_> = armed
+            .iter()
+            .map(|a| (a.name.as_str(), a.action.clone()))
+            .collect();
         assert_eq!(
             got,
             [
                 ("swap-exchanged", Action::Abort),
                 ("write", Action::NoSpace { after: 50 }),
                 ("y", Action::NoSpace { after: 0 }),
+                ("f", Action::Wait("/t/go".into())),
             ]
         );
     }

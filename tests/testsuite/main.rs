@@ -8,6 +8,7 @@ mod check;
 mod hostile;
 mod properties;
 mod rules;
+mod safety;
 mod scaffold;
 mod scaling;
 mod search;

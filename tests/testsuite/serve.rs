@@ -343,3 +343,157 @@ fn corpus_edit_to_served() {
         ms.join(", ")
     );
 }
+
+/// A raw request and the status of its answer (0 when the connection closed without one).
+fn raw_status(addr: &str, request: &[u8]) -> u16 {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    // The server may close while the request is still being sent (a head too large).
+    let _ = stream.write_all(request);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    std::str::from_utf8(response.get(9..12).unwrap_or(b"000"))
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(unix)]
+#[test]
+fn links_planted_in_the_output_are_never_served_or_written_through() {
+    let dir = samples_site();
+    let site = dir.path();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "TOP-SECRET").unwrap();
+    let serve = Serve::start(site, &[]);
+    let page = RDP_PAGE.trim_start_matches('/');
+    let out = site.join("output");
+    // Planted after the first build: where serve writes a changed page, and pages of its own.
+    let link = std::os::unix::fs::symlink::<&Path, PathBuf>;
+    link(&secret, out.join(format!("{page}.part"))).unwrap();
+    let other = "articles/5e1f0000-0000-0000-0000-000000000001.html";
+    std::fs::remove_file(out.join(other)).unwrap();
+    link(&secret, out.join(other)).unwrap();
+    link(outside.path(), out.join("outside")).unwrap();
+    assert_eq!(
+        serve.get(&format!("/{other}")).0,
+        404,
+        "a planted link is served"
+    );
+    assert_eq!(serve.get("/outside/secret.txt").0, 404);
+
+    let article = site.join(RDP);
+    let text = read(&article);
+    std::fs::write(&article, format!("{text}\nEdited past the links.\n")).unwrap();
+    serve.until(RDP_PAGE, "the edit", |s, b| {
+        s == 200 && b.contains("Edited past the links.")
+    });
+    // Touch the other article too, so its page is written where the link was.
+    let first = site.join("articles/microsoft.compute/vm-start-failure.md");
+    if first.exists() {
+        let text = read(&first);
+        std::fs::write(&first, format!("{text}\nEdited too.\n")).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        read(&secret),
+        "TOP-SECRET",
+        "a page was written through a link"
+    );
+    assert!(std::fs::symlink_metadata(out.join(page)).unwrap().is_file());
+}
+
+#[test]
+fn serve_answers_only_its_own_host_names() {
+    let dir = samples_site();
+    let serve = Serve::start(dir.path(), &["--allowed-host", "docs.internal"]);
+    let port = serve.addr.rsplit(':').next().unwrap();
+    let ask = |host: &str| {
+        raw_status(
+            &serve.addr,
+            format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+    };
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("docs.internal:{port}"),
+    ] {
+        assert_eq!(ask(&host), 200, "{host}");
+    }
+    // A page on attacker.example whose name now resolves to 127.0.0.1 (DNS rebinding).
+    for host in [
+        format!("attacker.example:{port}"),
+        "attacker.example".into(),
+    ] {
+        assert_eq!(ask(&host), 403, "{host}");
+    }
+}
+
+/// Idle connections, long paths and huge heads, all at once: serve keeps answering a page
+/// within 100 ms, and says no to the abuse instead of working on it.
+#[test]
+fn serve_keeps_answering_under_idle_connections_long_paths_and_huge_heads() {
+    let dir = samples_site();
+    let serve = Serve::start(dir.path(), &[]);
+    // Idle: connected, nothing sent. tiny_http's accept thread panicked at a few hundred.
+    let idle: Vec<TcpStream> = (0..600)
+        .filter_map(|_| TcpStream::connect(&serve.addr).ok())
+        .collect();
+    assert!(idle.len() >= 500, "only {} connections", idle.len());
+    // Half a head, never finished (slowloris).
+    let mut slow: Vec<TcpStream> = (0..50)
+        .map(|_| TcpStream::connect(&serve.addr).unwrap())
+        .collect();
+    for s in &mut slow {
+        s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            .unwrap();
+    }
+    let host = "Host: 127.0.0.1\r\nConnection: close\r\n";
+    let long_path = format!("GET /{} HTTP/1.1\r\n{host}\r\n", "a".repeat(8_000));
+    assert_eq!(raw_status(&serve.addr, long_path.as_bytes()), 414);
+    let huge_path = format!("GET /{} HTTP/1.1\r\n{host}\r\n", "a".repeat(1 << 20));
+    assert!(
+        matches!(raw_status(&serve.addr, huge_path.as_bytes()), 0 | 414 | 431),
+        "a 1 MB path is refused"
+    );
+    let huge_head = format!(
+        "GET / HTTP/1.1\r\n{host}X-Big: {}\r\n\r\n",
+        "b".repeat(100_000)
+    );
+    assert!(matches!(
+        raw_status(&serve.addr, huge_head.as_bytes()),
+        0 | 431
+    ));
+    let many = format!("GET / HTTP/1.1\r\n{host}{}\r\n", "X-A: b\r\n".repeat(500));
+    assert!(matches!(raw_status(&serve.addr, many.as_bytes()), 0 | 431));
+    // A 404 for a long name costs as little as any other.
+    let started = Instant::now();
+    let long_404 = format!("/articles/{}.html", "x".repeat(2_000));
+    assert_eq!(serve.get(&long_404).0, 404);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+
+    let mut times: Vec<Duration> = (0..20)
+        .map(|_| {
+            let started = Instant::now();
+            let (status, _) = serve.get(RDP_PAGE);
+            assert_eq!(status, 200);
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    let median = times[10];
+    println!(
+        "a page under load: median {median:?}, slowest {:?}",
+        times[19]
+    );
+    assert!(median < Duration::from_millis(100), "median {median:?}");
+    drop((idle, slow));
+}
