@@ -102,7 +102,20 @@ fn parse_inner(
             header_span: header_span.clone(),
             meta: &meta,
         };
+        // Where the header could not be read cleanly (a quote that never closes, a stray
+        // character), its values may not be where they seem: a fix there could move a quote
+        // and change how the whole header reads. Such a header's problems are reported, but
+        // fixed by hand.
+        let header_was_read_cleanly = !diagnostics.iter().any(|d| {
+            d.code == rules::ATTRIBUTE_SYNTAX.code || d.code == rules::HEADER_NOT_CLOSED.code
+        });
+        let before = diagnostics.len();
         rules::metadata::check(&cx, diagnostics);
+        if !header_was_read_cleanly {
+            for d in &mut diagnostics[before..] {
+                d.fix = None;
+            }
+        }
     }
 
     let body_start = header_span.end;

@@ -4,11 +4,9 @@
 //! code; XML must stay well-formed; JSON must parse and its HTML fields are checked the same way.
 
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use scraper::{Html, Selector};
-
+use super::oracles::{executable_parts, unsafe_file};
 use super::{build, shelf, stderr};
 
 /// Script-injection vectors, each written to run `alert(1)` if it reached a page unescaped.
@@ -192,195 +190,17 @@ fn write_hostile_tree(dir: &Path) -> usize {
     n
 }
 
-/// What in a parsed page could run code; empty when the page is safe.
-fn executable_parts(html: &str) -> Vec<String> {
-    let doc = Html::parse_document(html);
-    let mut found = Vec::new();
-    let all = Selector::parse("*").unwrap();
-    for el in doc.select(&all) {
-        let e = el.value();
-        let name = e.name();
-        match name {
-            "script" => {
-                // Only shelf's own script files are allowed: a relative `.js` path (with a
-                // version query), no inline code.
-                let own = e.attr("src").is_some_and(|s| {
-                    let path = s.split('?').next().unwrap_or(s);
-                    !s.contains(':') && !s.starts_with(['/', '\\']) && path.ends_with(".js")
-                }) && el.text().all(|t| t.trim().is_empty());
-                if !own {
-                    found.push(format!("<script> {}", el.html()));
-                }
-            }
-            // The one form allowed is the header's search box: GET to the site's own page.
-            "form" if is_site_search(e) => {}
-            "iframe" | "object" | "embed" | "base" | "form" | "frame" | "frameset" | "applet"
-            | "isindex" => found.push(format!("<{name}>")),
-            "meta" if e.attr("http-equiv").is_some() => found.push("<meta http-equiv>".into()),
-            "style" => found.push("<style> element from content".into()),
-            _ => {}
-        }
-        for (attr, value) in e.attrs() {
-            let attr_lower = attr.to_ascii_lowercase();
-            if attr_lower.starts_with("on") {
-                found.push(format!("event handler {attr} on <{name}>"));
-            }
-            if attr_lower == "srcdoc" || attr_lower == "formaction" {
-                found.push(format!("{attr} on <{name}>"));
-            }
-            let url_attr = matches!(
-                attr_lower.as_str(),
-                "href"
-                    | "src"
-                    | "action"
-                    | "poster"
-                    | "data"
-                    | "xlink:href"
-                    | "background"
-                    | "cite"
-            );
-            if url_attr && is_script_url(value) {
-                found.push(format!("{attr}=\"{value}\" on <{name}>"));
-            }
-            if attr_lower == "style" {
-                let v = value.to_ascii_lowercase();
-                if v.contains("expression(") || v.contains("url(") || v.contains("javascript") {
-                    found.push(format!("style=\"{value}\" on <{name}>"));
-                }
-            }
-        }
-    }
-    found
-}
-
-fn is_site_search(form: &scraper::node::Element) -> bool {
-    form.attr("class") == Some("site-search")
-        && form.attr("method").is_none()
-        && form
-            .attr("action")
-            .is_some_and(|a| !a.contains(':') && a.trim_start_matches("../") == "search.html")
-}
-
-/// A URL a browser would run or render as a document: `javascript:`, `vbscript:`, `data:`,
-/// after the control characters and whitespace browsers ignore.
-fn is_script_url(value: &str) -> bool {
-    let cleaned: String = value
-        .chars()
-        .filter(|c| !c.is_control() && !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|s| cleaned.starts_with(s))
-}
-
 /// Every problem in every output file of a built site.
 fn unsafe_output(site: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     for entry in walkdir::WalkDir::new(site) {
         let entry = entry.unwrap();
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let rel = path.strip_prefix(site).unwrap().display().to_string();
-        let mut bytes = fs::read(path).unwrap();
-        // The search index's gzipped JSON is read as the JSON it holds.
-        let mut ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if ext == "gz" && rel.ends_with(".json.gz") {
-            let mut json = Vec::new();
-            if let Err(e) = flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut json) {
-                problems.push(format!("{rel}: not gzip: {e}"));
-                continue;
-            }
-            (bytes, ext) = (json, "json");
-        }
-        let Ok(text) = String::from_utf8(bytes) else {
-            problems.push(format!("{rel}: not UTF-8"));
-            continue;
-        };
-        match ext {
-            "html" => problems.extend(
-                executable_parts(&text)
-                    .into_iter()
-                    .map(|p| format!("{rel}: {p}")),
-            ),
-            "xml" => {
-                let mut reader = quick_xml::Reader::from_str(&text);
-                loop {
-                    match reader.read_event() {
-                        Ok(quick_xml::events::Event::Eof) => break,
-                        Ok(
-                            quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e),
-                        ) => {
-                            let name = AsRef::<str>::as_ref(&e.name()).to_string();
-                            if !["urlset", "url", "loc", "lastmod"].contains(&name.as_str()) {
-                                problems.push(format!("{rel}: element <{name}>"));
-                            }
-                        }
-                        Ok(_) => {}
-                        Err(e) => {
-                            problems.push(format!("{rel}: not well-formed XML: {e}"));
-                            break;
-                        }
-                    }
-                }
-            }
-            // API documents escape `<`, so a portal can inline one in a <script> safely.
-            "json" if rel.starts_with("api/") && text.contains(['<', '>']) => {
-                problems.push(format!("{rel}: a raw < or > in an API document"));
-            }
-            "json" => match serde_json::from_str::<serde_json::Value>(&text) {
-                Ok(v) => json_html_fields(&v, &mut |key, html| {
-                    for p in executable_parts(html) {
-                        problems.push(format!("{rel}: field {key}: {p}"));
-                    }
-                }),
-                Err(e) => problems.push(format!("{rel}: invalid JSON: {e}")),
-            },
-            // The only style sheet and script are shelf's own, byte for byte.
-            "css" | "js" => {
-                let name = if ext == "css" {
-                    "style.css"
-                } else {
-                    "search.js"
-                };
-                let builtin = fs::read_to_string(
-                    Path::new(env!("CARGO_MANIFEST_DIR"))
-                        .join("templates")
-                        .join(name),
-                )
-                .unwrap();
-                if text != builtin {
-                    problems.push(format!("{rel}: differs from the built-in {name}"));
-                }
-            }
-            _ => {
-                if !rel.ends_with(".shelf-output") {
-                    problems.push(format!("{rel}: unexpected kind of file"));
-                }
-            }
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(site).unwrap().display().to_string();
+            problems.extend(unsafe_file(&rel, fs::read(entry.path()).unwrap()));
         }
     }
     problems
-}
-
-/// Calls `f` on every string of a JSON document held under a key that names HTML.
-fn json_html_fields(v: &serde_json::Value, f: &mut dyn FnMut(&str, &str)) {
-    match v {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                match v {
-                    serde_json::Value::String(s) if k.to_ascii_lowercase().contains("html") => {
-                        f(k, s)
-                    }
-                    _ => json_html_fields(v, f),
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(|i| json_html_fields(i, f)),
-        _ => {}
-    }
 }
 
 #[test]

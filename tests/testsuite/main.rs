@@ -5,7 +5,10 @@ mod api;
 mod browser;
 mod build;
 mod check;
+mod fuzzing;
 mod hostile;
+#[path = "../support/oracles.rs"]
+mod oracles;
 mod properties;
 mod rules;
 mod safety;
