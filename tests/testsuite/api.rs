@@ -462,6 +462,40 @@ fn example_portal_page_shows_a_topic_with_tokens_filled() {
         page["status"], "No self-help articles for support topic 999.",
         "{page}"
     );
+
+    // A link that names a site on another origin (here `localhost` for a page on 127.0.0.1)
+    // shows nothing from it: that site's fragments would run as the portal.
+    let other = format!("http://localhost:{}/site/", server.port);
+    let (_browser, tab) = open(&server.url(&format!(
+        "examples/portal.html?topic=32600001&site={}",
+        other.replace(':', "%3A").replace('/', "%2F")
+    )));
+    let page = shown(&tab);
+    assert!(
+        page["status"]
+            .as_str()
+            .is_some_and(|s| s.contains("not on this page's origin")),
+        "{page}"
+    );
+    assert_eq!(page["ids"], serde_json::json!([]), "{page}");
+
+    // A fragment changed on the site after the build is cleaned before it joins the page.
+    let doc = json(&site.join("api/v1/topics/32600001.json"));
+    let embed = site.join(doc["articles"][0]["embed"].as_str().unwrap());
+    let planted = format!(
+        "{}<img src=x onerror=\"document.body.dataset.pwned=1\"><script>document.body.dataset.pwned=2</script><a href=\"javascript:alert(1)\">x</a>",
+        fs::read_to_string(&embed).unwrap()
+    );
+    fs::write(&embed, planted).unwrap();
+    let (_browser, tab) = open(&server.url("examples/portal.html?topic=32600001&site=../site/"));
+    let page = shown(&tab);
+    assert_eq!(page["ready"], "true", "{page}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let pwned = eval(
+        &tab,
+        "return [document.body.dataset.pwned ?? null, document.querySelectorAll('#articles [onerror], #articles script, #articles a[href^=javascript]').length]",
+    );
+    assert_eq!(pwned, serde_json::json!([null, 0]), "the planted script ran or stayed");
 }
 
 /// The same page on the real corpus: the largest topic with a replacement token shows all of
