@@ -9,7 +9,9 @@
 //! [`site::load`] does everything up to the library and never writes; [`site::build`] renders and
 //! writes. Problems in content are [`diagnostic::Diagnostic`] values; operational failures are
 //! [`error::Error`]. `shelf check` is [`check`] (the same load, in check mode, which runs the
-//! [`rules`]), printed by [`emit`]; [`fix`] applies the safe fixes.
+//! [`rules`]), printed by [`emit`]; [`fix`] applies the safe fixes. Everything shelf writes or
+//! deletes goes through [`nofollow`], which never follows a symlink below a folder shelf owns;
+//! [`failpoint`] lets tests kill or fail a build at a named step.
 
 pub mod api;
 pub mod article;

@@ -129,9 +129,7 @@ pub fn unsafe_file(rel: &str, bytes: Vec<u8>) -> Vec<String> {
             loop {
                 match reader.read_event() {
                     Ok(quick_xml::events::Event::Eof) => break,
-                    Ok(
-                        quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e),
-                    ) => {
+                    Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
                         let name = AsRef::<str>::as_ref(&e.name()).to_string();
                         if !["urlset", "url", "loc", "lastmod"].contains(&name.as_str()) {
                             problems.push(format!("{rel}: element <{name}>"));
@@ -164,7 +162,11 @@ pub fn unsafe_file(rel: &str, bytes: Vec<u8>) -> Vec<String> {
             } else {
                 "search.js"
             };
-            let builtin = if ext == "css" { BUILTIN_CSS } else { BUILTIN_JS };
+            let builtin = if ext == "css" {
+                BUILTIN_CSS
+            } else {
+                BUILTIN_JS
+            };
             if text != builtin {
                 problems.push(format!("{rel}: differs from the built-in {name}"));
             }
@@ -205,9 +207,17 @@ pub fn fuzz_header(text: &str) {
         assert!(text.get(header.span.clone()).is_some(), "header span");
         let mut keys = std::collections::HashSet::new();
         for p in &header.properties {
-            assert_eq!(text.get(p.key.span.clone()), Some(p.key.value.as_str()), "key span");
+            assert_eq!(
+                text.get(p.key.span.clone()),
+                Some(p.key.value.as_str()),
+                "key span"
+            );
             assert!(text.get(p.value.span.clone()).is_some(), "value span");
-            assert!(keys.insert(p.key.value.to_lowercase()), "key {} twice", p.key.value);
+            assert!(
+                keys.insert(p.key.value.to_lowercase()),
+                "key {} twice",
+                p.key.value
+            );
         }
     }
     for d in &diagnostics {
@@ -235,14 +245,23 @@ pub fn fuzz_article(data: &[u8]) {
     for d in &checked.diagnostics {
         if let Some(span) = &d.span {
             assert!(text.get(span.clone()).is_some(), "{span:?} in {}", d.code);
-            assert_eq!(d.start, Some(index.line_col(span.start)), "{} start", d.code);
+            assert_eq!(
+                d.start,
+                Some(index.line_col(span.start)),
+                "{} start",
+                d.code
+            );
         }
     }
     let fixed = shelf::fix::fixed_bytes(data, &checked.diagnostics);
     if fixed != data {
         assert!(std::str::from_utf8(&fixed).is_ok(), "a fix broke UTF-8");
         let again = parse(file, "f.md", &fixed, Mode::Check);
-        assert_eq!(checked.article.is_some(), again.article.is_some(), "a fix lost the article");
+        assert_eq!(
+            checked.article.is_some(),
+            again.article.is_some(),
+            "a fix lost the article"
+        );
     }
 }
 

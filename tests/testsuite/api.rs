@@ -495,7 +495,11 @@ fn example_portal_page_shows_a_topic_with_tokens_filled() {
         &tab,
         "return [document.body.dataset.pwned ?? null, document.querySelectorAll('#articles [onerror], #articles script, #articles a[href^=javascript]').length]",
     );
-    assert_eq!(pwned, serde_json::json!([null, 0]), "the planted script ran or stayed");
+    assert_eq!(
+        pwned,
+        serde_json::json!([null, 0]),
+        "the planted script ran or stayed"
+    );
 }
 
 /// The same page on the real corpus: the largest topic with a replacement token shows all of

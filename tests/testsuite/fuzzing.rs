@@ -53,9 +53,18 @@ fn the_render_oracle_sees_script_where_it_is() {
     let cases: &[(&str, &str)] = &[
         ("embed/a.html", "<p>x</p><img src=x onerror=alert(1)>"),
         ("articles/a.html", "<script>alert(1)</script>"),
-        ("articles/a.html", "<a href=\"java&#x09;script:alert(1)\">x</a>"),
-        ("articles/a.html", "<iframe src=\"https://example.com\"></iframe>"),
-        ("api/v1/articles/a.json", "{\"html\": \"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\"}"),
+        (
+            "articles/a.html",
+            "<a href=\"java&#x09;script:alert(1)\">x</a>",
+        ),
+        (
+            "articles/a.html",
+            "<iframe src=\"https://example.com\"></iframe>",
+        ),
+        (
+            "api/v1/articles/a.json",
+            "{\"html\": \"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\"}",
+        ),
         ("api/v1/articles/b.json", "{\"html\": \"<b>raw</b>\"}"),
         ("sitemap.xml", "<urlset><url><loc>x</loc></urlset>"),
     ];

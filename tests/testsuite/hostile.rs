@@ -196,7 +196,12 @@ fn unsafe_output(site: &Path) -> Vec<String> {
     for entry in walkdir::WalkDir::new(site) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(site).unwrap().display().to_string();
+            let rel = entry
+                .path()
+                .strip_prefix(site)
+                .unwrap()
+                .display()
+                .to_string();
             problems.extend(unsafe_file(&rel, fs::read(entry.path()).unwrap()));
         }
     }
