@@ -22,7 +22,10 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
                     blocks.len()
                 ),
             )
-            .at(second.start..second.start + "<!--issueDescription-->".len().min(second.len()))
+            .at(second.start..{
+                let end = second.start + "<!--issueDescription-->".len().min(second.len());
+                cx.text.floor_char_boundary(end)
+            })
             .help("merge them into one section"),
         );
     }

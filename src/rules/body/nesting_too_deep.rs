@@ -24,7 +24,8 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
                 cx.file,
                 format!("nesting passes {MAX_NESTING} levels here; deeper levels are flattened"),
             )
-            .at(at..line_end.min(at + 80).max(at))
+            // Eighty bytes at most, cut on a character boundary.
+            .at(at..cx.text.floor_char_boundary(line_end.min(at + 80)).max(at))
             .help("flatten the structure: quotes, lists and elements this deep are unreadable"),
         );
     }
