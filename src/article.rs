@@ -60,6 +60,9 @@ fn parse_inner(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Article, Box<Diagnostic>> {
     let text = decode(file, bytes)?;
+    // Read as CommonMark reads it (offsets unchanged): see `markdown::spec_fixups`.
+    let fixed = markdown::spec_fixups(text);
+    let text: &str = &fixed;
     if mode == Mode::Check {
         rules::file::merge_conflict::check(file, text, diagnostics);
     }

@@ -71,6 +71,32 @@ fn find_start(
         let rest = &text[pos..];
         let trimmed = rest.trim_start();
         pos += rest.len() - trimmed.len();
+        // A second byte-order mark or a zero-width character (editors that add a BOM to a file
+        // that has one): invisible, harmless to shelf, and only worth a warning.
+        let invisible = trimmed
+            .char_indices()
+            .take_while(|&(_, c)| matches!(c, '\u{FEFF}' | '\u{200B}' | '\u{2060}'))
+            .last()
+            .map(|(i, c)| i + c.len_utf8());
+        if let Some(len) = invisible {
+            diagnostics.push(
+                Diagnostic::new(
+                    rules::INVISIBLE_BEFORE_HEADER,
+                    file,
+                    "an invisible character (a second byte-order mark, or a zero-width space) \
+                     comes before the header",
+                )
+                .at(pos..pos + len)
+                .help("delete it; the file may start with one byte-order mark only")
+                .fix(
+                    pos..pos + len,
+                    "",
+                    "delete the invisible characters before the header",
+                ),
+            );
+            pos += len;
+            continue;
+        }
         if trimmed.starts_with("<!--") {
             match trimmed.find("-->") {
                 Some(end) => pos += end + 3,
@@ -85,14 +111,23 @@ fn find_start(
     }
     match find_tag(text, pos) {
         Some(found) => {
+            // The commonest case: the title written above the header.
+            let title = text[pos..found]
+                .lines()
+                .map(str::trim)
+                .find(|l| l.starts_with("# ") || l.starts_with("#\t"));
+            let message = match title {
+                Some(title) => format!(
+                    "the title `{title}` is above the `<properties` header; the header must come first"
+                ),
+                None => "text comes before the `<properties` header".to_string(),
+            };
             diagnostics.push(
-                Diagnostic::new(
-                    rules::TEXT_BEFORE_HEADER,
-                    file,
-                    "text comes before the `<properties` header",
-                )
-                .at(pos..found)
-                .help("the header must be the first thing in the file; move or delete this text"),
+                Diagnostic::new(rules::TEXT_BEFORE_HEADER, file, message)
+                    .at(pos..found)
+                    .help(
+                        "the header must be the first thing in the file; move this text below it",
+                    ),
             );
             Ok((found, Some(pos..found)))
         }

@@ -195,6 +195,9 @@ struct NewArgs {
     /// Owning team (ownershipId).
     #[arg(long)]
     owner: Option<String>,
+    /// Your GitHub user name (authors).
+    #[arg(long)]
+    author: Option<String>,
     /// The new article's path, ending in `.md` (relative to the site root).
     path: PathBuf,
 }
@@ -577,6 +580,7 @@ fn new_article(root: &std::path::Path, args: NewArgs) -> anyhow::Result<ExitCode
         products: trim(args.products),
         clouds: args.clouds.into_iter().map(|c| c.0).collect(),
         owner: args.owner,
+        author: args.author,
     };
     let path = root.join(&args.path);
     let made = shelf::scaffold::write_new(&path, &spec)?;

@@ -21,6 +21,66 @@ mod pulldown_only;
 /// The URL schemes links and images may use; any other is removed.
 const URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 
+/// `text` with what pulldown-cmark reads differently from CommonMark put right, without moving
+/// a byte: every offset into the result is an offset into `text`.
+///
+/// - A fence line followed by tabs (`` ```\t ``): the spec lets a closing fence be followed by
+///   spaces or tabs, and cmark, markdown-it and commonmark.js close the block there;
+///   pulldown-cmark 0.13 does not, and shows the rest of the article as code. Such tabs become
+///   spaces, which every reader treats the same. (`tests/testsuite/commonmark.rs` compares
+///   shelf's reading with comrak's on the corpus and on generated documents.)
+pub fn spec_fixups(text: &str) -> std::borrow::Cow<'_, str> {
+    if memchr::memchr(b'\t', text.as_bytes()).is_none() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out: Option<Vec<u8>> = None;
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        if let Some(tabs) = fence_line_trailing_tabs(line) {
+            let bytes = out.get_or_insert_with(|| text.as_bytes().to_vec());
+            for i in tabs {
+                bytes[start + i] = b' ';
+            }
+        }
+        start = end;
+    }
+    match out {
+        // Only ASCII tabs became ASCII spaces: still UTF-8.
+        Some(bytes) => std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default()),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
+/// Where the tabs are after a code fence, when `line` is a fence (up to three spaces, three or
+/// more backticks or tildes) followed by nothing but spaces and tabs.
+fn fence_line_trailing_tabs(line: &str) -> Option<impl Iterator<Item = usize> + '_> {
+    let body = line.trim_end_matches(['\n', '\r']);
+    let indent = body.bytes().take_while(|&b| b == b' ').count();
+    if indent > 3 {
+        return None;
+    }
+    let fence_char = *body.as_bytes().get(indent)?;
+    if fence_char != b'`' && fence_char != b'~' {
+        return None;
+    }
+    let fence = body[indent..]
+        .bytes()
+        .take_while(|&b| b == fence_char)
+        .count();
+    let rest = &body[indent + fence..];
+    if fence < 3 || !rest.contains('\t') || !rest.bytes().all(|b| b == b' ' || b == b'\t') {
+        return None;
+    }
+    let at = indent + fence;
+    Some(
+        rest.bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\t')
+            .map(move |(i, _)| at + i),
+    )
+}
+
 /// What rendering a body yields.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Rendered {
@@ -559,6 +619,20 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_fence_closed_with_trailing_tabs_closes_as_the_spec_says() {
+        let text = "```bash\r\ndocker ps\r\n```\t\t \r\n\r\nafter\r\n";
+        let fixed = spec_fixups(text);
+        assert_eq!(fixed.len(), text.len());
+        assert_eq!(fixed, "```bash\r\ndocker ps\r\n```   \r\n\r\nafter\r\n");
+        let r = render(&fixed);
+        assert!(r.html.contains("<p>after</p>"), "{}", r.html);
+        // Tabs elsewhere, and fence-like lines with text, are left as they are.
+        for same in ["a\tb\n", "```\tbash x\n", "\t```\t\n", "    ```\t\n"] {
+            assert_eq!(spec_fixups(same), same, "{same:?}");
+        }
+    }
 
     #[test]
     fn lifts_the_h1_and_keeps_other_headings() {

@@ -180,6 +180,86 @@ impl SelfHelpType {
     }
 }
 
+/// Who reads a header key's value, which decides how bad a problem with it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRole {
+    /// Matched exactly by the portal: a wrong value publishes the article in the wrong place,
+    /// or nowhere (articleId, selfHelpType, IDs, clouds, service...).
+    Identifying,
+    /// Shown to readers (pageTitle, description, infoBubbleText).
+    Text,
+    /// Read by people and tools only, never by the portal (authors, ownershipId...).
+    Informational,
+}
+
+/// How a header key's value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueForm {
+    Text,
+    /// Comma-separated.
+    List,
+    Integer,
+    /// `true` or `false`, in any case.
+    Boolean,
+}
+
+/// A header key shelf knows: its canonical spelling, role and form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownKey {
+    pub name: &'static str,
+    pub role: KeyRole,
+    pub form: ValueForm,
+}
+
+const fn key(name: &'static str, role: KeyRole, form: ValueForm) -> KnownKey {
+    KnownKey { name, role, form }
+}
+
+/// Every key the published articles and their authoring templates use (FORMAT.md lists their
+/// counts), in canonical spelling. The one list shelf knows keys from: the parser, the rules
+/// and `shelf new` read it.
+pub const KNOWN_KEYS: &[KnownKey] = {
+    use KeyRole::{Identifying as I, Informational as N, Text as T};
+    use ValueForm::{Boolean, Integer, List, Text};
+    &[
+        key("pageTitle", T, Text),
+        key("description", T, Text),
+        key("service", I, Text),
+        key("resource", I, Text),
+        key("authors", N, Text),
+        key("ms.author", N, Text),
+        key("displayOrder", I, Integer),
+        key("selfHelpType", I, Text),
+        key("supportTopicIds", I, List),
+        key("resourceTags", I, List),
+        key("productPesIds", I, List),
+        key("cloudEnvironments", I, List),
+        key("articleId", I, Text),
+        key("ownershipId", N, Text),
+        key("infoBubbleText", T, Text),
+        key("diagnosticScenario", I, Text),
+        key("schemaVersion", I, Integer),
+        key("disableClouds", I, List),
+        key("articleTags", T, List),
+        key("authorAlias", N, Text),
+        key("clientIds", I, List),
+        key("category", I, Text),
+        key("resourceRequired", I, Boolean),
+        key("ms.service", N, Text),
+        key("symptomId", I, Text),
+        key("icmTeam", N, Text),
+        key("icmService", N, Text),
+        key("feedbackEmail", N, Text),
+    ]
+};
+
+/// The known key `name` is, ignoring ASCII case.
+pub fn known_key(name: &str) -> Option<&'static KnownKey> {
+    KNOWN_KEYS
+        .iter()
+        .find(|k| k.name.eq_ignore_ascii_case(name))
+}
+
 /// A string with the byte range it came from in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spanned<T> {

@@ -27,6 +27,8 @@ pub struct NewArticle {
     pub products: Vec<String>,
     pub clouds: Vec<Cloud>,
     pub owner: Option<String>,
+    /// Written as `authors`.
+    pub author: Option<String>,
 }
 
 /// An article ready to be written, and the properties left for the writer to fill.
@@ -108,6 +110,11 @@ pub fn new_article(spec: &NewArticle, file_stem: &str) -> Result<Scaffold, Error
             "resource type, e.g. virtualmachines",
         );
     }
+    property(
+        "authors",
+        spec.author.clone(),
+        "your GitHub user name (ms.author may add your alias)",
+    );
     property("selfHelpType", Some(t.as_str().to_string()), "");
     if wants("supportTopicIds") {
         property(
@@ -228,6 +235,7 @@ pub fn site_files(title: &str) -> Result<Vec<(PathBuf, String)>, Error> {
         products: vec!["10001".into()],
         clouds: vec![Cloud::Public],
         owner: Some("Docs_Team".into()),
+        author: None,
     };
     let article = new_article(&example, "welcome")?.text.replace(
         "TODO: one or two sentences on what the customer sees and why it happens.",
@@ -373,7 +381,7 @@ mod tests {
         );
         assert_eq!(
             made.to_fill,
-            ["description", "productPesIds", "ownershipId"]
+            ["description", "authors", "productPesIds", "ownershipId"]
         );
     }
 

@@ -61,6 +61,15 @@ declare_rule! {
     pub TEXT_BEFORE_HEADER = ("SH005", "text-before-header", Error);
 }
 declare_rule! {
+    /// An invisible character (a second byte-order mark, a zero-width space) comes before the
+    /// header.
+    ///
+    /// Why: an editor added a BOM to a file that had one. Readers and shelf see nothing, but
+    /// strict tools may not find the header behind it; the fix deletes it.
+    /// Example: a file starting with two UTF-8 BOMs.
+    pub INVISIBLE_BEFORE_HEADER = ("SH016", "invisible-character-before-header", Warning);
+}
+declare_rule! {
     /// A header attribute is malformed: missing `=`, unquoted value, missing closing quote.
     pub ATTRIBUTE_SYNTAX = ("SH006", "attribute-syntax", Error);
 }
@@ -151,6 +160,8 @@ pub const ALL: &[Rule] = &[
     file::size::LARGE_FILE,
     file::size::FILE_TOO_LARGE,
     SYMLINK_OUTSIDE_SOURCE,
+    INVISIBLE_BEFORE_HEADER,
+    file::invisible_character::INVISIBLE_CHARACTER_IN_TEXT,
     MISSING_REQUIRED_PROPERTY,
     metadata::unknown_property::MISSPELLED_PROPERTY,
     metadata::unknown_property::UNKNOWN_PROPERTY,
@@ -162,6 +173,8 @@ pub const ALL: &[Rule] = &[
     metadata::article_id::MALFORMED_ARTICLE_ID,
     metadata::placeholder::TEMPLATE_PLACEHOLDER,
     metadata::id_list::TOO_MANY_IDS,
+    metadata::required_property::MISSING_RECOMMENDED_PROPERTY,
+    metadata::id_list::UNUSUAL_ID_LENGTH,
     DUPLICATE_ARTICLE_ID,
     OUTPUT_PATH_COLLISION,
     identity::unknown_solution_article::UNKNOWN_SOLUTION_ARTICLE,
@@ -181,6 +194,7 @@ pub const ALL: &[Rule] = &[
     body::code_fence_language::CODE_FENCE_LANGUAGE,
     body::unclosed_code_fence::UNCLOSED_CODE_FENCE,
     body::nesting_too_deep::NESTING_TOO_DEEP,
+    body::template_todo::TEMPLATE_TODO,
     body::missing_issue_description::MISSING_ISSUE_DESCRIPTION,
     body::unbalanced_issue_description::UNBALANCED_ISSUE_DESCRIPTION,
     body::multiple_issue_descriptions::MULTIPLE_ISSUE_DESCRIPTIONS,

@@ -32,7 +32,7 @@ fn json_output_is_one_document() {
     assert_eq!(first["code"], "SH502");
     assert_eq!(first["rule"], "payload-invalid-json");
     assert_eq!(first["severity"], "error");
-    assert_eq!(first["start"]["line"], 13);
+    assert_eq!(first["start"]["line"], 14);
     assert_eq!(first["start"]["column"], 17);
 }
 
@@ -67,7 +67,7 @@ fn warnings_fail_only_with_deny_warnings() {
     // Complete metadata; the raw `&` is the only (warning-level) problem.
     let header = "selfHelpType=\"generic\" articleId=\"a\" cloudEnvironments=\"public\" ownershipId=\"o\" \
         pageTitle=\"t\" service=\"s\" resource=\"r\" supportTopicIds=\"12345678\" productPesIds=\"12345\" \
-        description=\"Q&A\"";
+        authors=\"me\" description=\"Q&A\"";
     std::fs::write(
         dir.path().join("a.md"),
         format!("<properties {header} />\n# A\n"),
@@ -291,7 +291,7 @@ fn real_corpus_is_checked_completely_and_fixes_converge() {
     let dir = copy.path().to_str().unwrap();
     let first = check(&[dir, "--fix", "--format", "json"]);
     assert!(
-        crate::stderr(&first).contains("applied 8 fixes in 8 files"),
+        crate::stderr(&first).contains("applied 14 fixes in 12 files"),
         "{}",
         crate::stderr(&first)
     );

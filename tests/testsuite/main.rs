@@ -5,6 +5,7 @@ mod api;
 mod browser;
 mod build;
 mod check;
+mod commonmark;
 mod fuzzing;
 mod hostile;
 #[path = "../support/oracles.rs"]

@@ -59,6 +59,8 @@ fn a_new_article_of_every_type_passes_check_once_its_values_are_given() {
                 "15001",
                 "--owner",
                 "Compute_VM",
+                "--author",
+                "contoso-docs",
                 "--cloud",
                 "public",
                 "--cloud",
@@ -69,9 +71,22 @@ fn a_new_article_of_every_type_passes_check_once_its_values_are_given() {
         );
         assert!(o.status.success(), "{t}: {}", stderr(&o));
     }
-    // Only what no option gives is left: the diagnostic types' infoBubbleText and scenario.
-    let left: BTreeSet<(String, String)> = problems(dir.path())
+    // Only what no option gives is left: the diagnostic types' infoBubbleText and scenario,
+    // and the TODO lines of the bodies, which the writer is to replace.
+    let found = problems(dir.path());
+    let todos: BTreeSet<String> = found
+        .iter()
+        .filter(|(_, rule, _)| rule == "template-todo")
+        .map(|(file, _, _)| file.rsplit('/').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        todos.len(),
+        TYPES.len(),
+        "every new article has TODO lines: {todos:?}"
+    );
+    let left: BTreeSet<(String, String)> = found
         .into_iter()
+        .filter(|(_, rule, _)| rule != "template-todo")
         .map(|(file, rule, message)| {
             assert_eq!(rule, "template-placeholder", "{file}: {message}");
             let key = message.split('`').nth(1).unwrap().to_string();
@@ -106,14 +121,16 @@ fn a_bare_new_article_flags_exactly_the_values_to_fill() {
     let said = stderr(&o);
     assert!(
         said.contains(
-            "fill in description, service, resource, supportTopicIds, productPesIds, ownershipId"
+            "fill in description, service, resource, authors, supportTopicIds, productPesIds, ownershipId"
         ),
         "{said}"
     );
     let text = fs::read_to_string(dir.path().join("articles/vm/disk-full.md")).unwrap();
     assert!(text.contains("pageTitle=\"Disk full\"") && text.contains("\n# Disk full\n"));
-    let keys: Vec<String> = problems(dir.path())
-        .into_iter()
+    let found = problems(dir.path());
+    let keys: Vec<String> = found
+        .iter()
+        .filter(|(_, rule, _)| rule != "template-todo")
         .map(|(_, rule, message)| {
             assert_eq!(rule, "template-placeholder", "{message}");
             message.split('`').nth(1).unwrap().to_string()
@@ -125,11 +142,18 @@ fn a_bare_new_article_flags_exactly_the_values_to_fill() {
             "description",
             "service",
             "resource",
+            "authors",
             "supportTopicIds",
             "productPesIds",
             "ownershipId"
         ]
     );
+    // The body's TODO lines too, each of them.
+    let todos = found
+        .iter()
+        .filter(|(_, rule, _)| rule == "template-todo")
+        .count();
+    assert_eq!(todos, 4, "{found:?}");
     // Two new articles never share an articleId.
     shelf(
         &["new", "--type", "generic", "articles/other.md"],
@@ -170,20 +194,43 @@ fn new_refuses_to_overwrite_and_unknown_types() {
 }
 
 #[test]
-fn init_makes_a_site_that_builds_and_checks_clean() {
+fn init_makes_a_site_that_builds_and_reports_its_example_until_it_is_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let o = shelf(&["init", "help-site"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
     let site = dir.path().join("help-site");
     assert!(site.join("shelf.toml").is_file() && site.join("articles/welcome.md").is_file());
+    // The example's author and its TODO steps are the writer's to fill: reported, nothing else.
     let check = shelf(&["check"], &site);
     assert_eq!(
         check.status.code(),
-        Some(0),
+        Some(1),
         "{}{}",
         stdout(&check),
         stderr(&check)
     );
+    let rules: BTreeSet<String> = problems(&site)
+        .into_iter()
+        .map(|(_, rule, _)| rule)
+        .collect();
+    assert_eq!(
+        rules,
+        BTreeSet::from([
+            "template-placeholder".to_string(),
+            "template-todo".to_string()
+        ])
+    );
+    // Once the writer has, it is clean.
+    let example = site.join("articles/welcome.md");
+    let filled = fs::read_to_string(&example)
+        .unwrap()
+        .replace(
+            "<fill in: your GitHub user name (ms.author may add your alias)>",
+            "contoso-docs",
+        )
+        .replace("TODO: ", "");
+    fs::write(&example, filled).unwrap();
+    let check = shelf(&["check"], &site);
     assert!(
         stdout(&check).contains("0 errors, 0 warnings"),
         "{}",

@@ -3,11 +3,12 @@ use crate::diagnostic::Diagnostic;
 use super::BodyContext;
 
 declare_rule! {
-    /// The H1 has no text (`#` alone on its line).
+    /// The H1 has no text (`#` alone on its line), or its text is read as an HTML tag.
     ///
-    /// Why: the H1 is the article's title; an empty one leaves the page untitled.
-    /// Example: `# ` followed by the body.
-    pub EMPTY_H1 = ("SH303", "empty-h1", Error);
+    /// Why: the H1 is the article's title in shelf's pages and authoring tools; an empty one
+    /// leaves them untitled. A warning: the portal shows pageTitle (whose absence is an error).
+    /// Example: `# ` followed by the body; `# <Connect to a VM>`.
+    pub EMPTY_H1 = ("SH303", "empty-h1", Warning);
 }
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {

@@ -6,13 +6,28 @@ declare_rule! {
     /// The article has no H1 (`# Title`) after its header.
     ///
     /// Why: the authoring templates require an H1 in every article, even where the portal does
-    /// not show it; search results and shelf's pages use it as the title.
+    /// not show it. A warning, not an error: where it is missing the portal and shelf's pages
+    /// show pageTitle (whose absence is SH101, an error). Not reported for
+    /// partnercenterquickstart articles, whose body is fields with no title by design, nor
+    /// when the title is written above the header (SH005 says so).
     /// Example: a header followed directly by `## Steps`.
-    pub MISSING_H1 = ("SH301", "missing-h1", Error);
+    pub MISSING_H1 = ("SH301", "missing-h1", Warning);
 }
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     if cx.headings.iter().any(|h| h.level == 1) || super::h1_without_space::find(cx).is_some() {
+        return;
+    }
+    // The title written above the header is SH005's to report: one mistake, one problem.
+    let above_header = &cx.text[..cx.header_span.start];
+    if above_header
+        .lines()
+        .any(|l| l.trim_start().starts_with("# ") || l.trim_start().starts_with("#\t"))
+    {
+        return;
+    }
+    // An article type with no title by design: its body is fields, not a page.
+    if cx.meta.self_help_type == crate::model::SelfHelpType::PartnerCenterQuickStart {
         return;
     }
     // A title indented by 4 spaces is a code block: say so, it is the usual cause.

@@ -29,6 +29,7 @@ pub mod nesting_too_deep;
 pub mod recommended_heading;
 pub mod reserved_bold_h2;
 pub mod table;
+pub mod template_todo;
 pub mod token_syntax;
 pub mod unbalanced_issue_description;
 pub mod unclosed_code_fence;
@@ -117,6 +118,9 @@ pub struct BodyContext<'a> {
     pub events: Vec<(Event<'a>, Range<usize>)>,
     /// Code blocks and code spans, where text is literal.
     pub code: Vec<Range<usize>>,
+    /// Fenced code blocks: the block's range, and whether a closing fence ends it (what follows
+    /// the block's last line of content, inside its range, is a fence).
+    pub fences: Vec<(Range<usize>, bool)>,
     /// `code`, indexed for [`BodyContext::in_code`].
     code_index: Intervals,
     pub headings: Vec<Heading<'a>>,
@@ -152,6 +156,7 @@ impl<'a> BodyContext<'a> {
             segments,
             events: Vec::new(),
             code: Vec::new(),
+            fences: Vec::new(),
             code_index: Intervals::default(),
             headings: Vec::new(),
             links: Vec::new(),
@@ -176,6 +181,8 @@ impl<'a> BodyContext<'a> {
         let mut heading: Option<(u8, Range<usize>, String)> = None;
         // Inside a link's text or a code block, a URL in text is not a bare link.
         let (mut in_link, mut in_code_block) = (0usize, 0usize);
+        // The fenced block being read, and where its content ends so far.
+        let mut fence: Option<(Range<usize>, usize)> = None;
         let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
         let parsed = self.segments.clone().into_iter().flat_map(|seg| {
             let base = seg.start;
@@ -188,11 +195,26 @@ impl<'a> BodyContext<'a> {
             let range_ref = &range;
             let (event, range) = (event_ref, range_ref);
             match event {
-                Event::Start(Tag::CodeBlock(_)) => {
+                Event::Start(Tag::CodeBlock(kind)) => {
                     self.code.push(range.clone());
                     in_code_block += 1;
+                    if matches!(kind, pulldown_cmark::CodeBlockKind::Fenced(_)) {
+                        // Content ends, so far, where the opening fence's line does.
+                        let first_line = text[range.clone()]
+                            .find('\n')
+                            .map_or(range.end, |i| range.start + i + 1);
+                        fence = Some((range.clone(), first_line));
+                    }
                 }
-                Event::End(TagEnd::CodeBlock) => in_code_block = in_code_block.saturating_sub(1),
+                Event::End(TagEnd::CodeBlock) => {
+                    in_code_block = in_code_block.saturating_sub(1);
+                    if let Some((block, content_end)) = fence.take() {
+                        let closed = !text[content_end.min(block.end)..block.end]
+                            .trim()
+                            .is_empty();
+                        self.fences.push((block, closed));
+                    }
+                }
                 Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
                 Event::Start(Tag::Heading { level, .. }) => {
                     heading = Some((heading_level(*level), range.clone(), String::new()));
@@ -208,6 +230,9 @@ impl<'a> BodyContext<'a> {
                     }
                 }
                 Event::Text(t) | Event::Code(t) => {
+                    if let Some((_, content_end)) = &mut fence {
+                        *content_end = (*content_end).max(range.end);
+                    }
                     if matches!(event, Event::Code(_)) {
                         self.code.push(range.clone());
                     }
@@ -506,6 +531,7 @@ pub const CHECKS: &[fn(&BodyContext, &mut Vec<Diagnostic>)] = &[
     table::check,
     alert_block::check,
     include::check,
+    template_todo::check,
     list_too_deep::check,
     list_after_paragraph::check,
     code_fence_language::check,
@@ -532,6 +558,9 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
 /// Parses a whole test article (header included) and runs one check on it.
 #[cfg(test)]
 pub fn run_on(article: &str, check: fn(&BodyContext, &mut Vec<Diagnostic>)) -> Vec<Diagnostic> {
+    // As `article::parse` reads it.
+    let fixed = crate::markdown::spec_fixups(article);
+    let article: &str = &fixed;
     let mut ignored = Vec::new();
     let file = Path::new("t.md");
     let h = crate::header::parse(article, file, &mut ignored).expect("header");

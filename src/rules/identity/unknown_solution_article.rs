@@ -2,12 +2,17 @@ use crate::diagnostic::Diagnostic;
 use crate::library::Library;
 
 declare_rule! {
-    /// A diagnose-and-solve payload names a `commonSolutionArticleId` that no article has.
+    /// A diagnose-and-solve payload names a `commonSolutionArticleId` that no article in the
+    /// source folder has.
     ///
-    /// Why: the portal links the common problem to that article; the link leads nowhere. The
-    /// check looks at the whole source folder, also when `shelf check` is given one file.
+    /// Why: the portal links the common problem to that article; if it exists nowhere, the
+    /// link leads nowhere. A warning: solution articles often live in another folder or
+    /// repository that shelf was not given, so a miss here is not proof. (Deleting or renaming
+    /// an article that a payload names, which is proof, is an error of the change; a
+    /// placeholder such as `Needed` is SH110.) The check looks at the whole source folder,
+    /// also when `shelf check` is given one file.
     /// Example: `"commonSolutionArticleId": "vm-restore-limitatons"` (misspelled).
-    pub UNKNOWN_SOLUTION_ARTICLE = ("SH203", "unknown-solution-article", Error);
+    pub UNKNOWN_SOLUTION_ARTICLE = ("SH203", "unknown-solution-article", Warning);
 }
 
 pub fn check(library: &Library, out: &mut Vec<Diagnostic>) {

@@ -1,14 +1,23 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 
 use super::ArticleContext;
 
 declare_rule! {
-    /// A support topic or product ID is not a number or a GUID (error), or is a number of an
-    /// unusual length (warning: support topic IDs have 8 digits, product IDs 5).
+    /// A support topic or product ID is neither a number nor a GUID.
     ///
-    /// Why: the portal matches these IDs exactly; a product name or a truncated number matches
-    /// nothing. Example: `productPesIds="Azure Backup"`, `supportTopicIds="3255329"`.
+    /// Why: the portal matches these IDs exactly; a product name matches nothing, and the
+    /// article is filed under no topic or product. Example: `productPesIds="Azure Backup"`.
     pub INVALID_ID = ("SH106", "invalid-id", Error);
+}
+
+declare_rule! {
+    /// A support topic or product ID is a number of an unusual length (support topic IDs have
+    /// 8 digits, product IDs 5).
+    ///
+    /// Why: usually a digit lost or added in copying, which files the article under another
+    /// topic or none; but longer and shorter IDs exist, so it is a warning.
+    /// Example: `supportTopicIds="3255329"`.
+    pub UNUSUAL_ID_LENGTH = ("SH113", "unusual-id-length", Warning);
 }
 
 declare_rule! {
@@ -109,14 +118,13 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
                 )
             } else if numeric && id.len() != digits {
                 Diagnostic::new(
-                    INVALID_ID,
+                    UNUSUAL_ID_LENGTH,
                     cx.file,
                     format!(
                         "{key}: `{id}` has {} digits; these IDs have {digits}",
                         id.len()
                     ),
                 )
-                .severity(Severity::Warning)
             } else {
                 continue;
             };
@@ -211,8 +219,14 @@ mod tests {
             check,
         );
         assert_eq!(d.len(), 2);
-        assert_eq!((d[0].code, d[0].severity), ("SH106", Severity::Warning));
-        assert_eq!((d[1].code, d[1].severity), ("SH106", Severity::Error));
+        assert_eq!(
+            (d[0].code, d[0].severity),
+            ("SH113", crate::diagnostic::Severity::Warning)
+        );
+        assert_eq!(
+            (d[1].code, d[1].severity),
+            ("SH106", crate::diagnostic::Severity::Error)
+        );
     }
 
     #[test]

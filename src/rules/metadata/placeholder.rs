@@ -3,11 +3,14 @@ use crate::diagnostic::Diagnostic;
 use super::ArticleContext;
 
 declare_rule! {
-    /// A header value is still the authoring template's placeholder.
+    /// A header value, or an article reference in a payload, is still a placeholder.
     ///
     /// Placeholders: `newGuid`, `comma, seperated, list` (as the templates spell it),
-    /// `this is required`, and values in angle brackets such as `<your alias>`.
-    /// Why: the article goes live with the placeholder as its metadata.
+    /// `this is required`, values in angle brackets such as `<your alias>` (and `shelf new`'s
+    /// `<fill in: ...>`); in a `commonSolutionArticleId`, also a word that stands for an ID to
+    /// come: `Needed`, `TBD`, `TODO`, `N/A`, `none`, `null`, `xxx`.
+    /// Why: the article goes live with the placeholder as its metadata, or its link leads
+    /// nowhere.
     pub TEMPLATE_PLACEHOLDER = ("SH110", "template-placeholder", Error);
 }
 
@@ -25,6 +28,29 @@ pub fn is_placeholder(value: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     let bracketed = v.len() > 2 && v.starts_with('<') && v.ends_with('>');
     PLACEHOLDERS.iter().any(|ph| lower.contains(ph)) || bracketed
+}
+
+/// Words that stand for an ID not written yet, compared ignoring case and punctuation.
+const REFERENCE_PLACEHOLDERS: [&str; 9] = [
+    "needed",
+    "tbd",
+    "todo",
+    "na",
+    "none",
+    "null",
+    "xxx",
+    "placeholder",
+    "fixme",
+];
+
+/// Whether an article ID a payload refers to is a placeholder rather than an ID.
+pub fn is_reference_placeholder(id: &str) -> bool {
+    let letters: String = id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    is_placeholder(id) || REFERENCE_PLACEHOLDERS.contains(&letters.as_str())
 }
 
 pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {

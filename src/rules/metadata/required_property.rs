@@ -7,19 +7,30 @@ declare_rule! {
     /// A property the article's selfHelpType requires is missing or empty.
     ///
     /// Every type needs selfHelpType, articleId and cloudEnvironments, and all but
-    /// partnercenterquickstart also ownershipId and pageTitle. resource and tools need service and
-    /// resource; diagnostics, rca and servicehealthinsights need infoBubbleText;
-    /// problemScopingQuestions needs schemaVersion, supportTopicIds and productPesIds;
-    /// supportTopicDescription needs productPesIds. These are errors.
+    /// partnercenterquickstart also pageTitle. resource and tools need service and resource;
+    /// diagnostics, rca and servicehealthinsights need infoBubbleText; problemScopingQuestions
+    /// needs schemaVersion, supportTopicIds and productPesIds; supportTopicDescription needs
+    /// productPesIds.
     ///
-    /// Warnings for what the portal can do without but should have: diagnosticScenario on
-    /// diagnostics-like types; service and resource on generic, TSG and diagnostics-like types;
-    /// supportTopicIds and productPesIds on generic articles.
-    ///
-    /// Why: the portal routes and filters articles by these keys; an article without them is
-    /// published but never shown. Example: `<properties pageTitle="x" selfHelpType="generic" />`
-    /// lacks articleId, cloudEnvironments and ownershipId.
+    /// Why: the portal routes, filters and titles articles by these keys; an article without
+    /// them is published but never shown, or shown without a title.
+    /// Example: `<properties pageTitle="x" selfHelpType="generic" />` lacks articleId and
+    /// cloudEnvironments.
     pub MISSING_REQUIRED_PROPERTY = ("SH101", "missing-required-property", Error);
+}
+
+declare_rule! {
+    /// A property the article should have is missing: one the portal can do without, or one
+    /// only people and tools read.
+    ///
+    /// Which: ownershipId (all but partnercenterquickstart) and an author (`authors` or
+    /// `ms.author`) on every article; diagnosticScenario on diagnostics-like types; service and
+    /// resource on generic, TSG and diagnostics-like types; supportTopicIds and productPesIds on
+    /// generic articles.
+    ///
+    /// Why: these route a support case to its owners and let the portal narrow results; an
+    /// article without them still shows. Example: a generic article with no ownershipId.
+    pub MISSING_RECOMMENDED_PROPERTY = ("SH112", "missing-recommended-property", Warning);
 }
 
 /// The keys `t` requires, with the severity of their absence.
@@ -31,7 +42,7 @@ pub fn required_keys(t: &T) -> Vec<(&'static str, Severity)> {
         ("cloudEnvironments", E),
     ];
     if *t != T::PartnerCenterQuickStart {
-        keys.extend([("ownershipId", E), ("pageTitle", E)]);
+        keys.extend([("pageTitle", E), ("ownershipId", W)]);
     }
     match t {
         T::Resource | T::Tools => keys.extend([("service", E), ("resource", E)]),
@@ -65,8 +76,19 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
         "" => "every article".to_string(),
         name => format!("a {name} article"),
     };
+    // A key written misspelled is SH102's (or SH103's) to report, not missing as well: one
+    // mistake, one problem.
+    let misspelled: Vec<&str> = cx
+        .meta
+        .properties
+        .iter()
+        .filter_map(|p| super::unknown_property::suggestion(&p.key.value).map(|(k, _)| k))
+        .collect();
     for (key, severity) in required_keys(t) {
-        let d = match cx.property(key) {
+        if misspelled.contains(&key) {
+            continue;
+        }
+        let mut d = match cx.property(key) {
             None => Diagnostic::new(
                 MISSING_REQUIRED_PROPERTY,
                 cx.file,
@@ -92,7 +114,29 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
             }
             Some(_) => continue,
         };
+        if severity == Severity::Warning {
+            d.code = MISSING_RECOMMENDED_PROPERTY.code;
+            d.rule = MISSING_RECOMMENDED_PROPERTY.name;
+        }
         out.push(d.severity(severity));
+    }
+    // An author, under either key.
+    let author = ["authors", "ms.author"];
+    if author
+        .iter()
+        .all(|k| cx.property(k).is_none() && !misspelled.contains(k))
+    {
+        out.push(
+            Diagnostic::new(
+                MISSING_RECOMMENDED_PROPERTY,
+                cx.file,
+                format!(
+                    "no author: neither `authors` nor `ms.author` is set; {which} should name one"
+                ),
+            )
+            .at(cx.header_name_span())
+            .help("add authors=\"your-github-name\" and ms.author=\"your-alias\""),
+        );
     }
 }
 
@@ -102,7 +146,8 @@ mod tests {
     use crate::rules::metadata::run_on;
 
     const COMPLETE: &str = "selfHelpType=\"generic\" articleId=\"a\" cloudEnvironments=\"public\" ownershipId=\"o\" \
-        pageTitle=\"t\" service=\"s\" resource=\"r\" supportTopicIds=\"12345678\" productPesIds=\"12345\"";
+        pageTitle=\"t\" service=\"s\" resource=\"r\" supportTopicIds=\"12345678\" productPesIds=\"12345\" \
+        authors=\"someone\"";
 
     #[test]
     fn complete_generic_passes() {
@@ -117,17 +162,18 @@ mod tests {
         );
         let found: Vec<_> = d
             .iter()
-            .map(|d| (d.message.split('`').nth(1).unwrap(), d.severity))
+            .map(|d| (d.message.split('`').nth(1).unwrap(), d.code, d.severity))
             .collect();
         assert_eq!(
             found,
             [
-                ("cloudEnvironments", Severity::Error),
-                ("ownershipId", Severity::Error),
-                ("service", Severity::Warning),
-                ("resource", Severity::Warning),
-                ("supportTopicIds", Severity::Warning),
-                ("productPesIds", Severity::Warning),
+                ("cloudEnvironments", "SH101", Severity::Error),
+                ("ownershipId", "SH112", Severity::Warning),
+                ("service", "SH112", Severity::Warning),
+                ("resource", "SH112", Severity::Warning),
+                ("supportTopicIds", "SH112", Severity::Warning),
+                ("productPesIds", "SH112", Severity::Warning),
+                ("authors", "SH112", Severity::Warning),
             ]
         );
         assert!(d[0].message.contains("is empty"));
@@ -145,7 +191,7 @@ mod tests {
     #[test]
     fn scoping_questions_need_topics_and_schema_version() {
         let d = run_on(
-            "selfHelpType=\"problemScopingQuestions\" articleId=\"a\" cloudEnvironments=\"public\" ownershipId=\"o\" pageTitle=\"t\"",
+            "selfHelpType=\"problemScopingQuestions\" articleId=\"a\" cloudEnvironments=\"public\" ownershipId=\"o\" pageTitle=\"t\" ms.author=\"me\"",
             check,
         );
         let keys: Vec<_> = d

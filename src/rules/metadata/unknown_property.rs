@@ -1,56 +1,27 @@
 use crate::diagnostic::Diagnostic;
+use crate::model::{KNOWN_KEYS, KeyRole, known_key};
 
 use super::ArticleContext;
 
 declare_rule! {
-    /// A header key is a misspelling of a known key.
+    /// A header key is a misspelling of a known key the portal reads.
     ///
     /// Why: the portal ignores a key it does not know, so `supportToicIds="32553297"` files the
-    /// article under no topic at all. Keys within two edits of a known key (ignoring case) are
-    /// reported with the key they were probably meant to be, as a safe fix.
+    /// article under no topic at all. Keys within two edits of a known key (ignoring case: a
+    /// letter missing or extra, two swapped, singular for plural, `_` or `-` inside) are
+    /// reported with the key they were probably meant to be, as a safe fix. A misspelling of a
+    /// key only people read (`author` for `authors`) is SH103, a warning.
     /// Example: `supportToicIds` → `supportTopicIds`, `infoBubbleTest` → `infoBubbleText`.
     pub MISSPELLED_PROPERTY = ("SH102", "misspelled-property", Error);
 }
 
 declare_rule! {
-    /// A header key shelf does not know and that is no near misspelling of one.
+    /// A header key shelf does not know, or a misspelling of one the portal does not read.
     ///
     /// Why: unknown keys are ignored by the portal; they are often leftovers or typos.
-    /// Example: `reviewer="someone"`.
+    /// Example: `reviewer="someone"`; `author` for `authors` (with the rename as a fix).
     pub UNKNOWN_PROPERTY = ("SH103", "unknown-property", Warning);
 }
-
-/// Every key the published articles and their templates use, in canonical spelling.
-pub const KNOWN_KEYS: &[&str] = &[
-    "pageTitle",
-    "description",
-    "service",
-    "resource",
-    "authors",
-    "ms.author",
-    "displayOrder",
-    "selfHelpType",
-    "supportTopicIds",
-    "resourceTags",
-    "productPesIds",
-    "cloudEnvironments",
-    "articleId",
-    "ownershipId",
-    "infoBubbleText",
-    "diagnosticScenario",
-    "schemaVersion",
-    "disableClouds",
-    "articleTags",
-    "authorAlias",
-    "clientIds",
-    "category",
-    "resourceRequired",
-    "ms.service",
-    "symptomId",
-    "icmTeam",
-    "icmService",
-    "feedbackEmail",
-];
 
 /// The known key `key` is probably a misspelling of, if any, and whether it is the only key
 /// that close (then renaming it is a safe fix).
@@ -60,8 +31,8 @@ pub fn suggestion(key: &str) -> Option<(&'static str, bool)> {
         .iter()
         .map(|k| {
             (
-                strsim::damerau_levenshtein(&lower, &k.to_ascii_lowercase()),
-                *k,
+                strsim::damerau_levenshtein(&lower, &k.name.to_ascii_lowercase()),
+                k.name,
             )
         })
         .filter(|&(distance, k)| distance <= 2 && k.len() >= 6 && lower.len() >= 6)
@@ -75,16 +46,30 @@ pub fn suggestion(key: &str) -> Option<(&'static str, bool)> {
 pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
     for p in &cx.meta.properties {
         let key = &p.key.value;
-        if KNOWN_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+        if known_key(key).is_some() {
             continue;
         }
         let d = match suggestion(key) {
             Some((known, unique)) => {
-                let d = Diagnostic::new(
-                    MISSPELLED_PROPERTY,
-                    cx.file,
-                    format!("unknown key `{key}`: did you mean `{known}`?"),
-                )
+                // A misspelled key the portal reads loses what it says (the article leaves its
+                // topic); one only people read loses nothing a reader sees.
+                let reads = known_key(known).is_some_and(|k| k.role != KeyRole::Informational);
+                let d = if reads {
+                    Diagnostic::new(
+                        MISSPELLED_PROPERTY,
+                        cx.file,
+                        format!("unknown key `{key}`: did you mean `{known}`?"),
+                    )
+                } else {
+                    Diagnostic::new(
+                        UNKNOWN_PROPERTY,
+                        cx.file,
+                        format!(
+                            "unknown key `{key}`: did you mean `{known}`? (only people and tools \
+                             read it, not the portal)"
+                        ),
+                    )
+                }
                 .help(format!("rename it to `{known}`"));
                 // Renaming is safe only when one key is that close, the header does not
                 // already have the right one (which would make a duplicate), and the key is
@@ -148,6 +133,30 @@ mod tests {
         // then reads differently (here: it never closes).
         let d = run_on("productPesI\"ds=\"1\" ownershipId=\"o\"", check);
         assert!(d.iter().all(|d| d.fix.is_none()), "{d:#?}");
+    }
+
+    #[test]
+    fn variants_of_keys_are_recognised_and_keys_only_people_read_are_warnings() {
+        for (key, code) in [
+            ("supportTopicId", "SH102"),
+            ("support_topic_ids", "SH102"),
+            ("productPesId", "SH102"),
+            ("cloudEnvironment", "SH102"),
+            ("selfHelpTypes", "SH102"),
+            ("article-id", "SH102"),
+            ("pageTitel", "SH102"),
+            ("author", "SH103"),
+            ("ownershipID_", "SH103"),
+        ] {
+            let d = run_on(&format!("{key}=\"1\""), check);
+            assert_eq!(d.len(), 1, "{key}");
+            assert_eq!(d[0].code, code, "{key}: {}", d[0].message);
+            assert!(
+                d[0].message.contains("did you mean"),
+                "{key}: {}",
+                d[0].message
+            );
+        }
     }
 
     #[test]

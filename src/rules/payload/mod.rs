@@ -118,6 +118,23 @@ pub fn check(
     if meta.self_help_type == SelfHelpType::DiagnoseAndSolve {
         collect_references(&cx, &root, &mut refs);
     }
+    // A reference still holding a placeholder (`Needed`, `TBD`, `<article id>`) is certainly
+    // broken, wherever the rest of the repository is: reported as one, not looked up.
+    refs.retain(|r| {
+        if !crate::rules::metadata::placeholder::is_reference_placeholder(&r.article_id) {
+            return true;
+        }
+        out.push(
+            Diagnostic::new(
+                crate::rules::metadata::placeholder::TEMPLATE_PLACEHOLDER,
+                file,
+                format!("{} still holds the placeholder `{}`", r.key, r.article_id),
+            )
+            .at(r.span.clone())
+            .help("write the articleId of the article that solves this problem"),
+        );
+        false
+    });
     refs
 }
 
