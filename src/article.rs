@@ -72,7 +72,11 @@ fn parse_inner(
     let mut meta = Metadata::from_properties(header.properties);
     rules::metadata::id_list::cap(&mut meta, file, diagnostics);
 
+    // A file that cannot become a page (no usable articleId, a payload that does not parse) is
+    // still checked in full: one problem never hides the others. The problem that keeps it
+    // from being built is returned at the end.
     let slug = slugify(&meta.article_id);
+    let mut unbuildable: Option<Box<Diagnostic>> = None;
     if slug.is_empty() {
         let what = if meta.article_id.is_empty() {
             "`articleId` is missing or empty".to_string()
@@ -87,7 +91,7 @@ fn parse_inner(
             .map_or(header_span.start..header_span.start + 1, |p| {
                 p.key.span.clone()
             });
-        return Err(Box::new(
+        let fatal = Box::new(
             Diagnostic::new(
                 rules::MISSING_REQUIRED_PROPERTY,
                 file,
@@ -95,7 +99,11 @@ fn parse_inner(
             )
             .at(span)
             .help("add articleId=\"<a new GUID>\" to the header"),
-        ));
+        );
+        if mode == Mode::Build {
+            return Err(fatal);
+        }
+        unbuildable = Some(fatal);
     }
 
     if mode == Mode::Check {
@@ -119,6 +127,20 @@ fn parse_inner(
                 d.fix = None;
             }
         }
+        if unbuildable.is_some() {
+            // Said once, by the problem that keeps the file from being built.
+            let mut i = before;
+            while i < diagnostics.len() {
+                let d = &diagnostics[i];
+                if d.code == rules::MISSING_REQUIRED_PROPERTY.code
+                    && d.message.starts_with("`articleId`")
+                {
+                    diagnostics.remove(i);
+                } else {
+                    i += 1;
+                }
+            }
+        }
     }
 
     let body_start = header_span.end;
@@ -127,7 +149,26 @@ fn parse_inner(
     let mut references = Vec::new();
     let payload = match &fence {
         Some(fence) => {
-            let payload = payload::parse(text, fence, file, diagnostics)?;
+            let payload = match payload::parse(text, fence, file, diagnostics) {
+                Ok(payload) => payload,
+                Err(fatal) if mode == Mode::Check => {
+                    // The body around the payload is still checked.
+                    unbuildable = unbuildable.or(Some(fatal));
+                    let segments = vec![body_start..fence.whole.start, fence.whole.end..text.len()];
+                    let cx = rules::body::BodyContext::new(
+                        file,
+                        rel_path,
+                        text,
+                        &meta,
+                        header_span.clone(),
+                        segments,
+                        None,
+                    );
+                    rules::body::check(&cx, diagnostics);
+                    return Err(unbuildable.expect("set just above"));
+                }
+                Err(fatal) => return Err(fatal),
+            };
             if mode == Mode::Check {
                 let json = &text[fence.json.clone()];
                 references =
@@ -179,6 +220,9 @@ fn parse_inner(
     let rendered = match mode {
         Mode::Check => {
             rules::body::check(&body_context(), diagnostics);
+            if let Some(fatal) = unbuildable {
+                return Err(fatal);
+            }
             markdown::Rendered::default()
         }
         Mode::Build => {
@@ -283,6 +327,41 @@ mod tests {
 
     fn parse_str(text: &str) -> Parsed {
         parse(Path::new("a/b.md"), "a/b.md", text.as_bytes(), Mode::Build)
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_built_is_still_checked_in_full() {
+        // No articleId: the body's and the header's other problems are still found.
+        let text = "<properties\n\u{00A0}\u{00A0}pageTitle=\"T\"\n\tselfHelpType=\"generic\"\n/>\n# T\n\n[a](https://)\n\nTODO: write it\n";
+        let p = parse(Path::new("a.md"), "a.md", text.as_bytes(), Mode::Check);
+        assert!(p.article.is_none());
+        let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code).collect();
+        for code in ["SH101", "SH011", "SH404", "SH316"] {
+            assert!(codes.contains(&code), "{code} in {codes:?}");
+        }
+        // The missing articleId is said once.
+        let id = p
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("`articleId`"))
+            .count();
+        assert_eq!(id, 1, "{:?}", p.diagnostics);
+        // An indent of no-break spaces does not hide the keys: pageTitle is read.
+        assert!(
+            !p.diagnostics
+                .iter()
+                .any(|d| d.message.contains("`pageTitle` is missing"))
+        );
+
+        // A payload that does not parse: the Markdown around it is still checked.
+        let text = "<properties pageTitle=\"T\" selfHelpType=\"problemScopingQuestions\" articleId=\"x\" cloudEnvironments=\"public\" />\n# T\n[a](https://)\n---\n{ \"title\": }\n---\n";
+        let p = parse(Path::new("a.md"), "a.md", text.as_bytes(), Mode::Check);
+        assert!(p.article.is_none());
+        let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code).collect();
+        assert!(
+            codes.contains(&"SH502") && codes.contains(&"SH404"),
+            "{codes:?}"
+        );
     }
 
     #[test]

@@ -213,7 +213,8 @@ fn read_attributes(
     file: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Property> {
-    let inner = &text[inner_start..inner_end];
+    let inner = spaces_outside_quotes(&text[inner_start..inner_end]);
+    let inner: &str = &inner;
     let base = inner.as_ptr() as usize;
     // Offset in the file of a slice borrowed from `inner`.
     let offset_of = |s: &[u8]| inner_start + (s.as_ptr() as usize - base);
@@ -231,7 +232,13 @@ fn read_attributes(
         let attribute = match attribute {
             Ok(a) => a,
             Err(e) => {
-                diagnostics.push(attribute_error(e, inner, inner_start, file));
+                let mut d = attribute_error(e, inner, inner_start, file);
+                // Spans found in the read copy end on its characters; the file's may be wider
+                // there (a no-break space is one character of two bytes, two spaces in the copy).
+                if let Some(span) = &mut d.span {
+                    *span = text.floor_char_boundary(span.start)..text.ceil_char_boundary(span.end);
+                }
+                diagnostics.push(d);
                 continue;
             }
         };
@@ -289,6 +296,33 @@ fn read_attributes(
         });
     }
     properties
+}
+
+/// `inner` with every Unicode space outside quoted values (a no-break space, an em space...)
+/// made as many ASCII spaces as it has bytes, so that offsets stay the same: a header indented
+/// with no-break spaces is still read key by key (SH011 reports each such character).
+fn spaces_outside_quotes(inner: &str) -> std::borrow::Cow<'_, str> {
+    if inner.is_ascii() {
+        return std::borrow::Cow::Borrowed(inner);
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut quote: Option<char> = None;
+    for c in inner.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if !c.is_ascii()
+                && (c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{2060}')) =>
+            {
+                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+                continue;
+            }
+            None => {}
+        }
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn attribute_error(e: AttrError, inner: &str, inner_start: usize, file: &Path) -> Diagnostic {

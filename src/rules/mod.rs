@@ -175,6 +175,7 @@ pub const ALL: &[Rule] = &[
     metadata::id_list::TOO_MANY_IDS,
     metadata::required_property::MISSING_RECOMMENDED_PROPERTY,
     metadata::id_list::UNUSUAL_ID_LENGTH,
+    metadata::value_form::MALFORMED_VALUE,
     DUPLICATE_ARTICLE_ID,
     OUTPUT_PATH_COLLISION,
     identity::unknown_solution_article::UNKNOWN_SOLUTION_ARTICLE,
@@ -203,6 +204,7 @@ pub const ALL: &[Rule] = &[
     body::token_syntax::TOKEN_SYNTAX,
     body::unexpected_token::UNEXPECTED_TOKEN,
     body::unsafe_html::UNSAFE_HTML,
+    body::token_in_attribute::TOKEN_IN_ATTRIBUTE,
     links::locale::LINK_LOCALE,
     links::review_host::REVIEW_HOST,
     links::short_link::SHORT_LINK,
@@ -213,6 +215,7 @@ pub const ALL: &[Rule] = &[
     links::local_link::LOCAL_LINK,
     links::outside_source::LINK_OUTSIDE_SOURCE,
     links::script_link::SCRIPT_LINK,
+    links::no_scheme::LINK_WITHOUT_SCHEME,
     PAYLOAD_MISSING,
     PAYLOAD_INVALID_JSON,
     PAYLOAD_LENIENT_JSON,
@@ -222,6 +225,7 @@ pub const ALL: &[Rule] = &[
     payload::scoping_title::SCOPING_TITLE,
     payload::duplicate_element_id::DUPLICATE_ELEMENT_ID,
     payload::control_type::UNKNOWN_CONTROL_TYPE,
+    payload::advisor_field::ADVISOR_FIELD,
 ];
 
 #[cfg(test)]

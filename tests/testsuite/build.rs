@@ -22,9 +22,9 @@ fn malformed_files_are_named_with_line_and_the_rest_is_built() {
     assert_eq!(o.status.code(), Some(1), "{err}");
     for expected in [
         "x-broken/unclosed.md:1:1: error[SH004/header-not-closed]",
-        "x-broken/bad-json.md:13:17: error[SH502/payload-invalid-json]: the JSON payload does not parse: expected `,` or `}`",
+        "x-broken/bad-json.md:14:17: error[SH502/payload-invalid-json]: the JSON payload does not parse: expected `,` or `}`",
         "x-broken/no-id.md:1:1: error[SH101/missing-required-property]: `articleId` is missing or empty",
-        "x-broken/duplicate.md:5:13: error[SH201/duplicate-article-id]",
+        "x-broken/duplicate.md:6:13: error[SH201/duplicate-article-id]",
         "x-broken/latin1.md:1:53: error[SH002/file-not-utf8]",
         "5 of 9 files skipped for errors",
     ] {

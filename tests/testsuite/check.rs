@@ -27,7 +27,7 @@ fn json_output_is_one_document() {
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["summary"]["files"], 9);
-    assert_eq!(doc["summary"]["errors"], 5);
+    assert_eq!(doc["summary"]["errors"], 6);
     let first = &doc["diagnostics"][0];
     assert_eq!(first["code"], "SH502");
     assert_eq!(first["rule"], "payload-invalid-json");
@@ -102,7 +102,7 @@ fn verbose_counts_by_rule_and_timings_give_each_phase() {
     let err = crate::stderr(&o);
     assert!(err.contains("problems by rule:"), "{err}");
     let counts: Vec<&str> = err.lines().filter(|l| l.starts_with("  SH")).collect();
-    assert_eq!(counts.len(), 5, "{err}");
+    assert_eq!(counts.len(), 6, "{err}");
     assert!(
         counts
             .iter()

@@ -11,6 +11,7 @@ mod hostile;
 #[path = "../support/oracles.rs"]
 mod oracles;
 mod properties;
+mod review;
 mod rules;
 mod safety;
 mod scaffold;

@@ -136,3 +136,60 @@ fn fix_rewrites_only_what_it_fixes_and_is_idempotent() {
         .collect();
     assert!(codes.is_empty(), "{codes:?}");
 }
+
+/// The rules table of `docs/rules.md`, made from the catalog.
+fn rules_table() -> String {
+    let mut out = String::new();
+    let mut group = "";
+    for r in shelf::rules::ALL {
+        let this = shelf::rules::group(r.code);
+        if this != group {
+            out.push_str(&format!(
+                "\n### {this}\n\n| code | name | severity | what |\n|---|---|---|---|\n"
+            ));
+            group = this;
+        }
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            r.severity,
+            r.summary().replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+#[test]
+fn docs_rules_md_lists_every_rule_as_the_catalog_says() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let doc = fs::read_to_string(&path).unwrap();
+    let (start, end) = (
+        "<!-- rules table: generated from the catalog -->\n",
+        "<!-- end of rules table -->",
+    );
+    let a = doc.find(start).expect("table start") + start.len();
+    let b = doc.find(end).expect("table end");
+    let table = rules_table();
+    if std::env::var_os("SHELF_UPDATE_DOCS").is_some() {
+        fs::write(&path, format!("{}{table}{}", &doc[..a], &doc[b..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        doc[a..b].trim(),
+        table.trim(),
+        "docs/rules.md is out of date: run SHELF_UPDATE_DOCS=1 cargo test --test testsuite rules::docs"
+    );
+}
+
+#[test]
+fn every_rule_says_why_it_matters() {
+    for r in shelf::rules::ALL {
+        assert!(
+            r.doc.contains("Why:") || r.doc.lines().count() <= 2,
+            "{} {} does not say why it matters",
+            r.code,
+            r.name
+        );
+    }
+}

@@ -30,6 +30,7 @@ pub mod recommended_heading;
 pub mod reserved_bold_h2;
 pub mod table;
 pub mod template_todo;
+pub mod token_in_attribute;
 pub mod token_syntax;
 pub mod unbalanced_issue_description;
 pub mod unclosed_code_fence;
@@ -527,6 +528,7 @@ pub const CHECKS: &[fn(&BodyContext, &mut Vec<Diagnostic>)] = &[
     empty_h1::check,
     heading_before_h1::check,
     recommended_heading::check,
+    recommended_heading::check_lines,
     reserved_bold_h2::check,
     table::check,
     alert_block::check,
@@ -543,6 +545,7 @@ pub const CHECKS: &[fn(&BodyContext, &mut Vec<Diagnostic>)] = &[
     link_in_issue_description::check,
     emphasis_in_issue_description::check,
     token_syntax::check,
+    token_in_attribute::check,
     unexpected_token::check,
     unsafe_html::check,
 ];

@@ -61,11 +61,19 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
     if header.is_ascii() {
         return;
     }
-    for (i, c) in header.char_indices() {
+    let mut chars = header.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         let Some(&(_, name, instead)) = INVISIBLE.iter().find(|(x, _, _)| *x == c) else {
             continue;
         };
         let at = cx.header_span.start + i;
+        // A run of the same character (an indent of no-break spaces) is one problem.
+        let mut len = c.len_utf8();
+        while chars.peek().is_some_and(|&(_, next)| next == c) {
+            len += c.len_utf8();
+            chars.next();
+        }
+        let count = len / c.len_utf8();
         let in_value_of = cx
             .meta
             .properties
@@ -91,15 +99,20 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
         } else {
             format!("write a plain space for the {name}")
         };
+        let what = if count == 1 {
+            format!("a {name}")
+        } else {
+            format!("{count} {name}s")
+        };
         out.push(
             Diagnostic::new(
                 rule,
                 cx.file,
-                format!("{place} holds a {name} (U+{:04X})", c as u32),
+                format!("{place} holds {what} (U+{:04X})", c as u32),
             )
-            .at(at..at + c.len_utf8())
+            .at(at..at + len)
             .help("delete it, or type a plain space")
-            .fix(at..at + c.len_utf8(), instead, fix_text),
+            .fix(at..at + len, instead.repeat(count), fix_text),
         );
     }
 }

@@ -2,11 +2,13 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::body::BodyContext;
 
 declare_rule! {
-    /// A `data-blade:` link is not of the form `Extension.Blade(.param.value)*`.
+    /// A `data-blade:` link is not of the form `Extension.Blade(.param.value)*`, or its scheme
+    /// is misspelled (`datablade:`, `data_blade:`, `data-blade :`, `data blade:`, `dta-blade:`).
     ///
     /// Why: the portal opens the blade by splitting the target at dots; a missing blade name or
-    /// a parameter without a value opens nothing. Values may be tokens such as `$resourceId`; a
-    /// `;data-blade-uri:...` suffix is allowed.
+    /// a parameter without a value opens nothing, and a misspelled scheme is a link to a page
+    /// that does not exist. Values may be tokens such as `$resourceId`; a `;data-blade-uri:...`
+    /// suffix is allowed.
     /// Example: `[Open](data-blade:Microsoft_Azure_Compute)` or
     /// `[Open](data-blade:Microsoft_Azure_Compute.VmBlade.id)`.
     pub MALFORMED_DATA_BLADE = ("SH407", "malformed-data-blade", Error);
@@ -44,9 +46,39 @@ pub fn problem(target: &str) -> Option<&'static str> {
     None
 }
 
+/// The scheme `target` starts with when it is a misspelling of `data-blade:`: the part before
+/// the first `:`, which, with case, spaces, `-` and `_` set aside, is `datablade` or one edit
+/// from it.
+pub fn misspelled_scheme(target: &str) -> Option<&str> {
+    let (scheme, _) = target.split_once(':')?;
+    if scheme.len() > 16 || scheme.eq_ignore_ascii_case("data-blade") {
+        return None;
+    }
+    let squeezed: String = scheme
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\t' | '-' | '_'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    // `data-context:` and other portal commands that end in `data-blade` are not misspellings.
+    (strsim::damerau_levenshtein(&squeezed, "datablade") <= 1 && squeezed != "datacontext")
+        .then_some(scheme)
+}
+
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     for link in &cx.links {
         let target = link.target.trim();
+        if let Some(scheme) = misspelled_scheme(target) {
+            out.push(
+                Diagnostic::new(
+                    MALFORMED_DATA_BLADE,
+                    cx.file,
+                    format!("`{scheme}:` is not the portal's scheme: the link opens nothing"),
+                )
+                .at(link.span.clone())
+                .help("write `data-blade:Extension.Blade`"),
+            );
+            continue;
+        }
         if !target
             .get(..11)
             .is_some_and(|h| h.eq_ignore_ascii_case("data-blade:"))
@@ -86,6 +118,32 @@ mod tests {
         assert!(problem("data-blade:Ext").is_some());
         assert!(problem("data-blade:Ext.Blade.id").is_some());
         assert!(problem("data-blade:Ext.Bl ade").is_some());
+    }
+
+    #[test]
+    fn misspelled_schemes_are_found_and_others_are_not() {
+        for target in [
+            "datablade:Ext.Blade",
+            "data_blade:Ext.Blade",
+            "data-blade :Ext.Blade",
+            "data blade:Ext.Blade",
+            "dta-blade:Ext.Blade",
+            "DataBlade:Ext.Blade",
+            "data-bladee:Ext.Blade",
+        ] {
+            assert!(misspelled_scheme(target).is_some(), "{target}");
+        }
+        for target in [
+            "data-blade:Ext.Blade",
+            "https://x.example/datablade:a",
+            "data-context:Ext",
+            "mailto:someone",
+            "data:text/plain,x",
+        ] {
+            assert_eq!(misspelled_scheme(target), None, "{target}");
+        }
+        let a = "<properties a=\"b\" />\n# T\n[a](datablade:Ext.Blade) <a href=\"data_blade:E.B\">b</a>\n";
+        assert_eq!(run_on(a, check).len(), 2);
     }
 
     #[test]

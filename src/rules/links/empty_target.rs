@@ -4,9 +4,11 @@ use crate::rules::body::BodyContext;
 use super::split_url;
 
 declare_rule! {
-    /// A link has no target: `[text]()`, `[text](https://)`.
+    /// A link has no target: `[text]()`, `[text](https://)`, `[text](<>)`, or a short link
+    /// with no name after the host (`https://aka.ms/`).
     ///
-    /// Why: the reader clicks and nothing happens, or the portal opens an empty page.
+    /// Why: the reader clicks and nothing happens, or the portal opens an empty page (a short
+    /// link service's home page for `aka.ms/`). Bare URLs in text count as links.
     /// Example: `[Restore a VM](https://)`.
     pub EMPTY_LINK_TARGET = ("SH404", "empty-link-target", Error);
 }
@@ -14,8 +16,13 @@ declare_rule! {
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     for link in &cx.links {
         let target = link.target.trim();
+        let target = target.trim_start_matches('<').trim_end_matches('>').trim();
         let empty = target.is_empty()
-            || split_url(target).is_some_and(|(host, path)| host.is_empty() && path.is_empty());
+            || split_url(target).is_some_and(|(host, path)| {
+                let path = path.trim_matches('/');
+                host.is_empty() && path.is_empty()
+                    || super::short_link::is_short_link(&host, "") && path.is_empty()
+            });
         if empty {
             let span = if link.span.is_empty() {
                 // `[text]()`: point at the parentheses.
@@ -36,6 +43,12 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
 mod tests {
     use super::*;
     use crate::rules::body::run_on;
+
+    #[test]
+    fn a_short_link_with_no_name_and_a_bare_empty_url_are_empty() {
+        let a = "<properties a=\"b\" />\n# T\n[a](https://aka.ms/) and https://aka.ms/ and [ok](https://aka.ms/vm)\n";
+        assert_eq!(run_on(a, check).len(), 2);
+    }
 
     #[test]
     fn empty_targets_are_errors() {

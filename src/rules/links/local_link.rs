@@ -4,13 +4,13 @@ use crate::rules::body::BodyContext;
 use super::LinkTarget;
 
 declare_rule! {
-    /// A link or image points at a relative path, a file on a disk, or a host without a
-    /// scheme: `Screenshots\error.png`, `../restart.md`, `C:\Users\me\shot.png`,
-    /// `www.example.com/page`.
+    /// A link or image points at a relative path or a file on a disk:
+    /// `Screenshots\error.png`, `../restart.md`, `C:\Users\me\shot.png`.
     ///
-    /// Why: articles are published one by one into the portal, without the files around them,
-    /// so a relative or local target never resolves; a host without `https://` is read as a
-    /// relative path.
+    /// Why: articles are published one by one into the portal; a relative target resolves only
+    /// where the files beside the article (`media/`) are published with it, and a file on a
+    /// disk never does. A warning, since shelf cannot tell what is published beside the
+    /// article; a host without `https://` is SH411.
     /// Example: `![The error](Screenshots\error.png)`.
     pub LOCAL_LINK = ("SH408", "local-link", Warning);
 }
@@ -26,10 +26,6 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
             LinkTarget::LocalFile => (
                 "link to a file on a local disk",
                 "readers cannot open files on your disk: publish the file and link its address",
-            ),
-            LinkTarget::MissingScheme => (
-                "the address has no scheme, so it is read as a relative path",
-                "start the address with https://",
             ),
             _ => continue,
         };
@@ -47,9 +43,9 @@ mod tests {
     use crate::rules::body::run_on;
 
     #[test]
-    fn relative_local_and_schemeless_targets_warn() {
+    fn relative_and_local_targets_warn_and_schemeless_ones_are_sh411_s() {
         let a = "<properties a=\"b\" />\n# T\n![e](Screenshots\\e.png) [r](restart.md) [c](C:\\Users\\me\\a.png) [w](www.example.com/x) <img src=\"img/a.png\">\n";
-        assert_eq!(run_on(a, check).len(), 5);
+        assert_eq!(run_on(a, check).len(), 4);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod in_page_anchor;
 pub mod local_link;
 pub mod locale;
 pub mod malformed_link;
+pub mod no_scheme;
 pub mod outside_source;
 pub mod review_host;
 pub mod script_link;
@@ -25,6 +26,7 @@ pub const CHECKS: &[fn(&BodyContext, &mut Vec<Diagnostic>)] = &[
     malformed_link::check,
     data_blade::check,
     local_link::check,
+    no_scheme::check,
     outside_source::check,
     script_link::check,
 ];
@@ -117,9 +119,32 @@ pub fn classify(target: &str) -> LinkTarget {
         Some(s) if s.ends_with("data-blade") || s.ends_with("data-context") => LinkTarget::Portal,
         Some(_) => LinkTarget::Other,
         None if clean.starts_with('/') => LinkTarget::RootRelative,
-        None if clean.starts_with("www.") => LinkTarget::MissingScheme,
+        None if clean.starts_with("www.") || host_like(&clean) => LinkTarget::MissingScheme,
         None => LinkTarget::Relative,
     }
+}
+
+/// Whether the first segment of a scheme-less target is a host name rather than a file or
+/// folder: labels joined by dots, the last a top-level domain of letters that is no file
+/// extension (`aka.ms/vm`, `learn.microsoft.com/azure`, but not `media/error.png` or
+/// `readme.md`).
+fn host_like(target: &str) -> bool {
+    const FILE_EXTENSIONS: &[&str] = &[
+        "md", "png", "jpg", "jpeg", "gif", "svg", "bmp", "webp", "htm", "html", "pdf", "txt",
+        "json", "xml", "zip", "ps1", "sh", "py", "js", "css", "csv", "yml", "yaml", "docx", "xlsx",
+        "pptx", "mp4", "gz", "exe", "msi", "log",
+    ];
+    let first = target.split(['/', '?', '#']).next().unwrap_or("");
+    let labels: Vec<&str> = first.split('.').collect();
+    let tld = labels.last().copied().unwrap_or("");
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && (2..=6).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_alphabetic())
+        && !FILE_EXTENSIONS.contains(&tld)
+        && (labels.len() >= 3 || target.contains('/'))
 }
 
 /// Whether a relative `target`, resolved from the folder of the article at `rel_path` (below
@@ -164,6 +189,15 @@ mod tests {
             LinkTarget::Placeholder
         );
         assert_eq!(classify("www.x.y/a"), LinkTarget::MissingScheme);
+        assert_eq!(classify("aka.ms/vmrestore"), LinkTarget::MissingScheme);
+        assert_eq!(
+            classify("learn.microsoft.com/azure/vm"),
+            LinkTarget::MissingScheme
+        );
+        assert_eq!(classify("portal.azure.com"), LinkTarget::MissingScheme);
+        assert_eq!(classify("media/error.png"), LinkTarget::Relative);
+        assert_eq!(classify("readme.md"), LinkTarget::Relative);
+        assert_eq!(classify("../restart.md"), LinkTarget::Relative);
         assert_eq!(classify("a/b.png"), LinkTarget::Relative);
         assert_eq!(classify("/azure/vm"), LinkTarget::RootRelative);
         assert_eq!(classify("#top"), LinkTarget::Anchor);

@@ -5,12 +5,32 @@ use crate::rules::body::BodyContext;
 use super::split_url;
 
 declare_rule! {
-    /// A link uses the `aka.ms` short-link service.
+    /// A link uses a short-link or redirect service: `aka.ms`, `go.microsoft.com/fwlink`,
+    /// `msft.it`, `bit.ly`, `tinyurl.com`, `t.co`, `ow.ly`.
     ///
     /// Why: short links hide where they go, cannot be checked, and are retargeted or retired
-    /// without the article changing.
+    /// without the article changing. One with nothing after the host is SH404.
     /// Example: `https://aka.ms/vmrestore`.
     pub SHORT_LINK = ("SH403", "short-link", Warning);
+}
+
+/// Hosts that only redirect (a subdomain counts too).
+pub const SHORT_LINK_HOSTS: &[&str] = &[
+    "aka.ms",
+    "msft.it",
+    "bit.ly",
+    "tinyurl.com",
+    "t.co",
+    "ow.ly",
+];
+
+/// Whether `host` (lowercase) with `path` is a short or redirect link.
+pub fn is_short_link(host: &str, path: &str) -> bool {
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    SHORT_LINK_HOSTS
+        .iter()
+        .any(|s| host == *s || host.ends_with(&format!(".{s}")))
+        || (host == "go.microsoft.com" && path.to_ascii_lowercase().starts_with("/fwlink"))
 }
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
@@ -23,12 +43,12 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
         if advisor && in_payload {
             continue;
         }
-        let Some((host, _)) = split_url(link.target) else {
+        let Some((host, path)) = split_url(link.target) else {
             continue;
         };
-        if host == "aka.ms" || host.ends_with(".aka.ms") {
+        if is_short_link(&host, path) && !path.trim_matches('/').is_empty() {
             out.push(
-                Diagnostic::new(SHORT_LINK, cx.file, "short link (aka.ms)")
+                Diagnostic::new(SHORT_LINK, cx.file, format!("short link ({host})"))
                     .at(link.span.clone())
                     .help("link the page it redirects to"),
             );
@@ -48,6 +68,12 @@ mod tests {
         assert_eq!(d.len(), 3);
         // The bare URL is pointed at without its sentence's full stop.
         assert!(a[d[2].span.clone().unwrap()].ends_with("/z"));
+    }
+
+    #[test]
+    fn other_short_link_services_warn_too() {
+        let a = "<properties a=\"b\" />\n# T\nhttps://bit.ly/x https://go.microsoft.com/fwlink/?linkid=1 https://www.aka.ms/y https://go.microsoft.com/other\n";
+        assert_eq!(run_on(a, check).len(), 3);
     }
 
     #[test]

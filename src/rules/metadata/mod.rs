@@ -15,6 +15,7 @@ pub mod placeholder;
 pub mod required_property;
 pub mod self_help_type;
 pub mod unknown_property;
+pub mod value_form;
 
 /// What a per-article rule sees.
 pub struct ArticleContext<'a> {
@@ -47,6 +48,7 @@ pub const CHECKS: &[fn(&ArticleContext, &mut Vec<Diagnostic>)] = &[
     display_order::check,
     article_id::check,
     placeholder::check,
+    value_form::check,
     crate::rules::file::invisible_character::check,
     crate::rules::file::multiline_value::check,
 ];

@@ -82,6 +82,7 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
         .meta
         .properties
         .iter()
+        .filter(|p| crate::model::known_key(&p.key.value).is_none())
         .filter_map(|p| super::unknown_property::suggestion(&p.key.value).map(|(k, _)| k))
         .collect();
     for (key, severity) in required_keys(t) {

@@ -12,6 +12,7 @@ use jsonc_parser::{CollectOptions, ParseOptions, parse_to_ast};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Metadata, SelfHelpType};
 
+pub mod advisor_field;
 pub mod control_type;
 pub mod duplicate_element_id;
 pub mod missing_field;
@@ -86,6 +87,7 @@ pub const CHECKS: &[fn(&PayloadContext, &mut Vec<Diagnostic>)] = &[
     scoping_title::check,
     duplicate_element_id::check,
     control_type::check,
+    advisor_field::check,
 ];
 
 /// Parses `json` (the payload text, at `base` in the file) and runs every payload rule.
