@@ -108,6 +108,10 @@ fn marker_of(inner: &str) -> Option<Marker<'_>> {
     })
 }
 
+/// The end of a comment, searched for once per marker: the searcher is built once.
+static COMMENT_END: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"-->"));
+
 /// Every marker in `text` with its offset (relative to `text`) and length.
 ///
 /// O(n) in the text however many comments are left open: the next `-->` and the next `<!--`
@@ -130,7 +134,9 @@ pub fn markers(text: &str) -> impl Iterator<Item = (usize, Marker<'_>, usize)> {
             if close.is_some_and(|c| c.is_some_and(|c| c < inner_start)) || close.is_none() {
                 close_from = close_from.max(inner_start);
                 close = Some(
-                    memchr::memmem::find(&bytes[close_from..], b"-->").map(|i| close_from + i),
+                    COMMENT_END
+                        .find(&bytes[close_from..])
+                        .map(|i| close_from + i),
                 );
             }
             let Some(Some(close_at)) = close else {

@@ -14,9 +14,10 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// Markdown files in scope.
     pub files: usize,
-    /// The hash of each file as it was read and checked, by the path diagnostics name it by:
-    /// `--fix` applies a file's fixes only to those very bytes.
-    pub digests: std::collections::HashMap<PathBuf, u128>,
+    /// Every source read, sorted by path, and the hash of each as it was read and checked
+    /// (same order): `--fix` applies a file's fixes only to those very bytes.
+    sources: Vec<crate::discover::SourceFile>,
+    digests: Vec<u128>,
     /// Time of each phase.
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
@@ -72,15 +73,26 @@ pub fn check(config: &Config, paths: &[PathBuf], progress: bool) -> Result<Check
         .into_iter()
         .filter(|d| in_scope(&d.file))
         .collect();
-    let digests = (loaded.sources.iter().zip(&loaded.digests))
-        .map(|(f, &digest)| (f.path.clone(), digest))
-        .collect();
     Ok(Checked {
         diagnostics,
         files,
-        digests,
+        sources: loaded.sources,
+        digests: loaded.digests,
         timings: loaded.timings,
     })
+}
+
+impl Checked {
+    /// The hash of `file` (as diagnostics name it) as the check read it.
+    pub fn digest_of(&self, file: &Path) -> Option<u128> {
+        // Sources are sorted by their path below the source, so by their full path too.
+        let at = self
+            .sources
+            .binary_search_by(|s| s.path.as_path().cmp(file))
+            .ok()
+            .or_else(|| self.sources.iter().position(|s| s.path == file))?;
+        self.digests.get(at).copied()
+    }
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, Error> {

@@ -223,8 +223,9 @@ fn read_attributes(
     attributes.with_checks(false);
 
     let mut properties: Vec<Property> = Vec::new();
-    // Keys seen so far, lowercased, to the property holding them: a header of n attributes is
-    // read in O(n), duplicates or not.
+    // Keys seen so far, lowercased, to the property holding them, once a header has more than
+    // a few: a header of n attributes is read in O(n), duplicates or not. (A real header has
+    // about fifteen, which a scan compares faster than a hash.)
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     // Lines of the first occurrences, for the duplicate messages; made on the first duplicate.
     let mut lines: Option<crate::diagnostic::LineIndex> = None;
@@ -266,8 +267,20 @@ fn read_attributes(
                 unescape_lenient(raw)
             }
         };
-        let lowercase = key.value.to_ascii_lowercase();
-        if let Some(&first) = seen.get(&lowercase) {
+        const SCAN: usize = 32;
+        let first = if properties.len() < SCAN {
+            properties
+                .iter()
+                .position(|p| p.key.value.eq_ignore_ascii_case(&key.value))
+        } else {
+            if seen.is_empty() {
+                for (i, p) in properties.iter().enumerate() {
+                    seen.entry(p.key.value.to_ascii_lowercase()).or_insert(i);
+                }
+            }
+            seen.get(&key.value.to_ascii_lowercase()).copied()
+        };
+        if let Some(first) = first {
             let first = &properties[first];
             let lines =
                 lines.get_or_insert_with(|| crate::diagnostic::LineIndex::new(text.as_bytes()));
@@ -286,7 +299,9 @@ fn read_attributes(
             );
             continue;
         }
-        seen.insert(lowercase, properties.len());
+        if !seen.is_empty() {
+            seen.insert(key.value.to_ascii_lowercase(), properties.len());
+        }
         properties.push(Property {
             key,
             value: Spanned {

@@ -300,8 +300,7 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
         for _ in 0..10 {
             // Tests act here: between a check and its fixes is where a save can fall.
             shelf::failpoint::hit("fix-apply")?;
-            let digests = &checked.digests;
-            let applied = shelf::fix::apply(&checked.diagnostics, |f| digests.get(f).copied());
+            let applied = shelf::fix::apply(&checked.diagnostics, |f| checked.digest_of(f));
             not_fixed.extend(applied.not_fixed.into_iter().map(|n| (n.file, n.reason)));
             let fixed = applied.fixed;
             if fixed.is_empty() {

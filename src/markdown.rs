@@ -21,6 +21,11 @@ mod pulldown_only;
 /// The URL schemes links and images may use; any other is removed.
 const URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 
+static BACKTICKS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"```"));
+static TILDES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"~~~"));
+
 /// `text` with what pulldown-cmark reads differently from CommonMark put right, without moving
 /// a byte: every offset into the result is an offset into `text`.
 ///
@@ -30,7 +35,24 @@ const URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 ///   spaces, which every reader treats the same. (`tests/testsuite/commonmark.rs` compares
 ///   shelf's reading with comrak's on the corpus and on generated documents.)
 pub fn spec_fixups(text: &str) -> std::borrow::Cow<'_, str> {
-    if memchr::memchr(b'\t', text.as_bytes()).is_none() {
+    let bytes = text.as_bytes();
+    // Most files hold no fence followed by a tab: three searches tell.
+    let fence_tab = |fence: &[u8]| {
+        let finder = if fence[0] == b'`' {
+            &*BACKTICKS
+        } else {
+            &*TILDES
+        };
+        finder.find_iter(bytes).any(|at| {
+            let rest = &bytes[at + fence.len()..];
+            let run = rest.iter().take_while(|&&b| b == fence[0]).count();
+            rest[run..]
+                .iter()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .any(|&b| b == b'\t')
+        })
+    };
+    if !fence_tab(b"```") && !fence_tab(b"~~~") {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out: Option<Vec<u8>> = None;

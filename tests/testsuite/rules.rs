@@ -37,9 +37,43 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
             Some(made) => made,
             None => dir.join("fail"),
         };
-        let fail = check_codes(&fail_dir);
-        if !fail.iter().any(|(code, _)| code == rule.code) {
-            problems.push(format!("{}: did not fire on fail/: {fail:?}", rule.code));
+        // Every file of fail/ (each a variant of the problem) makes the rule fire.
+        let files: Vec<_> = walkdir::WalkDir::new(&fail_dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .map(|e| e.into_path())
+            .collect();
+        let fail = check_json(
+            &[fail_dir.to_str().unwrap()],
+            Path::new(env!("CARGO_MANIFEST_DIR")),
+        );
+        // A rule across files fires on one file of the pair; the folder is its example.
+        let across_files = rule.code.starts_with("SH2") || rule.code == "SH001";
+        for file in files.iter().filter(|_| !across_files) {
+            let fired = fail.iter().any(|d| {
+                d["code"] == rule.code
+                    && std::path::Path::new(d["file"].as_str().unwrap())
+                        .ends_with(file.strip_prefix(&fail_dir).unwrap())
+            });
+            if !fired
+                && !fail
+                    .iter()
+                    .any(|d| d["code"] == rule.code && d["file"].as_str().unwrap_or("").is_empty())
+            {
+                let found: Vec<_> = fail
+                    .iter()
+                    .map(|d| format!("{} {}", d["code"], d["file"]))
+                    .collect();
+                problems.push(format!(
+                    "{}: did not fire on {}: {found:?}",
+                    rule.code,
+                    file.display()
+                ));
+            }
+        }
+        if (files.is_empty() || across_files) && !fail.iter().any(|d| d["code"] == rule.code) {
+            problems.push(format!("{}: did not fire on fail/", rule.code));
         }
         let pass = check_codes(&dir.join("pass"));
         if !pass.is_empty() {

@@ -191,10 +191,8 @@ impl<'a> BodyContext<'a> {
                 .into_offset_iter()
                 .map(move |(event, range)| (event, base + range.start..base + range.end))
         });
-        for (event, range) in parsed {
-            let event_ref = &event;
-            let range_ref = &range;
-            let (event, range) = (event_ref, range_ref);
+        for (owned_event, owned_range) in parsed {
+            let (event, range) = (&owned_event, &owned_range);
             match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
                     self.code.push(range.clone());
@@ -260,8 +258,8 @@ impl<'a> BodyContext<'a> {
                 }
                 _ => {}
             }
-            if !only_read_here(event) {
-                self.events.push((event.clone(), range.clone()));
+            if !only_read_here(&owned_event) {
+                self.events.push((owned_event, owned_range));
             }
         }
         self.code_index = Intervals::new(self.code.clone());
@@ -332,6 +330,7 @@ impl<'a> BodyContext<'a> {
     pub fn find_outside_code<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = usize> + 's {
         self.lines().filter_map(move |(range, line)| {
             // Most lines hold no `[!`: skip them before making an upper-case copy.
+            memchr::memchr(b'!', line.as_bytes())?;
             memchr::memmem::find(line.as_bytes(), b"[!")?;
             let at = range.start + line.to_ascii_uppercase().find(tag)?;
             (!self.in_code(at)).then_some(at)

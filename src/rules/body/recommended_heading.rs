@@ -23,6 +23,11 @@ pub fn recommended_section(h: &Heading) -> Option<&'static str> {
 
 /// The section `text` names, ignoring case, spacing, the singular and trailing punctuation.
 fn section_named(text: &str) -> Option<&'static str> {
+    // Quick: the names are 16 to 25 characters; most headings are not them.
+    let len = text.trim().len();
+    if !(15..=40).contains(&len) || !text.trim_start().as_bytes()[0].eq_ignore_ascii_case(&b'r') {
+        return None;
+    }
     let words: Vec<String> = text
         .trim()
         .trim_end_matches([':', '.', ' '])
@@ -82,6 +87,11 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
 /// (`**Recommended Steps**`), or `#`s with no space after them (`##Recommended Steps`).
 pub fn check_lines(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     for (range, line) in cx.lines() {
+        // Quick: only a line that starts (after spaces) with `#`, `*` or `_` can be one.
+        let first = line.bytes().find(|b| !b.is_ascii_whitespace());
+        if !matches!(first, Some(b'#' | b'*' | b'_')) {
+            continue;
+        }
         let t = line.trim();
         let (inner, problem) = if let Some(rest) = t.strip_prefix('#') {
             let rest = rest.trim_start_matches('#');

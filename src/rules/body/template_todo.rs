@@ -14,6 +14,12 @@ declare_rule! {
     pub TEMPLATE_TODO = ("SH316", "template-todo", Error);
 }
 
+/// Searchers for the words, built once.
+static FINDERS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+    std::sync::LazyLock::new(|| {
+        ["TODO", "TBD", "FIXME", "<fill in:"].map(|w| memchr::memmem::Finder::new(w).into_owned())
+    });
+
 /// The words looked for, in capitals.
 const MARKERS: [&str; 3] = ["TODO", "TBD", "FIXME"];
 
@@ -52,16 +58,28 @@ pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
             .help("write the text it stands for, or delete the line"),
         );
     };
-    for (range, line) in cx.lines() {
-        if let Some((at, len)) = marker_in(line) {
-            let at = range.start + at;
-            if !cx.in_code(at) && !cx.links.iter().any(|l| l.span.contains(&at)) {
-                report(out, at, len);
+    // Most bodies hold none of the words: one search over each segment finds out before any
+    // line is looked at.
+    let candidate = |text: &str| {
+        let bytes = text.as_bytes();
+        FINDERS.iter().any(|f| f.find(bytes).is_some())
+    };
+    if cx.segments.iter().any(|s| candidate(&cx.text[s.clone()])) {
+        for (range, line) in cx.lines() {
+            if let Some((at, len)) = marker_in(line) {
+                let at = range.start + at;
+                if !cx.in_code(at) && !cx.links.iter().any(|l| l.span.contains(&at)) {
+                    report(out, at, len);
+                }
             }
         }
     }
     // In the payload, only inside string values.
-    if let Some(payload) = &cx.payload {
+    if let Some(payload) = cx
+        .payload
+        .as_ref()
+        .filter(|p| candidate(&cx.text[(*p).clone()]))
+    {
         let json = &cx.text[payload.clone()];
         let mut start = payload.start;
         for line in json.split_inclusive('\n') {

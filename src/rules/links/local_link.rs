@@ -17,6 +17,10 @@ declare_rule! {
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     for link in &cx.links {
+        // A misspelled `data-blade:` is SH407's.
+        if super::data_blade::misspelled_scheme(link.target.trim()).is_some() {
+            continue;
+        }
         let (message, help) = match link.kind {
             LinkTarget::Relative if super::climbs_out(cx.rel_path, link.target) => continue,
             LinkTarget::Relative => (

@@ -27,10 +27,13 @@ pub const SHORT_LINK_HOSTS: &[&str] = &[
 /// Whether `host` (lowercase) with `path` is a short or redirect link.
 pub fn is_short_link(host: &str, path: &str) -> bool {
     let host = host.strip_prefix("www.").unwrap_or(host);
-    SHORT_LINK_HOSTS
-        .iter()
-        .any(|s| host == *s || host.ends_with(&format!(".{s}")))
-        || (host == "go.microsoft.com" && path.to_ascii_lowercase().starts_with("/fwlink"))
+    SHORT_LINK_HOSTS.iter().any(|s| {
+        host.strip_suffix(s)
+            .is_some_and(|sub| sub.is_empty() || sub.ends_with('.'))
+    }) || (host == "go.microsoft.com"
+        && path
+            .get(..7)
+            .is_some_and(|p| p.eq_ignore_ascii_case("/fwlink")))
 }
 
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {

@@ -20,6 +20,9 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
         let Some(key) = known_key(&p.key.value) else {
             continue;
         };
+        if !matches!(key.form, ValueForm::Boolean | ValueForm::Integer) && key.name != "service" {
+            continue;
+        }
         let value = p.value.value.trim();
         if value.is_empty() || super::placeholder::is_placeholder(value) {
             continue;
