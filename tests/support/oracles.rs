@@ -257,10 +257,10 @@ pub fn fuzz_article(data: &[u8]) {
     let fixed = shelf::fix::fixed_bytes(data, &checked.diagnostics);
     if fixed != data {
         assert!(std::str::from_utf8(&fixed).is_ok(), "a fix broke UTF-8");
+        // A fix may rescue an article (a misspelled articleId renamed), never lose one.
         let again = parse(file, "f.md", &fixed, Mode::Check);
-        assert_eq!(
-            checked.article.is_some(),
-            again.article.is_some(),
+        assert!(
+            checked.article.is_none() || again.article.is_some(),
             "a fix lost the article"
         );
     }

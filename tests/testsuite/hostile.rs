@@ -652,7 +652,7 @@ fn a_build_killed_half_way_leaves_the_previous_site_intact() {
 
 /// The inputs fuzzing found crashes or broken fixes with (`tests/fixtures/fuzz`), kept as
 /// regression tests: each is checked, fixed and built without a crash, and fixing never makes
-/// a file that had an article lose it.
+/// a file that had an article lose it (it may rescue one).
 #[test]
 fn fuzzing_finds_stay_fixed() {
     let dir = tempfile::tempdir().unwrap();
@@ -679,10 +679,16 @@ fn fuzzing_finds_stay_fixed() {
     let articles_before = articles_of(&src, dir.path());
     let o = shelf(&["check", "--fix", src.to_str().unwrap()], dir.path());
     built_before(&o);
-    assert_eq!(
-        articles_of(&src, dir.path()),
-        articles_before,
-        "--fix lost an article"
+    // A fix may rescue an article (a misspelled articleId), never lose one.
+    let articles_after = articles_of(&src, dir.path());
+    let lost: Vec<_> = articles_before
+        .iter()
+        .filter(|page| !articles_after.contains(page))
+        .collect();
+    assert!(lost.is_empty(), "--fix lost {lost:?}");
+    assert!(
+        articles_after.len() > articles_before.len(),
+        "the misspelled-articleId find is rescued by --fix: {articles_before:?} -> {articles_after:?}"
     );
     let o = build(&src, &dir.path().join("output"), &["-q"]);
     built_before(&o);
