@@ -32,7 +32,7 @@ fn inputs() -> Vec<(PathBuf, String, Vec<u8>)> {
     } else {
         root.join("articles")
     };
-    let (files, _) = shelf::discover::discover(&source, Default::default());
+    let (files, _) = shelf::discover::discover(&source, &shelf::discover::Filters::none());
     // Every n-th file, so the sample spans the tree's folders and types.
     let step = (files.len() / 500).max(1);
     files

@@ -28,6 +28,9 @@ pub struct Parsed {
     pub article: Option<Article>,
     /// Every problem found, positioned (line:col filled in).
     pub diagnostics: Vec<Diagnostic>,
+    /// The file's `shelf-disable` comments, applied once every problem of the file (those
+    /// found across articles too) is known: see [`crate::rules::suppress`].
+    pub suppressions: crate::rules::suppress::Suppressions,
 }
 
 /// Parses `bytes`, the content of `file` (whose path below the source is `rel_path`).
@@ -46,9 +49,13 @@ pub fn parse(file: &Path, rel_path: &str, bytes: &[u8], mode: Mode) -> Parsed {
             d.locate(&index);
         }
     }
+    let suppressions = std::str::from_utf8(bytes)
+        .map(crate::rules::suppress::Suppressions::parse)
+        .unwrap_or_default();
     Parsed {
         article,
         diagnostics,
+        suppressions,
     }
 }
 

@@ -35,6 +35,15 @@ pub struct Config {
     pub cloud: Option<Cloud>,
     /// Write the search index (`search/`) and the search page. Default: `true`.
     pub search: bool,
+    /// Files to leave out, as globs relative to the site root (`articles/legacy/**`,
+    /// `**/drafts/*.md`); `*` stays within a folder, `**` crosses folders. Default: none.
+    pub exclude: Vec<String>,
+    /// Leave out what `.gitignore` files (and `.git/info/exclude`) ignore. Default: `true`.
+    pub respect_gitignore: bool,
+    /// Rule levels for some files: `[[overrides]]` blocks, each with `files` (globs as in
+    /// `exclude`) and `rules` (a table as `[rules]`); later blocks win. Default: none.
+    #[serde(rename = "overrides")]
+    pub override_tables: Vec<OverrideTable>,
     /// Read symlinks in the source that lead outside it (by default they are reported as
     /// SH015 and not read, so an untrusted tree cannot pull in files of the machine).
     /// Default: `false`.
@@ -43,9 +52,24 @@ pub struct Config {
     /// table). Default: every rule at its default severity.
     #[serde(rename = "rules")]
     pub rule_table: BTreeMap<String, Level>,
-    /// `rule_table` validated against the catalog (filled by [`Config::parse`]).
+    /// `rule_table` and `override_tables` validated against the catalog (filled by
+    /// [`Config::parse`]), with the command line's levels when given.
     #[serde(skip)]
     pub levels: Levels,
+    /// The site root: where shelf.toml is, and what globs are relative to.
+    #[serde(skip)]
+    pub root: PathBuf,
+}
+
+/// One `[[overrides]]` block of shelf.toml.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideTable {
+    /// Globs of the files these levels apply to, relative to the site root.
+    pub files: Vec<String>,
+    /// Levels by rule code or name, as in `[rules]`.
+    #[serde(default)]
+    pub rules: BTreeMap<String, Level>,
 }
 
 /// What `build` and `serve` take from the command line over `shelf.toml`.
@@ -68,8 +92,12 @@ impl Default for Config {
             cloud: None,
             search: true,
             follow_outside_symlinks: false,
+            exclude: Vec::new(),
+            respect_gitignore: true,
+            override_tables: Vec::new(),
             rule_table: BTreeMap::new(),
             levels: Levels::default(),
+            root: PathBuf::from("."),
         }
     }
 }
@@ -78,7 +106,13 @@ impl Config {
     /// Reads `shelf.toml` from `root`, or the defaults when there is none. Relative paths are
     /// resolved against `root`.
     pub fn load(root: &Path) -> Result<Config, Error> {
-        let path = root.join(CONFIG_FILE);
+        Config::load_file(root, &root.join(CONFIG_FILE))
+    }
+
+    /// Reads the configuration in `path` (defaults when it does not exist) for the site at
+    /// `root`.
+    pub fn load_file(root: &Path, path: &Path) -> Result<Config, Error> {
+        let path = path.to_path_buf();
         let mut config = match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text).map_err(|message| Error::Config {
                 path: path.clone(),
@@ -90,13 +124,35 @@ impl Config {
         config.source = root.join(&config.source);
         config.output = root.join(&config.output);
         config.templates = root.join(&config.templates);
+        config.root = root.to_path_buf();
+        config.levels.set_root(root);
         Ok(config)
+    }
+
+    /// The nearest folder holding a shelf.toml: `start` or one above it (as cargo, ruff and
+    /// Zola find theirs); None when there is none up to the file system's root.
+    pub fn find_root(start: &Path) -> Option<PathBuf> {
+        let start = std::path::absolute(start).ok()?;
+        start
+            .ancestors()
+            .find(|dir| dir.join(CONFIG_FILE).is_file())
+            .map(Path::to_path_buf)
+    }
+
+    /// The `exclude` globs, compiled.
+    pub fn excluded(&self) -> Result<globset::GlobSet, String> {
+        crate::rules::levels::glob_set(&self.exclude).map_err(|e| format!("exclude: {e}"))
     }
 
     /// [`Config::load`], then what the command line says over it. Command-line paths are
     /// relative to where the user is, not to the site root.
     pub fn load_with(root: &Path, overrides: &Overrides) -> Result<Config, Error> {
-        let mut config = Config::load(root)?;
+        Ok(Config::load(root)?.with(overrides))
+    }
+
+    /// This configuration with what the command line says over it.
+    pub fn with(mut self, overrides: &Overrides) -> Config {
+        let config = &mut self;
         if let Some(source) = &overrides.source {
             config.source = source.clone();
         }
@@ -107,15 +163,22 @@ impl Config {
             config.cloud = overrides.cloud;
         }
         config.search &= !overrides.no_search;
-        Ok(config)
+        self
     }
 
-    /// How discovery treats symlinks that lead outside the source.
-    pub fn outside_links(&self) -> crate::discover::OutsideLinks {
-        if self.follow_outside_symlinks {
-            crate::discover::OutsideLinks::Follow
-        } else {
-            crate::discover::OutsideLinks::Refuse
+    /// What discovery leaves out: outside symlinks, ignored and excluded files.
+    pub fn filters(&self) -> crate::discover::Filters {
+        crate::discover::Filters {
+            outside_links: if self.follow_outside_symlinks {
+                crate::discover::OutsideLinks::Follow
+            } else {
+                crate::discover::OutsideLinks::Refuse
+            },
+            gitignore: self.respect_gitignore,
+            exclude: (!self.exclude.is_empty())
+                .then(|| self.excluded().ok())
+                .flatten(),
+            root: self.root.clone(),
         }
     }
 
@@ -123,6 +186,10 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, String> {
         let mut config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         config.levels = Levels::from_table(&config.rule_table)?;
+        for o in &config.override_tables {
+            config.levels.add_override(&o.files, &o.rules)?;
+        }
+        config.excluded()?;
         Ok(config)
     }
 }
@@ -164,6 +231,24 @@ mod tests {
         assert!(err.contains("SH999"), "{err}");
         let err = Config::parse("[rules]\ntable = \"loud\"").unwrap_err();
         assert!(err.contains("loud"), "{err}");
+    }
+
+    #[test]
+    fn excludes_and_overrides_are_read_and_checked() {
+        let c = Config::parse(
+            "exclude = [\"articles/legacy/**\"]\nrespect-gitignore = false\n\n[[overrides]]\nfiles = [\"articles/tsg/**\"]\nrules = { SH307 = \"off\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.exclude, ["articles/legacy/**"]);
+        assert!(!c.respect_gitignore);
+        assert_eq!(c.override_tables.len(), 1);
+        let err = Config::parse("[[overrides]]\nfiles = [\"a/**\"]\nrules = { SH999 = \"off\" }\n")
+            .unwrap_err();
+        assert!(err.contains("SH999"), "{err}");
+        let err = Config::parse("exclude = [\"a/[\"]").unwrap_err();
+        assert!(err.contains("exclude"), "{err}");
+        let err = Config::parse("[[overrides]]\npaths = [\"a\"]\n").unwrap_err();
+        assert!(err.contains("paths"), "{err}");
     }
 
     #[test]

@@ -76,6 +76,11 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// A replacement that cannot change the article's meaning; `shelf check --fix` applies it.
     pub fix: Option<Fix>,
+    /// A hash of the text the problem is about (its span, whitespace folded; or its message
+    /// when it has no place), filled by [`Diagnostic::locate`]: what a baseline and SARIF
+    /// recognise a problem by when lines move or other text changes.
+    #[serde(skip)]
+    pub anchor: u64,
 }
 
 /// A safe, mechanical edit: replace the bytes of `span` with `replacement`.
@@ -101,6 +106,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             fix: None,
+            anchor: 0,
         }
     }
 
@@ -134,12 +140,20 @@ impl Diagnostic {
         self
     }
 
-    /// Fills `start` and `end` from `span` using the file's text.
+    /// Fills `start` and `end` from `span` using the file's text, and the anchor.
     pub fn locate(&mut self, index: &LineIndex) {
         if let Some(span) = &self.span {
             self.start = Some(index.line_col(span.start));
             self.end = Some(index.line_col(span.end));
         }
+        self.anchor = index.anchor_of(self.span.clone(), &self.message);
+    }
+
+    /// The anchor of a problem with no text at hand: its message (which names what it is
+    /// about, such as the other file of a duplicate).
+    pub fn anchored_by_message(mut self) -> Self {
+        self.anchor = xxhash_rust::xxh3::xxh3_64(self.message.as_bytes());
+        self
     }
 
     pub fn is_error(&self) -> bool {
@@ -232,6 +246,43 @@ impl<'a> LineIndex<'a> {
             line: line + 1,
             column,
         }
+    }
+
+    /// A hash of the text at `span`, whitespace folded (the first 256 bytes of it; the whole
+    /// line when the span is empty), or of `message` when there is no span: the same problem
+    /// keeps its anchor when lines move or other text changes.
+    pub fn anchor_of(&self, span: Option<Range<usize>>, message: &str) -> u64 {
+        use xxhash_rust::xxh3::Xxh3;
+        let mut hasher = Xxh3::new();
+        match span {
+            Some(span) => {
+                let (start, end) = (
+                    span.start.min(self.text.len()),
+                    span.end.min(self.text.len()),
+                );
+                let text = if start < end {
+                    &self.text[start..end.min(start + 256)]
+                } else {
+                    let line = self.line_starts.partition_point(|&s| s <= start) - 1;
+                    let from = self.line_starts[line];
+                    let to = self
+                        .line_starts
+                        .get(line + 1)
+                        .copied()
+                        .unwrap_or(self.text.len());
+                    &self.text[from..to]
+                };
+                for word in text
+                    .split(|b| b.is_ascii_whitespace())
+                    .filter(|w| !w.is_empty())
+                {
+                    hasher.update(word);
+                    hasher.update(b" ");
+                }
+            }
+            None => hasher.update(message.as_bytes()),
+        }
+        hasher.digest()
     }
 
     /// Byte offset of the start of a 1-based line (for mapping parser positions back).

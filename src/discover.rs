@@ -1,4 +1,6 @@
-//! Finding the articles: every `*.md` below the source folder, sorted, hidden folders skipped.
+//! Finding the articles: every `*.md` below the source folder, sorted, hidden folders skipped,
+//! on the `ignore` crate (ripgrep's walker): what `.gitignore` files ignore is left out (unless
+//! `respect-gitignore = false`), and so is what the `exclude` globs of shelf.toml match.
 //! Folders that cannot be read and symlink loops are reported, never fatal.
 //!
 //! Symlinks are followed while they stay inside the source folder. One that leads outside it
@@ -7,8 +9,7 @@
 //! `follow-outside-symlinks = true` in shelf.toml reads them anyway.
 
 use std::path::{Path, PathBuf};
-
-use walkdir::WalkDir;
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::Diagnostic;
 use crate::rules;
@@ -31,33 +32,73 @@ pub enum OutsideLinks {
     Follow,
 }
 
+/// What discovery leaves out, besides hidden files and folders.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub outside_links: OutsideLinks,
+    /// Honour `.gitignore` files (and `.git/info/exclude`).
+    pub gitignore: bool,
+    /// Globs of files to leave out, matched against paths relative to `root`.
+    pub exclude: Option<globset::GlobSet>,
+    pub root: PathBuf,
+}
+
+impl Filters {
+    /// Everything found, nothing left out but hidden files (tests, benches).
+    pub fn none() -> Filters {
+        Filters::default()
+    }
+
+    fn excludes(&self, path: &Path) -> bool {
+        let Some(set) = &self.exclude else {
+            return false;
+        };
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let root = std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone());
+        set.is_match(abs.strip_prefix(&root).unwrap_or(&abs))
+    }
+}
+
 /// Walks `source`; the files come back sorted by path, so every later stage is deterministic.
-pub fn discover(source: &Path, outside: OutsideLinks) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+pub fn discover(source: &Path, filters: &Filters) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
-    let mut diagnostics = Vec::new();
-    // Where the source really is, to tell where a link leads; only needed when one is met.
-    let mut real_source: Option<Option<PathBuf>> = None;
-    let mut walker = WalkDir::new(source)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    while let Some(entry) = walker.next() {
+    let found = Arc::new(Mutex::new(Vec::new()));
+    // Where the source really is, to tell where a link leads.
+    let real_source = std::fs::canonicalize(source).ok();
+    let walker = {
+        let (found, filters) = (Arc::clone(&found), filters.clone());
+        let mut builder = ignore::WalkBuilder::new(source);
+        builder
+            .follow_links(true)
+            .hidden(true)
+            .git_ignore(filters.gitignore)
+            .git_exclude(filters.gitignore)
+            .git_global(false)
+            .require_git(false)
+            .parents(filters.gitignore)
+            .ignore(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .filter_entry(move |entry| {
+                if entry.depth() == 0 {
+                    return true;
+                }
+                if entry.path_is_symlink()
+                    && filters.outside_links == OutsideLinks::Refuse
+                    && let Some(leads_to) = leads_outside(entry.path(), real_source.as_deref())
+                {
+                    lock(&found).push(outside_link(entry.path(), &leads_to));
+                    return false;
+                }
+                let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                is_dir || !filters.excludes(entry.path())
+            });
+        builder.build()
+    };
+    for entry in walker {
         match entry {
             Ok(entry) => {
-                if entry.depth() > 0 && entry.path_is_symlink() && outside == OutsideLinks::Refuse {
-                    let root = real_source
-                        .get_or_insert_with(|| std::fs::canonicalize(source).ok())
-                        .as_deref();
-                    if let Some(leads_to) = leads_outside(entry.path(), root) {
-                        diagnostics.push(outside_link(entry.path(), &leads_to));
-                        if entry.file_type().is_dir() {
-                            walker.skip_current_dir();
-                        }
-                        continue;
-                    }
-                }
-                if entry.file_type().is_file() && is_markdown(entry.file_name()) {
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if entry.depth() > 0 && is_file && is_markdown(entry.file_name()) {
                     let rel = relative(source, entry.path());
                     files.push(SourceFile {
                         path: entry.into_path(),
@@ -66,19 +107,39 @@ pub fn discover(source: &Path, outside: OutsideLinks) -> (Vec<SourceFile>, Vec<D
                 }
             }
             Err(e) => {
-                let path = e.path().unwrap_or(source).to_path_buf();
-                let message = match e.loop_ancestor() {
-                    Some(ancestor) => format!(
-                        "symlink loop: this folder links back to {}; it is skipped",
-                        ancestor.display()
-                    ),
-                    None => format!("cannot be read: {}", io_reason(&e)),
-                };
-                diagnostics.push(Diagnostic::new(rules::FILE_UNREADABLE, &path, message));
+                let (path, message) = walk_error(&e, source);
+                lock(&found).push(Diagnostic::new(rules::FILE_UNREADABLE, &path, message));
             }
         }
     }
+    let diagnostics = std::mem::take(&mut *lock(&found));
     (files, diagnostics)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The path and message of what kept the walk from a file or folder.
+fn walk_error(e: &ignore::Error, source: &Path) -> (PathBuf, String) {
+    match e {
+        ignore::Error::WithPath { path, err } => {
+            let (_, message) = walk_error(err, source);
+            (path.clone(), message)
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error(err, source)
+        }
+        ignore::Error::Loop { ancestor, child } => (
+            child.clone(),
+            format!(
+                "symlink loop: this folder links back to {}; it is skipped",
+                ancestor.display()
+            ),
+        ),
+        ignore::Error::Io(io) => (source.to_path_buf(), format!("cannot be read: {io}")),
+        other => (source.to_path_buf(), format!("cannot be read: {other}")),
+    }
 }
 
 /// Where the symlink `path` leads when that is outside the folder `root` (or cannot be told).
@@ -142,11 +203,6 @@ fn relative(source: &Path, path: &Path) -> String {
     }
 }
 
-fn io_reason(e: &walkdir::Error) -> String {
-    e.io_error()
-        .map_or_else(|| e.to_string(), |io| io.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,7 +224,7 @@ mod tests {
             fs::create_dir_all(p.parent().unwrap()).unwrap();
             fs::write(p, "x").unwrap();
         }
-        let (files, diags) = discover(root, OutsideLinks::Refuse);
+        let (files, diags) = discover(root, &Filters::none());
         assert!(diags.is_empty());
         let rels: Vec<_> = files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, ["a.md", "b/a.MD", "b/z.md"]);
@@ -223,7 +279,7 @@ mod tests {
         symlink(outside.join("secret.md"), root.join("leak.md")).unwrap();
         symlink(&outside, root.join("away")).unwrap();
         symlink("/proc/self/environ", root.join("environ.md")).unwrap();
-        let (files, diags) = discover(&root, OutsideLinks::Refuse);
+        let (files, diags) = discover(&root, &Filters::none());
         let rels: Vec<_> = files.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, ["alias.md", "linked/a.md", "real/a.md"]);
         let mut reported: Vec<_> = diags
@@ -239,9 +295,43 @@ mod tests {
                 ("SH015", "leak.md")
             ]
         );
-        let (files, diags) = discover(&root, OutsideLinks::Follow);
+        let follow = Filters {
+            outside_links: OutsideLinks::Follow,
+            ..Filters::none()
+        };
+        let (files, diags) = discover(&root, &follow);
         assert_eq!(files.len(), 6, "{files:?}");
         assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn gitignored_and_excluded_files_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "src/a.md",
+            "src/drafts/b.md",
+            "src/legacy/c.md",
+            "src/legacy/keep/d.md",
+            "src/e.md",
+        ] {
+            let p = root.join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "x").unwrap();
+        }
+        fs::write(root.join(".gitignore"), "drafts/\n").unwrap();
+        fs::write(root.join("src/.gitignore"), "e.md\n").unwrap();
+        let filters = Filters {
+            gitignore: true,
+            exclude: Some(crate::rules::levels::glob_set(&["src/legacy/*.md".into()]).unwrap()),
+            root: root.to_path_buf(),
+            ..Filters::none()
+        };
+        let (files, _) = discover(&root.join("src"), &filters);
+        let rels: Vec<_> = files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["a.md", "legacy/keep/d.md"]);
+        let (files, _) = discover(&root.join("src"), &Filters::none());
+        assert_eq!(files.len(), 5);
     }
 
     #[cfg(unix)]
@@ -252,7 +342,7 @@ mod tests {
         fs::create_dir(root.join("a")).unwrap();
         fs::write(root.join("a/x.md"), "x").unwrap();
         std::os::unix::fs::symlink(root.join("a"), root.join("a/loop")).unwrap();
-        let (files, diags) = discover(root, OutsideLinks::Refuse);
+        let (files, diags) = discover(root, &Filters::none());
         assert_eq!(files.len(), 1);
         assert_eq!(diags.len(), 1);
         assert!(

@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod article;
+pub mod baseline;
 pub mod body;
 pub mod config;
 pub mod diagnostic;

@@ -26,9 +26,13 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 #[derive(Parser)]
 #[command(name = "shelf", version, about = "The self-help content compiler")]
 struct Cli {
-    /// Site root: where shelf.toml is read and relative paths start.
-    #[arg(short = 'C', long = "root", global = true, default_value = ".")]
-    root: PathBuf,
+    /// Site root: where shelf.toml is read and relative paths start. Default: the nearest
+    /// folder holding a shelf.toml, from the current folder up (else the current folder).
+    #[arg(short = 'C', long = "root", global = true)]
+    root: Option<PathBuf>,
+    /// Read the configuration from this file; its folder is the site root.
+    #[arg(long = "config", global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -212,14 +216,63 @@ impl std::str::FromStr for CloudArg {
     }
 }
 
+/// Where the site is: `--config`'s folder, `-C`, or the nearest folder with a shelf.toml.
+struct Site {
+    root: PathBuf,
+    config_file: PathBuf,
+}
+
+impl Site {
+    fn of(cli: &Cli) -> Site {
+        if let Some(file) = &cli.config {
+            let root = match file.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            return Site {
+                root,
+                config_file: file.clone(),
+            };
+        }
+        let root = cli.root.clone().unwrap_or_else(|| {
+            // Relative to where the user is, as they would write it.
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match Config::find_root(&cwd) {
+                Some(found) if found != cwd => pathdiff(&found, &cwd),
+                _ => PathBuf::from("."),
+            }
+        });
+        Site {
+            config_file: root.join(shelf::config::CONFIG_FILE),
+            root,
+        }
+    }
+
+    fn config(&self) -> Result<Config, shelf::Error> {
+        Config::load_file(&self.root, &self.config_file)
+    }
+}
+
+/// `to` relative to `from`, where `to` is `from` or above it (`..`, `../..`).
+fn pathdiff(to: &std::path::Path, from: &std::path::Path) -> PathBuf {
+    let ups = from
+        .strip_prefix(to)
+        .map_or(0, |rest| rest.components().count());
+    if ups == 0 {
+        return to.to_path_buf();
+    }
+    std::iter::repeat_n("..", ups).collect()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let site = Site::of(&cli);
     let result = match cli.command {
-        Command::Build(args) => build(&cli.root, args),
-        Command::Check(args) => check(&cli.root, args),
-        Command::Serve(args) => serve(&cli.root, args),
-        Command::New(args) => new_article(&cli.root, args),
-        Command::Init { dir } => init(&cli.root.join(dir)),
+        Command::Build(args) => build(&site, args),
+        Command::Check(args) => check(&site, args),
+        Command::Serve(args) => serve(&site, args),
+        Command::New(args) => new_article(&site.root, args),
+        Command::Init { dir } => init(&cli.root.unwrap_or_default().join(dir)),
         Command::Rules { rule } => rules(rule.as_deref()),
     };
     match result {
@@ -282,8 +335,8 @@ fn rules(which: Option<&str>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let mut config = Config::load(root)?;
+fn check(site: &Site, args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let mut config = site.config()?;
     if let Some(source) = args.source {
         config.source = source;
     }
@@ -379,9 +432,10 @@ fn check(root: &std::path::Path, args: CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn build(root: &std::path::Path, args: BuildArgs) -> anyhow::Result<ExitCode> {
+fn build(site: &Site, args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let config = Config::load_with(root, &args.site.overrides())?;
+    let root = site.root.as_path();
+    let config = site.config()?.with(&args.site.overrides());
     let cloud = config.cloud;
 
     // Discovery walks the tree on one core; the templates are parsed on the other meanwhile.
@@ -549,7 +603,8 @@ fn build_exit_code(report: &fingerprint::Report) -> ExitCode {
     }
 }
 
-fn serve(root: &std::path::Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
+fn serve(site: &Site, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let root = site.root.as_path();
     let overrides = args.site.overrides();
     let options = shelf::serve::Options {
         bind: args.bind,

@@ -70,7 +70,7 @@ pub fn find(config: &Config) -> Result<Found, Error> {
         )));
     }
     let started = Instant::now();
-    let (files, diagnostics) = discover(source, config.outside_links());
+    let (files, diagnostics) = discover(source, &config.filters());
     Ok(Found {
         files,
         diagnostics,
@@ -100,7 +100,14 @@ pub fn load_found(
         .map(|f| {
             let (parsed, digest) = read_and_parse(f, mode);
             bar.inc();
-            ((parsed.article.map(Arc::new), parsed.diagnostics), digest)
+            (
+                (
+                    parsed.article.map(Arc::new),
+                    parsed.diagnostics,
+                    parsed.suppressions,
+                ),
+                digest,
+            )
         })
         .unzip();
     bar.finish();
@@ -109,8 +116,12 @@ pub fn load_found(
     let started = Instant::now();
     let mut articles = Vec::with_capacity(parsed.len());
     let mut unusable = 0;
-    for (article, found) in parsed {
+    let mut suppressions = Vec::new();
+    for ((article, found, suppressed), file) in parsed.into_iter().zip(&files) {
         diagnostics.extend(found);
+        if !suppressed.is_empty() {
+            suppressions.push((file.path.clone(), suppressed));
+        }
         match article {
             Some(a) => articles.push(a),
             None => unusable += 1,
@@ -134,6 +145,9 @@ pub fn load_found(
         }
     };
     let duplicates = before - library.articles.len();
+    // Suppressions act on what the rules found (across articles too), then levels on what is
+    // left; only a check, which runs every rule, can tell that a suppression is unused.
+    apply_suppressions(&suppressions, &mut diagnostics, mode == Mode::Check);
     config.levels.apply(&mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     let index_time = started.elapsed();
@@ -151,6 +165,35 @@ pub fn load_found(
             ("index", index_time),
         ],
     })
+}
+
+/// Applies each file's suppressions to its diagnostics (found in one pass over them all).
+pub fn apply_suppressions(
+    suppressions: &[(std::path::PathBuf, crate::rules::suppress::Suppressions)],
+    diagnostics: &mut Vec<Diagnostic>,
+    report_unused: bool,
+) {
+    if suppressions.is_empty() {
+        return;
+    }
+    let index: std::collections::HashMap<&std::path::Path, usize> = suppressions
+        .iter()
+        .enumerate()
+        .map(|(i, (file, _))| (file.as_path(), i))
+        .collect();
+    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); suppressions.len()];
+    let mut rest = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics.drain(..) {
+        match index.get(d.file.as_path()) {
+            Some(&i) => by_file[i].push(d),
+            None => rest.push(d),
+        }
+    }
+    for ((file, s), mut found) in suppressions.iter().zip(by_file) {
+        s.apply(file, &mut found, report_unused);
+        rest.extend(found);
+    }
+    *diagnostics = rest;
 }
 
 /// Reads and parses one article; a file that cannot be read gives a diagnostic, not an error.
@@ -171,6 +214,7 @@ fn read_and_parse(f: &SourceFile, mode: Mode) -> (article::Parsed, u128) {
         Err(unread) => article::Parsed {
             article: None,
             diagnostics: vec![*unread],
+            suppressions: Default::default(),
         },
     };
     (parsed, digest)

@@ -27,6 +27,7 @@ pub mod levels;
 pub mod links;
 pub mod metadata;
 pub mod payload;
+pub mod suppress;
 
 pub use metadata::required_property::MISSING_REQUIRED_PROPERTY;
 
@@ -162,6 +163,8 @@ pub const ALL: &[Rule] = &[
     SYMLINK_OUTSIDE_SOURCE,
     INVISIBLE_BEFORE_HEADER,
     file::invisible_character::INVISIBLE_CHARACTER_IN_TEXT,
+    suppress::UNUSED_SUPPRESSION,
+    suppress::UNKNOWN_RULE_IN_SUPPRESSION,
     MISSING_REQUIRED_PROPERTY,
     metadata::unknown_property::MISSPELLED_PROPERTY,
     metadata::unknown_property::UNKNOWN_PROPERTY,

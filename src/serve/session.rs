@@ -70,6 +70,9 @@ struct FileState {
 impl FileState {
     fn read(source: SourceFile, config: &Config) -> FileState {
         let mut parsed = parse_file(&source, Mode::Build);
+        parsed
+            .suppressions
+            .apply(&source.path, &mut parsed.diagnostics, false);
         config.levels.apply(&mut parsed.diagnostics);
         FileState {
             source,
@@ -308,7 +311,7 @@ impl Session {
                 source.display()
             )));
         }
-        let (found, _unreadable) = discover(source, self.config.outside_links());
+        let (found, _unreadable) = discover(source, &self.config.filters());
         let found_keys: HashSet<Vec<String>> = found.iter().map(|f| key(&f.rel)).collect();
         let mut changed: Vec<String> = self
             .files
