@@ -4,6 +4,7 @@
 //! This is the cross-article stage, done once after the parallel parse: duplicate articleIds and
 //! URL collisions are found here, and support topic descriptions are attached to their topics.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -51,45 +52,81 @@ impl Library {
         articles: Vec<impl Into<Arc<Article>>>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Library {
-        let mut lib = Library::new(articles, diagnostics);
+        Library::indexed_keeping(articles, diagnostics, &|_| false)
+    }
+
+    /// [`Library::indexed`], where `holds_page` says which article published its page in the
+    /// last build (see [`Library::keeping`]).
+    pub fn indexed_keeping(
+        articles: Vec<impl Into<Arc<Article>>>,
+        diagnostics: &mut Vec<Diagnostic>,
+        holds_page: &dyn Fn(&Article) -> bool,
+    ) -> Library {
+        let mut lib = Library::keeping(articles, diagnostics, holds_page);
         lib.index();
         lib
     }
 
     /// The library with identities only (articleId lookup), which is all `check` needs; the
-    /// page indexes stay empty. Articles whose articleId or URL is taken by an earlier one are
-    /// dropped with a diagnostic naming both files.
+    /// page indexes stay empty.
     pub fn new(
         articles: Vec<impl Into<Arc<Article>>>,
         diagnostics: &mut Vec<Diagnostic>,
     ) -> Library {
+        Library::keeping(articles, diagnostics, &|_| false)
+    }
+
+    /// [`Library::new`]. Of two articles with one articleId or page URL, one is built and both
+    /// files get an error naming the other. The one built is the one whose page the last build
+    /// published (`holds_page`), so a new file never takes over an existing page however its
+    /// name sorts; when neither held it, the first by path.
+    pub fn keeping(
+        articles: Vec<impl Into<Arc<Article>>>,
+        diagnostics: &mut Vec<Diagnostic>,
+        holds_page: &dyn Fn(&Article) -> bool,
+    ) -> Library {
+        let articles: Vec<Arc<Article>> = articles.into_iter().map(Into::into).collect();
+        // Which article of each articleId, then of each page URL, is built.
+        let pick =
+            |winners: &mut HashMap<String, ArticleIx>, key: String, ix: ArticleIx| match winners
+                .entry(key)
+            {
+                Entry::Vacant(v) => {
+                    v.insert(ix);
+                }
+                Entry::Occupied(mut o) => {
+                    if holds_page(&articles[ix]) && !holds_page(&articles[*o.get()]) {
+                        o.insert(ix);
+                    }
+                }
+            };
+        let mut by_id: HashMap<String, ArticleIx> = HashMap::with_capacity(articles.len());
+        for (ix, a) in articles.iter().enumerate() {
+            pick(&mut by_id, a.meta.article_id.to_lowercase(), ix);
+        }
+        let mut by_slug: HashMap<String, ArticleIx> = HashMap::with_capacity(articles.len());
+        for (ix, a) in articles.iter().enumerate() {
+            if by_id[&a.meta.article_id.to_lowercase()] == ix {
+                pick(&mut by_slug, a.slug.clone(), ix);
+            }
+        }
         let mut lib = Library::default();
-        let mut by_slug: HashMap<String, ArticleIx> = HashMap::new();
-        for article in articles {
-            let article: Arc<Article> = article.into();
+        for (ix, article) in articles.iter().enumerate() {
             let id = article.meta.article_id.to_lowercase();
-            if let Some(&first) = lib.by_id.get(&id) {
-                diagnostics.push(collision(
-                    rules::DUPLICATE_ARTICLE_ID,
-                    &article,
-                    &lib.articles[first],
-                    "articleId",
-                ));
-                continue;
-            }
-            if let Some(&first) = by_slug.get(&article.slug) {
-                diagnostics.push(collision(
-                    rules::OUTPUT_PATH_COLLISION,
-                    &article,
-                    &lib.articles[first],
-                    "page URL",
-                ));
-                continue;
-            }
-            let ix = lib.articles.len();
-            lib.by_id.insert(id, ix);
-            by_slug.insert(article.slug.clone(), ix);
-            lib.articles.push(article);
+            let (winner, rule, what) = match by_id[&id] {
+                w if w != ix => (w, rules::DUPLICATE_ARTICLE_ID, "articleId"),
+                _ => match by_slug[&article.slug] {
+                    w if w != ix => (w, rules::OUTPUT_PATH_COLLISION, "page URL"),
+                    _ => {
+                        lib.by_id.insert(id, lib.articles.len());
+                        lib.articles.push(Arc::clone(article));
+                        continue;
+                    }
+                },
+            };
+            let built = &articles[winner];
+            diagnostics.push(collision(rule, article, built, what, false));
+            diagnostics.push(collision(rule, built, article, what, true));
         }
         lib
     }
@@ -283,24 +320,30 @@ pub fn json_text(value: Option<&Value>) -> String {
 
 fn collision(
     rule: crate::diagnostic::Rule,
-    dup: &Article,
-    first: &Article,
+    this: &Article,
+    other: &Article,
     what: &str,
+    this_is_built: bool,
 ) -> Diagnostic {
+    let built = if this_is_built {
+        format!("this file is built, {} is not", other.file.display())
+    } else {
+        "this file is not built".to_string()
+    };
     let mut d = Diagnostic::new(
         rule,
-        &dup.file,
+        &this.file,
         format!(
-            "{what} of \"{}\" is already used by {}; this file is not built",
-            dup.meta.article_id,
-            first.file.display()
+            "{what} of \"{}\" is also used by {}; {built}",
+            this.meta.article_id,
+            other.file.display()
         ),
     )
-    .help("give each article its own articleId");
-    if let Some(p) = dup.meta.get("articleId") {
+    .help("give each article its own articleId (the page goes to the file that had it in the last build, else to the first by path)");
+    if let Some(p) = this.meta.get("articleId") {
         d = d.at(p.value.span.clone());
         // The file text is gone by now; the position was recorded when the file was parsed.
-        d.start = dup.article_id_at;
+        d.start = this.article_id_at;
     }
     d
 }
@@ -354,11 +397,41 @@ mod tests {
         let mut d = Vec::new();
         let lib = Library::new(arts, &mut d);
         assert_eq!(lib.articles.len(), 1);
-        assert_eq!(d.len(), 2);
-        assert_eq!(d[0].code, rules::DUPLICATE_ARTICLE_ID.code);
+        assert_eq!(lib.articles[0].path, "a.md");
+        let said: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.file.to_str().unwrap()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                ("SH201", "b.md"),
+                ("SH201", "a.md"),
+                ("SH202", "c.md"),
+                ("SH202", "a.md")
+            ]
+        );
         assert!(d[0].message.contains("a.md"), "{}", d[0].message);
+        assert!(d[0].message.contains("this file is not built"));
+        assert!(d[1].message.contains("this file is built, b.md is not"));
         assert_eq!(d[0].start.map(|s| s.line), Some(1));
-        assert_eq!(d[1].code, rules::OUTPUT_PATH_COLLISION.code);
+    }
+
+    #[test]
+    fn the_file_that_held_the_page_keeps_it_however_names_sort() {
+        // A newcomer whose name sorts first does not take over the page of `zz.md`.
+        let arts = vec![
+            art("aa-new.md", "articleId=\"same\" pageTitle=\"New\"", "# New"),
+            art("mid.md", "articleId=\"other\"", "# Other"),
+            art("zz.md", "articleId=\"Same\" pageTitle=\"Old\"", "# Old"),
+        ];
+        let mut d = Vec::new();
+        let lib = Library::indexed_keeping(arts, &mut d, &|a| a.path == "zz.md");
+        let paths: Vec<_> = lib.articles.iter().map(|a| a.path.as_str()).collect();
+        assert_eq!(paths, ["mid.md", "zz.md"]);
+        assert_eq!(lib.by_id("SAME").unwrap().path, "zz.md");
+        assert!(d[0].message.contains("this file is not built"));
+        assert_eq!(d[0].file, Path::new("aa-new.md"));
     }
 
     #[test]

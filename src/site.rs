@@ -78,6 +78,16 @@ pub fn find(config: &Config) -> Result<Found, Error> {
     })
 }
 
+/// What a check knows beyond the files on disk.
+#[derive(Default)]
+pub struct Context {
+    /// Text to read in place of one file's (`--stdin-filename`): its path below the source
+    /// (with `/`) and the text. A file not on disk is added.
+    pub overlay: Option<(String, Vec<u8>)>,
+    /// Articles the change being checked removed (`--changed-since`).
+    pub removed: Vec<rules::identity::removed_solution_article::RemovedArticle>,
+}
+
 /// [`load_with_progress`] of files already found.
 pub fn load_found(
     config: &Config,
@@ -86,11 +96,35 @@ pub fn load_found(
     found: Found,
     progress: bool,
 ) -> Result<Loaded, Error> {
+    load_in_context(config, cloud, mode, found, progress, &Context::default())
+}
+
+/// [`load_found`], with what `context` adds.
+pub fn load_in_context(
+    config: &Config,
+    cloud: Option<Cloud>,
+    mode: Mode,
+    found: Found,
+    progress: bool,
+    context: &Context,
+) -> Result<Loaded, Error> {
     let Found {
-        files,
+        mut files,
         mut diagnostics,
         took: discovered,
     } = found;
+    if let Some((rel, _)) = &context.overlay {
+        let path = config.source.join(rel);
+        if let Err(at) = files.binary_search_by(|f| f.path.cmp(&path)) {
+            files.insert(
+                at,
+                SourceFile {
+                    path,
+                    rel: rel.clone(),
+                },
+            );
+        }
+    }
     let started = Instant::now();
     let bar = Progress::new(files.len(), "reading", progress);
     // Each article goes into its Arc here, on both cores: the library shares them, and
@@ -98,7 +132,13 @@ pub fn load_found(
     let (parsed, digests): (Vec<_>, Vec<_>) = files
         .par_iter()
         .map(|f| {
-            let (parsed, digest) = read_and_parse(f, mode);
+            let (parsed, digest) = match &context.overlay {
+                Some((rel, text)) if *rel == f.rel => (
+                    article::parse(&f.path, &f.rel, text, mode),
+                    fingerprint::digest_of(text),
+                ),
+                _ => read_and_parse(f, mode),
+            };
             bar.inc();
             (
                 (
@@ -136,11 +176,17 @@ pub fn load_found(
         });
     }
     let before = articles.len();
+    let held_page = |a: &crate::model::Article| held_page(&config.output, a);
     let library = match mode {
-        Mode::Build => Library::indexed(articles, &mut diagnostics),
+        Mode::Build => Library::indexed_keeping(articles, &mut diagnostics, &held_page),
         Mode::Check => {
-            let library = Library::new(articles, &mut diagnostics);
+            let library = Library::keeping(articles, &mut diagnostics, &held_page);
             rules::identity::check(&library, &files, &mut diagnostics);
+            rules::identity::removed_solution_article::check(
+                &library,
+                &context.removed,
+                &mut diagnostics,
+            );
             library
         }
     };
@@ -165,6 +211,23 @@ pub fn load_found(
             ("index", index_time),
         ],
     })
+}
+
+/// Whether the last build to `output` published `article`'s page from its file (the page's API
+/// record names its source). Asked only of articles that share an articleId or URL, so that a
+/// new file never takes over an existing page.
+pub fn held_page(output: &std::path::Path, article: &crate::model::Article) -> bool {
+    use std::io::Read;
+    #[derive(serde::Deserialize)]
+    struct Record {
+        source: String,
+    }
+    let record = output.join(crate::paths::article_record(article));
+    let mut text = Vec::new();
+    let read = std::fs::File::open(&record)
+        .and_then(|f| f.take(64 << 20).read_to_end(&mut text))
+        .is_ok();
+    read && serde_json::from_slice::<Record>(&text).is_ok_and(|r| r.source == article.path)
 }
 
 /// Applies each file's suppressions to its diagnostics (found in one pass over them all).

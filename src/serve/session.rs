@@ -375,7 +375,10 @@ impl Session {
             .cloned()
             .collect();
         let mut diagnostics = Vec::new();
-        let lib = Library::indexed(articles, &mut diagnostics);
+        let output = &self.config.output;
+        let lib = Library::indexed_keeping(articles, &mut diagnostics, &|a| {
+            crate::site::held_page(output, a)
+        });
         self.config.levels.apply(&mut diagnostics);
         self.lib_diagnostics = diagnostics;
         lib
