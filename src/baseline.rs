@@ -103,50 +103,62 @@ impl Baseline {
         root: &Path,
         in_scope: impl Fn(&str) -> bool,
     ) -> Split {
-        let mut known: HashMap<(String, String, String), usize> = HashMap::new();
+        type Key = (String, String, String);
+        let key = |e: &Entry| (e.file.clone(), e.rule.clone(), e.fingerprint.clone());
+        let mut left: HashMap<Key, usize> = HashMap::new();
         for e in &self.entries {
-            *known
-                .entry((e.file.clone(), e.rule.clone(), e.fingerprint.clone()))
-                .or_default() += 1;
+            *left.entry(key(e)).or_default() += 1;
         }
         let mut split = Split::default();
-        let mut matched: HashMap<(String, String, String), usize> = HashMap::new();
+        let mut unmatched = Vec::new();
+        let count = |split: &mut Split, d: &Diagnostic| match d.severity {
+            Severity::Error => split.baselined_errors += 1,
+            Severity::Warning => split.baselined_warnings += 1,
+        };
         for (entry, d) in entries(&diagnostics, root).into_iter().zip(diagnostics) {
-            let key = (
-                entry.file.clone(),
-                entry.rule.clone(),
-                entry.fingerprint.clone(),
-            );
-            let left = known.get_mut(&key).filter(|n| **n > 0);
-            match left {
+            match left.get_mut(&key(&entry)).filter(|n| **n > 0) {
                 Some(n) => {
                     *n -= 1;
-                    *matched
-                        .entry((
-                            entry.file.clone(),
-                            entry.rule.clone(),
-                            entry.fingerprint.clone(),
-                        ))
-                        .or_default() += 1;
-                    match d.severity {
-                        Severity::Error => split.baselined_errors += 1,
-                        Severity::Warning => split.baselined_warnings += 1,
-                    }
+                    count(&mut split, &d);
+                }
+                None => unmatched.push((entry, d)),
+            }
+        }
+        // A renamed or moved file keeps its problems: an entry of a file that no longer
+        // exists matches the same rule and fingerprint in a file the baseline does not know.
+        let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        let known_files: std::collections::HashSet<&str> =
+            self.entries.iter().map(|e| e.file.as_str()).collect();
+        let mut moved: HashMap<(String, String), Vec<Key>> = HashMap::new();
+        for (k, n) in &left {
+            if *n > 0 && !root_abs.join(&k.0).exists() {
+                moved
+                    .entry((k.1.clone(), k.2.clone()))
+                    .or_default()
+                    .push(k.clone());
+            }
+        }
+        for (entry, d) in unmatched {
+            let taken = (!known_files.contains(entry.file.as_str()))
+                .then(|| moved.get(&(entry.rule.clone(), entry.fingerprint.clone())))
+                .flatten()
+                .and_then(|keys| keys.iter().find(|k| left[*k] > 0).cloned());
+            match taken {
+                Some(k) => {
+                    *left.get_mut(&k).unwrap() -= 1;
+                    count(&mut split, &d);
                 }
                 None => split.new.push(d),
             }
         }
         // Entries whose problem did not come back, among the files checked.
-        let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
+        let mut seen: HashMap<Key, usize> = HashMap::new();
         for e in &self.entries {
-            let key = (e.file.as_str(), e.rule.as_str(), e.fingerprint.as_str());
-            let n = seen.entry(key).or_default();
+            let k = key(e);
+            let remaining = left.get(&k).copied().unwrap_or(0);
+            let n = seen.entry(k).or_default();
             *n += 1;
-            let found = matched
-                .get(&(e.file.clone(), e.rule.clone(), e.fingerprint.clone()))
-                .copied()
-                .unwrap_or(0);
-            if *n > found && in_scope(&e.file) {
+            if *n <= remaining && in_scope(&e.file) {
                 split.gone.push(e.clone());
             }
         }
@@ -163,12 +175,21 @@ pub fn entries(diagnostics: &[Diagnostic], root: &Path) -> Vec<Entry> {
         let d = &diagnostics[i];
         (&d.file, d.span.as_ref().map(|s| s.start), d.start)
     });
+    // Problems found after the text was dropped (across articles, in discovery) have no
+    // anchor: their message, which names what they are about, stands in.
+    let anchors: Vec<u64> = diagnostics
+        .iter()
+        .map(|d| match d.anchor {
+            0 => xxhash_rust::xxh3::xxh3_64(d.message.as_bytes()),
+            anchor => anchor,
+        })
+        .collect();
     let mut occurrence = vec![0u32; diagnostics.len()];
     let mut counts: HashMap<(&Path, &str, u64), u32> = HashMap::new();
     for &i in &order {
         let d = &diagnostics[i];
         let n = counts
-            .entry((d.file.as_path(), d.code, d.anchor))
+            .entry((d.file.as_path(), d.code, anchors[i]))
             .or_default();
         occurrence[i] = *n;
         *n += 1;
@@ -176,10 +197,11 @@ pub fn entries(diagnostics: &[Diagnostic], root: &Path) -> Vec<Entry> {
     diagnostics
         .iter()
         .zip(occurrence)
-        .map(|(d, nth)| {
+        .zip(anchors)
+        .map(|((d, nth), anchor)| {
             let mut hasher = Xxh3::new();
             hasher.update(d.code.as_bytes());
-            hasher.update(&d.anchor.to_le_bytes());
+            hasher.update(&anchor.to_le_bytes());
             hasher.update(&nth.to_le_bytes());
             Entry {
                 file: relative(&d.file, &root),
@@ -216,8 +238,11 @@ pub fn write(
     diagnostics: &[Diagnostic],
     root: &Path,
     before: &Baseline,
+    checked: &dyn Fn(&str) -> bool,
 ) -> Result<(usize, usize), Error> {
     let mut new = entries(diagnostics, root);
+    // What a check of some files cannot see stays as it was recorded.
+    new.extend(before.entries.iter().filter(|e| !checked(&e.file)).cloned());
     new.sort();
     let mut text = format!(
         "{{\n  \"version\": {VERSION},\n  \"comment\": \"Problems this repository already had when it was recorded; shelf check --baseline fails only on others. Rewritten by shelf check --update-baseline.\",\n  \"problems\": ["
@@ -313,12 +338,43 @@ mod tests {
     }
 
     #[test]
+    fn a_renamed_file_keeps_its_problems_but_a_copy_does_not() {
+        let parse_as = |path: &str| {
+            parse(Path::new(path), "x.md", ARTICLE.as_bytes(), Mode::Check).diagnostics
+        };
+        let baseline = Baseline {
+            entries: entries(&parse_as("/site/old.md"), Path::new("/site")),
+        };
+        // old.md is gone (nothing exists under /site): new.md is it, renamed.
+        let split = baseline.split(parse_as("/site/new.md"), Path::new("/site"), |_| true);
+        assert!(split.new.is_empty(), "{:?}", split.new);
+        assert!(split.gone.is_empty());
+        // Both the file and a copy: the copy's problems are new.
+        let mut both = parse_as("/site/new.md");
+        both.extend(parse_as("/site/copy.md"));
+        let split = baseline.split(both, Path::new("/site"), |_| true);
+        assert_eq!(split.new.len(), baseline.len());
+        assert!(
+            split
+                .new
+                .iter()
+                .all(|d| d.file == Path::new("/site/copy.md"))
+        );
+    }
+
+    #[test]
     fn the_file_is_sorted_one_problem_per_line_and_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".shelf-baseline.json");
         let found = check(ARTICLE);
-        let (added, removed) =
-            write(&path, &found, Path::new("/site"), &Baseline::default()).unwrap();
+        let (added, removed) = write(
+            &path,
+            &found,
+            Path::new("/site"),
+            &Baseline::default(),
+            &|_| true,
+        )
+        .unwrap();
         assert_eq!((added, removed), (found.len(), 0));
         let text = std::fs::read_to_string(&path).unwrap();
         let lines: Vec<&str> = text.lines().filter(|l| l.contains("\"rule\"")).collect();
@@ -333,7 +389,7 @@ mod tests {
                 .is_empty()
         );
         // Rewriting it unchanged changes no byte.
-        write(&path, &found, Path::new("/site"), &read).unwrap();
+        write(&path, &found, Path::new("/site"), &read, &|_| true).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
     }
 }

@@ -15,8 +15,12 @@ use crate::rules::levels::{Level, Levels};
 /// The name of the configuration file looked for in the site root.
 pub const CONFIG_FILE: &str = "shelf.toml";
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default, rename_all = "kebab-case")]
+#[schemars(
+    title = "shelf.toml",
+    description = "The configuration of a shelf site (https://github.com/OWNER/shelf)."
+)]
 pub struct Config {
     /// Site title shown in the header of every page. Default: `"Self-help"`.
     pub title: String,
@@ -32,6 +36,7 @@ pub struct Config {
     pub templates: PathBuf,
     /// Build only for this cloud (`public`, `fairfax`, `mooncake`, `blackforest`, `usnat`,
     /// `ussec`). Default: none, every article whatever its clouds.
+    #[schemars(with = "Option<CloudName>")]
     pub cloud: Option<Cloud>,
     /// Write the search index (`search/`) and the search page. Default: `true`.
     pub search: bool,
@@ -55,14 +60,38 @@ pub struct Config {
     /// `rule_table` and `override_tables` validated against the catalog (filled by
     /// [`Config::parse`]), with the command line's levels when given.
     #[serde(skip)]
+    #[schemars(skip)]
     pub levels: Levels,
     /// The site root: where shelf.toml is, and what globs are relative to.
     #[serde(skip)]
+    #[schemars(skip)]
     pub root: PathBuf,
 }
 
+/// A cloud's name, as `cloud` takes it (the schema's view of [`Cloud`]).
+#[derive(schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum CloudName {
+    Public,
+    Fairfax,
+    Mooncake,
+    Blackforest,
+    Usnat,
+    Ussec,
+}
+
+/// The JSON Schema of shelf.toml (`docs/shelf.schema.json`), for editors that validate and
+/// complete the file.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Config);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// One `[[overrides]]` block of shelf.toml.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OverrideTable {
     /// Globs of the files these levels apply to, relative to the site root.

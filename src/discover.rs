@@ -167,7 +167,7 @@ fn outside_link(path: &Path, leads_to: &Path) -> Diagnostic {
 }
 
 /// Whether a file name ends in `.md`, in any case (and is more than the extension).
-fn is_markdown(name: &std::ffi::OsStr) -> bool {
+pub fn is_markdown(name: &std::ffi::OsStr) -> bool {
     let name = name.as_encoded_bytes();
     name.len() > 3 && name[name.len() - 3..].eq_ignore_ascii_case(b".md")
 }

@@ -161,6 +161,28 @@ pub fn fixed_bytes(original: &[u8], diagnostics: &[Diagnostic]) -> Vec<u8> {
     rewrite(original, &fixes).0
 }
 
+/// One file's text with every safe fix applied, as `--fix` would leave it, in memory: fixes are
+/// applied until none is left (ten rounds at most), each round re-reading the text. `keep`
+/// applies levels and suppressions (a rule turned off fixes nothing).
+pub fn fixed_text(
+    file: &Path,
+    rel: &str,
+    original: &[u8],
+    keep: impl Fn(&mut Vec<Diagnostic>, &crate::rules::suppress::Suppressions),
+) -> Vec<u8> {
+    let mut text = original.to_vec();
+    for _ in 0..10 {
+        let mut parsed = crate::article::parse(file, rel, &text, crate::article::Mode::Check);
+        keep(&mut parsed.diagnostics, &parsed.suppressions);
+        let next = fixed_bytes(&text, &parsed.diagnostics);
+        if next == text {
+            break;
+        }
+        text = next;
+    }
+    text
+}
+
 /// `original` with `fixes` (sorted by position) applied; overlapping or out-of-range fixes are
 /// skipped.
 fn rewrite(original: &[u8], fixes: &[&Fix]) -> (Vec<u8>, Vec<String>) {

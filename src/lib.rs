@@ -43,6 +43,7 @@ pub mod slug;
 
 pub use config::Config;
 pub use error::Error;
+pub mod changes;
 pub mod check;
 pub mod emit;
 pub mod fix;

@@ -8,6 +8,8 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
+mod cmd;
+
 use shelf::article::Mode;
 use shelf::config::Overrides;
 use shelf::diagnostic::Severity;
@@ -33,6 +35,10 @@ struct Cli {
     /// Read the configuration from this file; its folder is the site root.
     #[arg(long = "config", global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Colour: auto (a terminal, unless NO_COLOR is set; also a pipe when FORCE_COLOR or
+    /// CLICOLOR_FORCE is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
     #[command(subcommand)]
     command: Command,
 }
@@ -43,7 +49,7 @@ enum Command {
     Build(BuildArgs),
     /// Validate articles without building: exit 0 clean, 1 errors (or warnings with
     /// `--deny warnings`), 2 usage or I/O failure.
-    Check(CheckArgs),
+    Check(cmd::check::CheckArgs),
     /// Build, serve the site on 127.0.0.1 and rebuild what each saved change touches; open
     /// pages reload, and errors in changed articles show over the page.
     Serve(ServeArgs),
@@ -60,43 +66,14 @@ enum Command {
         /// A rule code or name.
         rule: Option<String>,
     },
-}
-
-#[derive(Args)]
-struct CheckArgs {
-    /// Files or folders to report on (default: the whole source). The whole source is still
-    /// read, so cross-article rules such as duplicate IDs see every article.
-    paths: Vec<PathBuf>,
-    /// Folder of articles (default: `source` in shelf.toml, else `articles`).
-    #[arg(long)]
-    source: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    format: FormatArg,
-    /// Apply the safe fixes (misspelled keys, list items, cloud names), then report what is
-    /// left. What changed is printed on stderr.
-    #[arg(long)]
-    fix: bool,
-    /// Treat warnings as errors for the exit code.
-    #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
-    deny: Option<String>,
-    /// List errors only (human format; warnings still count in the summary and for `--deny`).
-    #[arg(short, long)]
-    quiet: bool,
-    /// Also print how many problems each rule found, on stderr.
-    #[arg(short, long, conflicts_with = "quiet")]
-    verbose: bool,
-    /// Print the time of each phase, on stderr.
-    #[arg(long)]
-    timings: bool,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum FormatArg {
-    Human,
-    Json,
-    Sarif,
-    Github,
+    /// Print shell completions: `shelf completions bash > /etc/bash_completion.d/shelf`
+    /// (bash, zsh, fish, powershell, elvish).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff) of shelf or of one command: `shelf man check | man -l -`.
+    Man {
+        /// A command (check, build, serve, ...).
+        command: Option<String>,
+    },
 }
 
 /// What `build` and `serve` take over `shelf.toml`.
@@ -131,6 +108,9 @@ impl SiteArgs {
 struct BuildArgs {
     #[command(flatten)]
     site: SiteArgs,
+    /// The global --color.
+    #[arg(skip)]
+    color: emit::ColorChoice,
     /// Print every diagnostic, warnings included.
     #[arg(short, long)]
     verbose: bool,
@@ -216,9 +196,26 @@ impl std::str::FromStr for CloudArg {
     }
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ColorArg> for emit::ColorChoice {
+    fn from(c: ColorArg) -> Self {
+        match c {
+            ColorArg::Auto => emit::ColorChoice::Auto,
+            ColorArg::Always => emit::ColorChoice::Always,
+            ColorArg::Never => emit::ColorChoice::Never,
+        }
+    }
+}
+
 /// Where the site is: `--config`'s folder, `-C`, or the nearest folder with a shelf.toml.
-struct Site {
-    root: PathBuf,
+pub struct Site {
+    pub root: PathBuf,
     config_file: PathBuf,
 }
 
@@ -248,7 +245,7 @@ impl Site {
         }
     }
 
-    fn config(&self) -> Result<Config, shelf::Error> {
+    pub fn config(&self) -> Result<Config, shelf::Error> {
         Config::load_file(&self.root, &self.config_file)
     }
 }
@@ -268,12 +265,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let site = Site::of(&cli);
     let result = match cli.command {
-        Command::Build(args) => build(&site, args),
-        Command::Check(args) => check(&site, args),
-        Command::Serve(args) => serve(&site, args),
+        Command::Build(mut args) => {
+            args.color = cli.color.into();
+            build(&site, args)
+        }
+        Command::Check(args) => cmd::check::run(&site, args, cli.color.into()),
+        Command::Serve(args) => serve(&site, args, cli.color.into()),
         Command::New(args) => new_article(&site.root, args),
         Command::Init { dir } => init(&cli.root.unwrap_or_default().join(dir)),
         Command::Rules { rule } => rules(rule.as_deref()),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "shelf", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man { command } => man_page(command.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -289,6 +295,25 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn man_page(command: Option<&str>) -> anyhow::Result<ExitCode> {
+    let top = <Cli as clap::CommandFactory>::command();
+    let man = match command {
+        None => clap_mangen::Man::new(top),
+        Some(name) => {
+            let sub = top
+                .get_subcommands()
+                .find(|c| c.get_name() == name)
+                .cloned()
+                .ok_or_else(|| shelf::Error::Usage(format!("no command `{name}`")))?;
+            clap_mangen::Man::new(sub).title(format!("shelf-{name}"))
+        }
+    };
+    let mut out = Vec::new();
+    man.render(&mut out)?;
+    std::io::stdout().lock().write_all(&out)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn rules(which: Option<&str>) -> anyhow::Result<ExitCode> {
@@ -333,103 +358,6 @@ fn rules(which: Option<&str>) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn check(site: &Site, args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let mut config = site.config()?;
-    if let Some(source) = args.source {
-        config.source = source;
-    }
-    let started = Instant::now();
-    let progress = !args.quiet;
-    let mut checked = shelf::check::check(&config, &args.paths, progress)?;
-    if args.fix {
-        // A fix can uncover another (a renamed key's value is then checked as a list), so fixes
-        // are applied until none is left, as linters with autofix do; ten passes at most.
-        let mut stderr = std::io::stderr().lock();
-        let (mut count, mut files) = (0, std::collections::BTreeSet::new());
-        // A file left alone is said once, with the reason of the last pass.
-        let mut not_fixed = std::collections::BTreeMap::new();
-        for _ in 0..10 {
-            // Tests act here: between a check and its fixes is where a save can fall.
-            shelf::failpoint::hit("fix-apply")?;
-            let applied = shelf::fix::apply(&checked.diagnostics, |f| checked.digest_of(f));
-            not_fixed.extend(applied.not_fixed.into_iter().map(|n| (n.file, n.reason)));
-            let fixed = applied.fixed;
-            if fixed.is_empty() {
-                break;
-            }
-            for f in &fixed {
-                for description in &f.descriptions {
-                    writeln!(stderr, "fixed {}: {description}", f.file.display())?;
-                    count += 1;
-                }
-                files.insert(f.file.clone());
-                not_fixed.remove(&f.file);
-            }
-            checked = shelf::check::check(&config, &args.paths, progress)?;
-        }
-        for (file, reason) in &not_fixed {
-            writeln!(stderr, "not fixed {}: {reason}", file.display())?;
-        }
-        writeln!(
-            stderr,
-            "applied {count} fix{} in {} file{}",
-            if count == 1 { "" } else { "es" },
-            files.len(),
-            emit::plural(files.len())
-        )?;
-    }
-    let summary = emit::Summary::of(checked.files, &checked.diagnostics);
-    let format = match args.format {
-        FormatArg::Human => emit::Format::Human,
-        FormatArg::Json => emit::Format::Json,
-        FormatArg::Sarif => emit::Format::Sarif,
-        FormatArg::Github => emit::Format::Github,
-    };
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let stdout = std::io::stdout();
-    let shown: Vec<_> = if args.quiet && matches!(format, emit::Format::Human) {
-        checked
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .cloned()
-            .collect()
-    } else {
-        checked.diagnostics.clone()
-    };
-    // Buffered: stdout is line-buffered, and a report of thousands of lines was thousands of
-    // writes.
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    emit::emit(format, &shown, summary, color, &mut out)?;
-    out.flush()?;
-    if args.verbose {
-        let mut by_rule: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
-        for d in &checked.diagnostics {
-            *by_rule.entry((d.code, d.rule)).or_default() += 1;
-        }
-        let mut stderr = std::io::stderr().lock();
-        writeln!(stderr, "problems by rule:")?;
-        for ((code, rule), n) in &by_rule {
-            writeln!(stderr, "  {code} {rule:<32}{n:>6}")?;
-        }
-    }
-    if args.timings {
-        let mut stderr = std::io::stderr().lock();
-        for (phase, t) in &checked.timings {
-            writeln!(stderr, "  {phase:<14}{:>8.1} ms", t.as_secs_f64() * 1000.0)?;
-        }
-        let total = started.elapsed().as_secs_f64() * 1000.0;
-        writeln!(stderr, "  {:<14}{total:>8.1} ms", "total")?;
-        print_peak_memory();
-    }
-    let failed = summary.errors > 0 || (args.deny.is_some() && summary.warnings > 0);
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 fn build(site: &Site, args: BuildArgs) -> anyhow::Result<ExitCode> {
@@ -503,7 +431,7 @@ fn print_build_report(
     started: Instant,
     committed: Option<&shelf::output::Committed>,
 ) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = emit::use_color(args.color, std::io::stderr().is_terminal());
     for line in &report.diagnostics {
         if line.severity == Severity::Error || args.verbose {
             emit::eprint_text(line.severity, &line.text, color);
@@ -582,7 +510,7 @@ fn print_timings(args: &BuildArgs, timings: &[(&str, std::time::Duration)]) {
 
 /// The most memory the process has held, as `--timings` ends with it (Linux only: read from
 /// /proc/self/status).
-fn print_peak_memory() {
+pub fn print_peak_memory() {
     let peak_kib = std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
@@ -603,7 +531,7 @@ fn build_exit_code(report: &fingerprint::Report) -> ExitCode {
     }
 }
 
-fn serve(site: &Site, args: ServeArgs) -> anyhow::Result<ExitCode> {
+fn serve(site: &Site, args: ServeArgs, color: emit::ColorChoice) -> anyhow::Result<ExitCode> {
     let root = site.root.as_path();
     let overrides = args.site.overrides();
     let options = shelf::serve::Options {
@@ -612,6 +540,7 @@ fn serve(site: &Site, args: ServeArgs) -> anyhow::Result<ExitCode> {
         open: args.open,
         verbose: args.verbose,
         allowed_hosts: args.allowed_hosts,
+        color,
     };
     shelf::serve::run(root, &overrides, &options)?;
     Ok(ExitCode::SUCCESS)

@@ -4,8 +4,8 @@
 
 use std::io::{self, Write};
 
-use super::Summary;
-use crate::diagnostic::{Diagnostic, Severity};
+use super::Report;
+use crate::diagnostic::Severity;
 
 /// Escapes a command's message (`%`, CR, LF), as the workflow-command syntax requires.
 fn escape_data(s: &str) -> String {
@@ -19,17 +19,14 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn emit(diagnostics: &[Diagnostic], summary: Summary, out: &mut dyn Write) -> io::Result<()> {
-    for d in diagnostics {
+pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for d in report.diagnostics {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let file = d.file.to_string_lossy().replace('\\', "/");
-        let mut properties = vec![format!(
-            "file={}",
-            escape_property(file.trim_start_matches("./"))
-        )];
+        let file = super::ci_path(&d.file, report.base);
+        let mut properties = vec![format!("file={}", escape_property(&file))];
         if let Some(start) = d.start {
             properties.push(format!("line={}", start.line));
             properties.push(format!("col={}", start.column));
@@ -54,16 +51,7 @@ pub fn emit(diagnostics: &[Diagnostic], summary: Summary, out: &mut dyn Write) -
             escape_data(&message)
         )?;
     }
-    writeln!(
-        out,
-        "shelf: {} file{} checked: {} error{}, {} warning{}",
-        summary.files,
-        super::plural(summary.files),
-        summary.errors,
-        super::plural(summary.errors),
-        summary.warnings,
-        super::plural(summary.warnings)
-    )
+    writeln!(out, "shelf: {}", report.summary.line())
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::{Summary, plural};
+use super::Summary;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn emit(
@@ -40,16 +40,7 @@ pub fn emit(
         };
         writeln!(out, "{}\n", render(&renderer, d, source))?;
     }
-    writeln!(
-        out,
-        "{} file{} checked: {} error{}, {} warning{}",
-        summary.files,
-        plural(summary.files),
-        summary.errors,
-        plural(summary.errors),
-        summary.warnings,
-        plural(summary.warnings)
-    )
+    writeln!(out, "{}", summary.line())
 }
 
 /// How many bytes of context a snippet shows on each side of what it underlines, and the most it

@@ -36,14 +36,14 @@ pub fn uri(path: &Path) -> String {
     }
 }
 
-fn result(d: &Diagnostic) -> Value {
+fn result(d: &Diagnostic, base: Option<&Path>, fingerprint: Option<&String>) -> Value {
     let rule_index = ALL.iter().position(|r| r.code == d.code);
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
-    let artifact = json!({ "uri": uri(&d.file) });
+    let artifact = json!({ "uri": uri(Path::new(&super::ci_path(&d.file, base))) });
     let mut physical = json!({ "artifactLocation": artifact });
     if let Some(start) = d.start {
         let mut region = json!({ "startLine": start.line, "startColumn": start.column });
@@ -59,6 +59,11 @@ fn result(d: &Diagnostic) -> Value {
         "message": { "text": message },
         "locations": [{ "physicalLocation": physical }],
     });
+    if let Some(fingerprint) = fingerprint {
+        // The baseline's fingerprint: survives moved lines, so code scanning keeps an alert's
+        // history across edits.
+        result["partialFingerprints"] = json!({ "shelfProblem/v1": fingerprint });
+    }
     if let Some(ix) = rule_index {
         result["ruleIndex"] = json!(ix);
     }
@@ -80,7 +85,11 @@ fn result(d: &Diagnostic) -> Value {
     result
 }
 
-pub fn emit(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
+/// The most results GitHub code scanning takes from one run; it drops the rest.
+pub const GITHUB_RESULT_LIMIT: usize = 5_000;
+
+pub fn emit(report: &super::Report, out: &mut dyn Write) -> io::Result<()> {
+    let diagnostics = report.diagnostics;
     let rules: Vec<Value> = ALL
         .iter()
         .map(|r| {
@@ -94,6 +103,13 @@ pub fn emit(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
             })
         })
         .collect();
+    let mut notifications = Vec::new();
+    if diagnostics.len() > GITHUB_RESULT_LIMIT {
+        notifications.push(json!({
+            "level": "warning",
+            "message": { "text": too_many(diagnostics.len()) },
+        }));
+    }
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -105,12 +121,29 @@ pub fn emit(diagnostics: &[Diagnostic], out: &mut dyn Write) -> io::Result<()> {
                     "rules": rules,
                 }
             },
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications,
+            }],
             "columnKind": "unicodeCodePoints",
-            "results": diagnostics.iter().map(result).collect::<Vec<_>>(),
+            "results": diagnostics
+                .iter()
+                .enumerate()
+                .map(|(i, d)| result(d, report.base, report.fingerprints.get(i)))
+                .collect::<Vec<_>>(),
         }],
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// What is said when a run has more results than code scanning keeps.
+pub fn too_many(results: usize) -> String {
+    format!(
+        "{results} results: GitHub code scanning keeps {GITHUB_RESULT_LIMIT} per run and drops the rest; \
+         record what is there today with --update-baseline and check with --baseline, so that \
+         only new problems are uploaded"
+    )
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::diagnostic::{Diagnostic, Rule, Severity};
 
 /// What a rule's diagnostics become.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,

@@ -88,11 +88,17 @@ declare_rule! {
 }
 
 declare_rule! {
-    /// Two files share one articleId (ignoring case); only the first is built.
+    /// Two files share one articleId (ignoring case). Both are reported; one is built: the
+    /// file whose page the last build to the output published, else the first by path, so
+    /// a new file never silently takes over an existing page.
+    ///
+    /// Why: the portal finds an article by its articleId; two articles with one ID mean one
+    /// of them is never shown.
     pub DUPLICATE_ARTICLE_ID = ("SH201", "duplicate-article-id", Error);
 }
 declare_rule! {
-    /// Two articles would be written to the same page URL; only the first is built.
+    /// Two articles would be written to the same page URL. Both are reported; one is built, as
+    /// for SH201. Why: one page would overwrite the other.
     pub OUTPUT_PATH_COLLISION = ("SH202", "output-path-collision", Error);
 }
 
@@ -184,6 +190,7 @@ pub const ALL: &[Rule] = &[
     identity::unknown_solution_article::UNKNOWN_SOLUTION_ARTICLE,
     identity::long_file_name::LONG_FILE_NAME,
     identity::duplicate_file_name::DUPLICATE_FILE_NAME,
+    identity::removed_solution_article::REMOVED_SOLUTION_ARTICLE,
     body::missing_h1::MISSING_H1,
     body::h1_without_space::H1_WITHOUT_SPACE,
     body::empty_h1::EMPTY_H1,

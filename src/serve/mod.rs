@@ -32,6 +32,8 @@ pub struct Options {
     pub verbose: bool,
     /// Host names answered besides IP addresses and `localhost` (see [`http`]).
     pub allowed_hosts: Vec<String>,
+    /// `--color`.
+    pub color: crate::emit::ColorChoice,
 }
 
 /// Serves until the process is stopped.
@@ -41,7 +43,7 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
     let (mut watcher, mut rx, mut watched) = start_watching(root, &config)?;
     let cloud = config.cloud;
     let (mut session, first) = Session::start(config, cloud)?;
-    report(&first, true, options.verbose);
+    report(&first, true, options);
     let live = Arc::new(Live::new(Status {
         output: session.config.output.clone(),
         pages: session.pages(),
@@ -75,14 +77,7 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
             session.config.source.display()
         );
         // Runs until the config changes, then everything is set up again from it.
-        let reconfigure = watch(
-            &rx,
-            &mut watcher,
-            &watched,
-            &mut session,
-            &live,
-            options.verbose,
-        );
+        let reconfigure = watch(&rx, &mut watcher, &watched, &mut session, &live, options);
         if !reconfigure {
             return Ok(());
         }
@@ -99,7 +94,7 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
         match Session::start(config, cloud) {
             Ok((new, rebuilt)) => {
                 session = new;
-                report(&rebuilt, true, options.verbose);
+                report(&rebuilt, true, options);
                 live.publish(|s| {
                     s.output = session.config.output.clone();
                     s.pages = session.pages();
@@ -225,8 +220,9 @@ fn watch(
     w: &Watched,
     session: &mut Session,
     live: &Live,
-    verbose: bool,
+    options: &Options,
 ) -> bool {
+    let verbose = options.verbose;
     loop {
         let Ok(first) = rx.recv() else {
             return false;
@@ -266,7 +262,7 @@ fn watch(
             // Events that changed nothing (a file touched, a folder made empty).
             Ok(rebuilt) if rebuilt.changed.is_empty() && !batch.change.templates => {}
             Ok(rebuilt) => {
-                report(&rebuilt, false, verbose);
+                report(&rebuilt, false, options);
                 let errors: Vec<Shown> = session.overlay_errors().iter().map(Shown::of).collect();
                 let gone: Vec<(String, String)> = rebuilt
                     .removed
@@ -328,8 +324,9 @@ fn show_failure(live: &Live, e: &Error, file: PathBuf) {
 }
 
 /// One line per rebuild, then its diagnostics, on stderr.
-fn report(rebuilt: &Rebuilt, first: bool, verbose: bool) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+fn report(rebuilt: &Rebuilt, first: bool, options: &Options) {
+    let verbose = options.verbose;
+    let color = crate::emit::use_color(options.color, std::io::stderr().is_terminal());
     let ms = rebuilt.took.as_secs_f64() * 1000.0;
     let w = &rebuilt.written;
     if first {

@@ -27,8 +27,14 @@ fn json_output_is_one_document() {
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["summary"]["files"], 9);
-    assert_eq!(doc["summary"]["errors"], 6);
-    let first = &doc["diagnostics"][0];
+    // The duplicate articleId is an error on both files of the pair.
+    assert_eq!(doc["summary"]["errors"], 7);
+    let first = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SH502")
+        .unwrap();
     assert_eq!(first["code"], "SH502");
     assert_eq!(first["rule"], "payload-invalid-json");
     assert_eq!(first["severity"], "error");
@@ -53,12 +59,21 @@ fn a_path_inside_the_source_narrows_the_report_not_the_context() {
     let out = stdout(&o);
     assert!(out.contains("SH201/duplicate-article-id"), "{out}");
     assert!(out.contains("1 file checked: 1 error, 0 warnings"), "{out}");
+    // Asked about good/ alone, the other side of the pair is named there too.
     let o = shelf(
         &["check", "--source", mixed.to_str().unwrap(), "good"],
         &mixed,
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stdout(&o).contains("4 files checked: 0 errors, 0 warnings"));
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("4 files checked: 1 error, 0 warnings"),
+        "{out}"
+    );
+    assert!(
+        out.contains("also used by") && out.contains("x-broken/duplicate.md; this file is built"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -87,11 +102,21 @@ fn warnings_fail_only_with_deny_warnings() {
     let out = stdout(&o);
     assert!(!out.contains("SH007") && out.contains("SH003"), "{out}");
     assert!(out.contains("1 error, 1 warning"), "{out}");
+    // Every format lists errors only; the summary still counts the warning.
+    for format in ["json", "sarif", "github", "concise"] {
+        let o = check(&[src, "--quiet", "--format", format]);
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        let out = stdout(&o);
+        // SARIF also lists the whole rule catalog; its results are what was found.
+        let listed = |code: &str| match format {
+            "sarif" => out.contains(&format!("\"ruleId\": \"{code}\"")),
+            _ => out.contains(code),
+        };
+        assert!(!listed("SH007") && listed("SH003"), "{format}: {out}");
+    }
     let o = check(&[src, "--quiet", "--format", "json"]);
-    assert!(
-        stdout(&o).contains("SH007"),
-        "machine formats stay complete"
-    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["summary"]["warnings"], 1);
 }
 
 #[test]
@@ -106,7 +131,7 @@ fn verbose_counts_by_rule_and_timings_give_each_phase() {
     assert!(
         counts
             .iter()
-            .any(|l| l.contains("SH201 duplicate-article-id") && l.ends_with(" 1"))
+            .any(|l| l.contains("SH201 duplicate-article-id") && l.ends_with(" 2"))
     );
     for phase in ["discover", "parse", "index", "total"] {
         assert!(
@@ -171,8 +196,17 @@ fn rules_lists_the_catalog_and_explains_one() {
 }
 
 /// `shelf check mixed --format <format>` run from `tests/fixtures`, so paths are relative.
+/// The mixed fixture in `format`, run from the fixtures folder as the CI workspace: CI formats
+/// name files from the workspace (else from the repository root).
 fn check_mixed(format: &str) -> std::process::Output {
-    shelf(&["check", "mixed", "--format", format], &fixture(""))
+    std::process::Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .args(["check", "mixed", "--format", format])
+        .current_dir(fixture(""))
+        .env("NO_COLOR", "1")
+        .env("GITHUB_WORKSPACE", fixture(""))
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .expect("shelf runs")
 }
 
 #[test]
@@ -271,9 +305,9 @@ fn real_corpus_is_checked_completely_and_fixes_converge() {
             "{code} is not in the catalog"
         );
     }
-    // The two published pairs that share an articleId, each named in one diagnostic.
+    // The two published pairs that share an articleId, each file of a pair named.
     let duplicates = diagnostics.iter().filter(|d| d["code"] == "SH201").count();
-    assert_eq!(duplicates, 2);
+    assert_eq!(duplicates, 4);
     // Body, link and payload rules all find something in real content.
     for code in [
         "SH301", "SH305", "SH311", "SH321", "SH401", "SH505", "SH507",

@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod commonmark;
 mod fuzzing;
+mod gate;
 mod hostile;
 #[path = "../support/oracles.rs"]
 mod oracles;

@@ -44,10 +44,12 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
             .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
             .map(|e| e.into_path())
             .collect();
-        let fail = check_json(
-            &[fail_dir.to_str().unwrap()],
-            Path::new(env!("CARGO_MANIFEST_DIR")),
-        );
+        // A rule of changes fires when a change is checked.
+        let mut args = vec![fail_dir.to_str().unwrap()];
+        if rule.code == "SH206" {
+            args.extend(["--changed-since", "HEAD"]);
+        }
+        let fail = check_json(&args, Path::new(env!("CARGO_MANIFEST_DIR")));
         // A rule across files fires on one file of the pair; the folder is its example.
         let across_files = rule.code.starts_with("SH2") || rule.code == "SH001";
         for file in files.iter().filter(|_| !across_files) {
@@ -90,12 +92,40 @@ fn generate_failing(code: &str, dir: &Path, scratch: &Path) -> Option<std::path:
     }
     let out = scratch.join(code);
     fs::create_dir_all(&out).unwrap();
-    let valid = fs::read_to_string(dir.join("pass/restart.md")).unwrap();
+    let valid = || fs::read_to_string(dir.join("pass/restart.md")).unwrap();
     match code {
+        // A change that deletes the solution a payload names: a git repository of pass/
+        // with the deletion left in the working tree (checked with --changed-since HEAD).
+        "SH206" => {
+            crate::copy_tree(&dir.join("pass"), &out);
+            for args in [
+                &["init", "-q"][..],
+                &["add", "-A"],
+                &[
+                    "-c",
+                    "user.name=t",
+                    "-c",
+                    "user.email=t@example.com",
+                    "commit",
+                    "-q",
+                    "-m",
+                    "pass",
+                ],
+            ] {
+                let ok = std::process::Command::new("git")
+                    .current_dir(&out)
+                    .args(args)
+                    .status()
+                    .expect("git runs (installed by .ci/run)")
+                    .success();
+                assert!(ok, "git {args:?}");
+            }
+            fs::remove_file(out.join("redeploy.md")).unwrap();
+        }
         // A valid article padded past 1 MiB.
         "SH013" => {
             let padding = "Check the boot log again.\n\n".repeat(45_000);
-            fs::write(out.join("restart.md"), format!("{valid}\n{padding}")).unwrap();
+            fs::write(out.join("restart.md"), format!("{}\n{padding}", valid())).unwrap();
         }
         // A sparse file past 64 MiB: large on paper, no disk used.
         "SH014" => {

@@ -106,10 +106,23 @@ const SHAPES: &[Shape] = &[
 /// every format, and its pages rendered.
 fn work(file: &Path, bytes: &[u8], renderer: &Renderer) {
     let checked = parse(file, "a.md", bytes, Mode::Check);
-    let summary = Summary::of(1, &checked.diagnostics);
-    for format in [Format::Human, Format::Json, Format::Github, Format::Sarif] {
+    let fingerprints = shelf::baseline::fingerprints(&checked.diagnostics, Path::new("/"));
+    let report = shelf::emit::Report {
+        diagnostics: &checked.diagnostics,
+        summary: Summary::of(1, &checked.diagnostics),
+        color: false,
+        base: None,
+        fingerprints: &fingerprints,
+    };
+    for format in [
+        Format::Human,
+        Format::Concise,
+        Format::Json,
+        Format::Github,
+        Format::Sarif,
+    ] {
         let mut out = Vec::new();
-        emit(format, &checked.diagnostics, summary, false, &mut out).unwrap();
+        emit(format, &report, &mut out).unwrap();
     }
     let built = parse(file, "a.md", bytes, Mode::Build);
     if let Some(article) = built.article {

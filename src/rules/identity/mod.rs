@@ -8,6 +8,7 @@ use crate::library::Library;
 
 pub mod duplicate_file_name;
 pub mod long_file_name;
+pub mod removed_solution_article;
 pub mod unknown_solution_article;
 
 /// Runs every cross-article rule.
