@@ -49,9 +49,13 @@ pub fn parse(file: &Path, rel_path: &str, bytes: &[u8], mode: Mode) -> Parsed {
             d.locate(&index);
         }
     }
-    let suppressions = std::str::from_utf8(bytes)
-        .map(crate::rules::suppress::Suppressions::parse)
-        .unwrap_or_default();
+    // Most files have none: looked for before the text is validated again.
+    let suppressions = match memchr::memmem::find(bytes, b"shelf-") {
+        Some(_) => std::str::from_utf8(bytes)
+            .map(crate::rules::suppress::Suppressions::parse)
+            .unwrap_or_default(),
+        None => Default::default(),
+    };
     Parsed {
         article,
         diagnostics,

@@ -100,19 +100,23 @@ impl Library {
                     }
                 }
             };
+        let ids: Vec<String> = articles
+            .iter()
+            .map(|a| a.meta.article_id.to_lowercase())
+            .collect();
         let mut by_id: HashMap<String, ArticleIx> = HashMap::with_capacity(articles.len());
-        for (ix, a) in articles.iter().enumerate() {
-            pick(&mut by_id, a.meta.article_id.to_lowercase(), ix);
+        for (ix, id) in ids.iter().enumerate() {
+            pick(&mut by_id, id.clone(), ix);
         }
         let mut by_slug: HashMap<String, ArticleIx> = HashMap::with_capacity(articles.len());
         for (ix, a) in articles.iter().enumerate() {
-            if by_id[&a.meta.article_id.to_lowercase()] == ix {
+            if by_id[&ids[ix]] == ix {
                 pick(&mut by_slug, a.slug.clone(), ix);
             }
         }
         let mut lib = Library::default();
-        for (ix, article) in articles.iter().enumerate() {
-            let id = article.meta.article_id.to_lowercase();
+        lib.by_id.reserve(articles.len());
+        for ((ix, article), id) in articles.iter().enumerate().zip(ids) {
             let (winner, rule, what) = match by_id[&id] {
                 w if w != ix => (w, rules::DUPLICATE_ARTICLE_ID, "articleId"),
                 _ => match by_slug[&article.slug] {

@@ -117,8 +117,14 @@ pub fn run(site: &Site, args: CheckArgs, color: ColorChoice) -> anyhow::Result<E
     }
     if args.fix {
         if let (Some(path), Some(text)) = (&args.stdin_filename, &stdin_text) {
+            // The fixed text goes to stdout; the report (on stderr) is of what is left in it.
             let fixed = fixed_text(&config, path, text);
             std::io::stdout().lock().write_all(&fixed)?;
+            let request = shelf::check::Request {
+                stdin: Some((path.as_path(), fixed.as_slice())),
+                ..request
+            };
+            checked = shelf::check::check(&config, &request)?;
         } else {
             checked = fix(&config, checked, &request)?;
         }

@@ -611,3 +611,305 @@ fn completions_and_man_page_list_the_gate_flags() {
         assert!(help.contains(flag), "check --help lacks {flag}");
     }
 }
+
+/// A site in a temporary folder with one clean article and one with a fixable problem and a
+/// heading warning (`fixable.md`).
+fn small_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let articles = dir.path().join("articles");
+    fs::create_dir_all(articles.join("legacy")).unwrap();
+    fs::write(articles.join("clean.md"), clean_article("clean-0001")).unwrap();
+    let fixable = clean_article("fixable-0001")
+        .replace(
+            "cloudEnvironments=\"public\"",
+            "cloudEnvironments=\"public, fairfax,\"",
+        )
+        .replace("## **Recommended Steps**", "## Recommended Steps");
+    fs::write(articles.join("fixable.md"), &fixable).unwrap();
+    fs::write(
+        articles.join("legacy/old.md"),
+        fixable.replace("fixable-0001", "old-0001"),
+    )
+    .unwrap();
+    dir
+}
+
+fn codes(o: &Output) -> Vec<String> {
+    let mut v: Vec<String> = verdict(o)
+        .errors
+        .into_iter()
+        .chain(verdict(o).warnings)
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn stdin_diff_and_rule_selection_work_as_editors_and_scripts_use_them() {
+    let site = small_site();
+    let root = site.path();
+    let run_stdin = |args: &[&str], input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
+            .args(args)
+            .current_dir(root)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    // Standard input stands for a file not yet saved: the tree is context (its ID is taken).
+    let draft = clean_article("clean-0001").replace("pageTitle=", "pagetitel=");
+    let o = run_stdin(
+        &[
+            "check",
+            "--stdin-filename",
+            "articles/draft.md",
+            "--format",
+            "json",
+        ],
+        &draft,
+    );
+    assert_eq!(
+        codes(&o),
+        ["SH102 articles/draft.md", "SH201 articles/draft.md"],
+        "{}",
+        stderr(&o)
+    );
+    // --fix on standard input prints the fixed text and reports what is left.
+    let fixable = fs::read_to_string(root.join("articles/fixable.md")).unwrap();
+    let o = run_stdin(
+        &[
+            "check",
+            "--stdin-filename",
+            "articles/fixable.md",
+            "--fix",
+            "--format",
+            "concise",
+        ],
+        &fixable,
+    );
+    let fixed = super::stdout(&o);
+    assert!(
+        fixed.contains("cloudEnvironments=\"public, fairfax\""),
+        "{fixed}"
+    );
+    assert!(
+        stderr(&o).contains("SH305") && !stderr(&o).contains("SH107"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("articles/fixable.md")).unwrap(),
+        fixable,
+        "the file is not written"
+    );
+    // --diff shows the fixes and writes nothing.
+    let o = shelf(&["check", "--diff", "articles/fixable.md"], root);
+    assert_eq!(o.status.code(), Some(1));
+    let diff = super::stdout(&o);
+    assert!(
+        diff.contains("--- a/articles/fixable.md\n+++ b/articles/fixable.md"),
+        "{diff}"
+    );
+    assert!(diff.contains("-    cloudEnvironments=\"public, fairfax,\"\n+    cloudEnvironments=\"public, fairfax\""), "{diff}");
+    assert_eq!(
+        fs::read_to_string(root.join("articles/fixable.md")).unwrap(),
+        fixable
+    );
+    let o = shelf(&["check", "--diff", "articles/clean.md"], root);
+    assert_eq!(o.status.code(), Some(0), "nothing to fix");
+    // --select, --ignore, --rule.
+    let json = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "json", "articles/fixable.md"];
+        args.extend(extra);
+        codes(&shelf(&args, root))
+    };
+    assert_eq!(
+        json(&[]),
+        ["SH107 articles/fixable.md", "SH305 articles/fixable.md"]
+    );
+    assert_eq!(json(&["--select", "SH305"]), ["SH305 articles/fixable.md"]);
+    assert_eq!(
+        json(&["--ignore", "recommended-heading-form"]),
+        ["SH107 articles/fixable.md"]
+    );
+    let o = shelf(
+        &[
+            "check",
+            "articles/fixable.md",
+            "--rule",
+            "SH305=error",
+            "--format",
+            "json",
+        ],
+        root,
+    );
+    assert_eq!(verdict(&o).errors, ["SH305 articles/fixable.md"]);
+    for bad in [
+        &["--select", "SH999"][..],
+        &["--rule", "SH305=loud"],
+        &["--rule", "SH305"],
+    ] {
+        let mut args = vec!["check"];
+        args.extend(bad);
+        assert_eq!(shelf(&args, root).status.code(), Some(2), "{bad:?}");
+    }
+}
+
+#[test]
+fn configuration_is_found_upwards_and_says_what_to_leave_out_and_where_rules_differ() {
+    let site = small_site();
+    let root = site.path();
+    fs::write(
+        root.join("shelf.toml"),
+        "exclude = [\"articles/drafts/**\"]\n\n[rules]\nempty-or-repeated-list-item = \"off\"\n\n[[overrides]]\nfiles = [\"articles/legacy/**\"]\nrules = { SH305 = \"off\" }\n",
+    )
+    .unwrap();
+    fs::create_dir_all(root.join("articles/drafts")).unwrap();
+    fs::write(root.join("articles/drafts/wip.md"), "not even a header\n").unwrap();
+    fs::write(root.join("articles/ignored.md"), "not even a header\n").unwrap();
+    fs::write(root.join(".gitignore"), "articles/ignored.md\n").unwrap();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    // Run from a folder below: shelf.toml is found above, as cargo and ruff find theirs.
+    let below = root.join("articles/legacy");
+    let o = shelf(&["check", "--format", "json"], &below);
+    let said = codes(&o);
+    assert_eq!(said, ["SH305 ../../articles/fixable.md"], "{}", stderr(&o));
+    assert_eq!(
+        verdict(&o).summary["files"],
+        3,
+        "drafts/ and the ignored file are left out"
+    );
+    // --config names another file; its folder is the root.
+    let other = root.join("other");
+    fs::create_dir_all(&other).unwrap();
+    fs::write(
+        other.join("strict.toml"),
+        "source = \"../articles\"\nrespect-gitignore = false\n",
+    )
+    .unwrap();
+    let o = shelf(
+        &["check", "--config", "other/strict.toml", "--format", "json"],
+        root,
+    );
+    let said = codes(&o);
+    assert!(
+        said.iter()
+            .any(|c| c.starts_with("SH003") && c.ends_with("ignored.md")),
+        "{said:?}"
+    );
+    assert!(said.iter().any(|c| c.starts_with("SH107")), "{said:?}");
+}
+
+#[test]
+fn ci_hosts_get_paths_from_the_workspace_a_job_summary_and_colour_on_request() {
+    let site = small_site();
+    let root = site.path();
+    fs::write(root.join("shelf.toml"), "").unwrap();
+    let summary = root.join("summary.md");
+    let o = Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .args(["check", "--format", "github", "--rule", "SH305=error"])
+        .current_dir(root.join("articles"))
+        .env("GITHUB_WORKSPACE", root)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = super::stdout(&o);
+    assert!(
+        out.contains("::error file=articles/fixable.md,line="),
+        "{out}"
+    );
+    let md = fs::read_to_string(&summary).unwrap();
+    assert!(md.contains("### shelf check failed"), "{md}");
+    assert!(
+        md.contains("| SH305 recommended-heading-form | 2 | 0 |"),
+        "{md}"
+    );
+    // SARIF results carry the baseline's fingerprints.
+    let o = shelf(&["check", "--format", "sarif"], root);
+    let log: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for result in log["runs"][0]["results"].as_array().unwrap() {
+        let fp = result["partialFingerprints"]["shelfProblem/v1"]
+            .as_str()
+            .unwrap();
+        assert_eq!(fp.len(), 16, "{result}");
+    }
+    // Colour: never through a pipe unless asked; FORCE_COLOR asks; NO_COLOR wins over auto.
+    let colour = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_shelf"));
+        c.args(args)
+            .current_dir(root)
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        super::stdout(&c.output().unwrap()).contains("\x1b[")
+    };
+    assert!(!colour(&["check"], &[]));
+    assert!(colour(&["check"], &[("FORCE_COLOR", "1")]));
+    assert!(colour(&["check"], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!colour(
+        &["check"],
+        &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]
+    ));
+    assert!(colour(
+        &["--color", "always", "check"],
+        &[("NO_COLOR", "1")]
+    ));
+    assert!(!colour(
+        &["check", "--color", "never"],
+        &[("FORCE_COLOR", "1")]
+    ));
+}
+
+/// A new file that reuses an articleId does not take over the page, however its name sorts:
+/// the build keeps the page's last source, reports both files and exits 1.
+#[test]
+fn a_build_never_silently_gives_a_page_to_a_newcomer() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("articles")).unwrap();
+    fs::write(
+        root.join("articles/zz-original.md"),
+        clean_article("shared-id"),
+    )
+    .unwrap();
+    let o = shelf(&["build", "-q"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let record = || -> Value {
+        serde_json::from_str(
+            &fs::read_to_string(root.join("output/api/v1/articles/shared-id.json")).unwrap(),
+        )
+        .unwrap()
+    };
+    assert_eq!(record()["source"], "zz-original.md");
+    let newcomer =
+        clean_article("Shared-ID").replace("Reset the password of a virtual machine", "A newcomer");
+    fs::write(root.join("articles/aa-newcomer.md"), newcomer).unwrap();
+    let o = shelf(&["build", "-q"], root);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("aa-newcomer.md") && err.contains("this file is not built"),
+        "{err}"
+    );
+    assert_eq!(
+        record()["source"],
+        "zz-original.md",
+        "the page stays with its file"
+    );
+}

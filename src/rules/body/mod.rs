@@ -406,9 +406,15 @@ fn links_of<'a>(text: &'a str, event: &Event, range: Range<usize>, out: &mut Vec
         Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
             let raw = &text[range.clone()];
             // The target as written sits after `](`; reference links point at the whole link.
-            let found = raw.find("](").and_then(|open| {
+            let found = memchr::memmem::find(raw.as_bytes(), b"](").and_then(|open| {
                 let after = open + 2;
-                raw[after..]
+                let target = &raw[after..];
+                // Nearly always right after `](` (else after `<` or spaces): no searcher then.
+                let skip = target.len() - target.trim_start_matches([' ', '\t', '\n', '<']).len();
+                if target[skip..].starts_with(dest_url.as_ref()) {
+                    return Some(range.start + after + skip);
+                }
+                target
                     .find(dest_url.as_ref())
                     .map(|i| range.start + after + i)
             });
