@@ -75,6 +75,34 @@ impl Scope {
 /// article is a usage error.
 pub fn check(config: &Config, request: &Request) -> Result<Checked, Error> {
     let mut config = config.clone();
+    // The change is read first: a path it deleted is no mistake, only nothing left to report.
+    let changes = match request.changed_since {
+        Some(rev) => Some(crate::changes::since(
+            rev,
+            &git_folder(&config, request.paths),
+        )?),
+        None => None,
+    };
+    let deleted = |p: &Path| {
+        let abs = absolute_lenient(p);
+        !p.exists()
+            && changes
+                .as_ref()
+                .is_some_and(|c| c.removed.iter().any(|r| r.path.starts_with(&abs)))
+    };
+    let paths: Vec<PathBuf> = request
+        .paths
+        .iter()
+        .filter(|p| !deleted(p))
+        .cloned()
+        .collect();
+    let only_deleted = paths.is_empty() && !request.paths.is_empty();
+    let request = &Request {
+        paths: &paths,
+        changed_since: request.changed_since,
+        stdin: request.stdin,
+        progress: request.progress,
+    };
     let mut given: Vec<PathBuf> = request.paths.to_vec();
     let stdin_path = request
         .stdin
@@ -120,10 +148,6 @@ pub fn check(config: &Config, request: &Request) -> Result<Checked, Error> {
         stdin_file = Some(config.source.join(rel));
         context.overlay = Some((rel.to_string_lossy().replace('\\', "/"), text.to_vec()));
     }
-    let changes = request
-        .changed_since
-        .map(|rev| crate::changes::since(rev, &source))
-        .transpose()?;
     if let Some(changes) = &changes {
         context.removed = removed_articles(changes, &source);
     }
@@ -138,7 +162,11 @@ pub fn check(config: &Config, request: &Request) -> Result<Checked, Error> {
     )?;
     let scope = Scope {
         under: scopes,
-        among: changes.map(|c| c.changed.into_iter().collect()),
+        // Paths that were all deleted: nothing of theirs to report, only what the change broke.
+        among: match only_deleted {
+            true => Some(HashSet::new()),
+            false => changes.map(|c| c.changed.into_iter().collect()),
+        },
         source,
         configured: config.source.clone(),
     };
@@ -249,6 +277,46 @@ impl Checked {
         let abs = std::fs::canonicalize(abs).unwrap_or_else(|_| abs.to_path_buf());
         self.scope.contains_abs(&abs)
     }
+}
+
+/// Where to ask git about the change: the folder of the first path given that exists, else
+/// the source folder, else the current folder.
+fn git_folder(config: &Config, paths: &[PathBuf]) -> PathBuf {
+    paths
+        .iter()
+        .find_map(|p| match p.is_dir() {
+            true => Some(p.clone()),
+            false => p.parent().filter(|d| d.is_dir()).map(Path::to_path_buf),
+        })
+        .map(|d| {
+            if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            }
+        })
+        .or_else(|| config.source.is_dir().then(|| config.source.clone()))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// `p` made absolute through its nearest existing folder (symlinks resolved there), for paths
+/// that may not exist.
+fn absolute_lenient(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return abs,
+        }
+    }
+    let mut out = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    out.extend(rest.iter().rev());
+    out
 }
 
 fn absolute(p: &Path) -> Result<PathBuf, Error> {

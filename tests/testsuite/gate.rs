@@ -82,6 +82,12 @@ fn gate(repo: &Path, extra: &[&str]) -> Verdict {
     verdict(&shelf(&args, repo))
 }
 
+fn gate_exit(repo: &Path, extra: &[&str]) -> i32 {
+    let mut args = vec!["check", "--baseline", BASELINE, "--changed-since", "main"];
+    args.extend(extra);
+    shelf(&args, repo).status.code().unwrap_or(-1)
+}
+
 fn verdict(o: &Output) -> Verdict {
     let exit = o.status.code().unwrap_or(-1);
     assert!(matches!(exit, 0 | 1), "{exit}: {}", stderr(o));
@@ -440,6 +446,16 @@ fn the_gate_fails_exactly_on_the_pull_requests_that_bring_a_problem() {
             v.summary["baselined"],
             v.summary["outdated"]
         ));
+        if pr.name == "delete a referenced solution" {
+            // Naming the deleted file (as a hook passing the change's paths would) is no
+            // usage error: nothing of it is left, and what its removal broke is still said.
+            let deleted = rel(&repo, &solution_file);
+            let mut again = gate(&repo, &[&deleted]);
+            again.errors.sort();
+            assert_eq!(again.errors, v.errors, "{}", pr.name);
+            let typo = gate_exit(&repo, &["articles/no-such-file.md"]);
+            assert_eq!(typo, 2, "a path that never existed is a usage error");
+        }
         if pr.name == "baseline entry fixed" {
             // The fixed problem is one the baseline no longer needs; updating drops it.
             assert_eq!(v.summary["outdated"], 1, "{}", pr.name);
