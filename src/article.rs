@@ -176,6 +176,7 @@ fn parse_inner(
                         None,
                     );
                     rules::body::check(&cx, diagnostics);
+                    rules::links::check(&cx, diagnostics);
                     return Err(unbuildable.expect("set just above"));
                 }
                 Err(fatal) => return Err(fatal),
@@ -230,7 +231,9 @@ fn parse_inner(
     // Check mode validates the body and renders nothing.
     let rendered = match mode {
         Mode::Check => {
-            rules::body::check(&body_context(), diagnostics);
+            let cx = body_context();
+            rules::body::check(&cx, diagnostics);
+            rules::links::check(&cx, diagnostics);
             if let Some(fatal) = unbuildable {
                 return Err(fatal);
             }

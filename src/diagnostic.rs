@@ -29,7 +29,8 @@ impl fmt::Display for Severity {
     }
 }
 
-/// A rule: a stable code and a kebab-case name. The catalog lives in [`crate::rules`].
+/// A rule: a stable code and a kebab-case name. The catalog (`rules::ALL`) is a layer above,
+/// with the rules themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Rule {
     pub code: &'static str,
@@ -339,7 +340,13 @@ mod tests {
 
     #[test]
     fn display_is_file_line_col() {
-        let mut d = Diagnostic::new(crate::rules::HEADER_NOT_FOUND, Path::new("a/b.md"), "oops")
+        const HEADER_NOT_FOUND: Rule = Rule {
+            code: "SH003",
+            name: "header-not-found",
+            severity: Severity::Error,
+            doc: "",
+        };
+        let mut d = Diagnostic::new(HEADER_NOT_FOUND, Path::new("a/b.md"), "oops")
             .at(3..4)
             .help("do this");
         d.locate(&LineIndex::new(b"ab\ncd"));

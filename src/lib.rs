@@ -21,6 +21,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod error;
+pub mod escape;
 pub mod failpoint;
 pub mod fingerprint;
 pub mod header;

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::body::{Marker, markers};
+use crate::escape;
 use crate::html;
 use crate::widgets;
 
@@ -344,7 +345,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> Rewrite<'a, I> {
             Event::Start(Tag::Link { ref dest_url, .. }) if is_blade(dest_url) => {
                 self.links.push(true);
                 let mut open = String::from("<a class=\"shelf-blade\" data-blade=\"");
-                escape_attr(&mut open, dest_url["data-blade:".len()..].trim());
+                escape::html_into(&mut open, dest_url["data-blade:".len()..].trim());
                 open.push_str("\">");
                 self.queue.push_back(Event::InlineHtml(open.into()));
             }
@@ -431,7 +432,7 @@ fn rewrite_markers(html: &str) -> String {
         match marker {
             Marker::TokenOpen(name) => {
                 out.push_str("<span class=\"shelf-token\" data-token=\"");
-                escape_attr(&mut out, name);
+                escape::html_into(&mut out, name);
                 out.push_str("\">");
             }
             Marker::TokenClose(_) => out.push_str("</span>"),
@@ -500,33 +501,6 @@ fn span_content(after_open: &str) -> &str {
         pos = at + 1;
     }
     after_open
-}
-
-pub fn escape_attr(out: &mut String, s: &str) {
-    // Most values (titles, URLs, IDs) have none of the five: two vectorized scans say so.
-    let bytes = s.as_bytes();
-    if memchr::memchr3(b'&', b'<', b'>', bytes).is_none()
-        && memchr::memchr2(b'"', b'\'', bytes).is_none()
-    {
-        out.push_str(s);
-        return;
-    }
-    // Runs of plain text are copied whole; only the five specials are replaced.
-    let mut copied = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'&' => "&amp;",
-            b'"' => "&quot;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[copied..i]);
-        out.push_str(escape);
-        copied = i + 1;
-    }
-    out.push_str(&s[copied..]);
 }
 
 /// Element names articles really use; an inline "tag" with another name is placeholder text.
@@ -636,7 +610,7 @@ mod tests {
     #[test]
     fn attribute_escaping_replaces_the_five_specials_only() {
         let mut out = String::from("x=");
-        super::escape_attr(&mut out, r#"a&b"c<d>e'f — ü"#);
+        super::escape::html_into(&mut out, r#"a&b"c<d>e'f — ü"#);
         assert_eq!(out, "x=a&amp;b&quot;c&lt;d&gt;e&#39;f — ü");
     }
 

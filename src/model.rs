@@ -341,5 +341,17 @@ pub struct Article {
     /// Where the articleId value is, for diagnostics made after the text is dropped.
     pub article_id_at: Option<LineCol>,
     /// Other articles its payload names (`shelf check` only), checked across the library.
-    pub references: Vec<crate::rules::payload::ArticleReference>,
+    pub references: Vec<ArticleReference>,
+}
+
+/// A reference from a payload to another article (found by the payload rules), checked once
+/// every article is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleReference {
+    /// The key that holds it, e.g. `commonSolutionArticleId`.
+    pub key: &'static str,
+    pub article_id: String,
+    pub span: std::ops::Range<usize>,
+    /// Where `span` starts, filled in while the file's text is at hand.
+    pub at: Option<LineCol>,
 }

@@ -111,6 +111,9 @@ impl<'a> SitePaths<'a> {
     }
 }
 
+/// The folder of the portal API, from the site root (the version is in the path).
+pub const API_ROOT: &str = "api/v1";
+
 /// An article's page, from the site root.
 pub fn article_page(a: &Article) -> String {
     format!("articles/{}.html", a.slug)
@@ -118,7 +121,7 @@ pub fn article_page(a: &Article) -> String {
 
 /// An article's JSON record in the portal API, from the site root.
 pub fn article_record(a: &Article) -> String {
-    format!("{}/articles/{}.json", crate::api::ROOT, a.slug)
+    format!("{API_ROOT}/articles/{}.json", a.slug)
 }
 
 /// An article's embeddable fragment, from the site root.

@@ -73,11 +73,15 @@ pub fn new_article(spec: &NewArticle, file_stem: &str) -> Result<Scaffold, Error
     let mut to_fill = Vec::new();
     let mut header = String::from("<properties\n");
     let mut property = |key: &'static str, value: Option<String>, hint: &str| {
-        let value = value.unwrap_or_else(|| {
-            to_fill.push(key);
-            format!("<fill in: {hint}>")
-        });
-        header.push_str(&format!("\t{key}=\"{}\"\n", escape_xml(&value)));
+        // A given value is escaped; the placeholder is written as is, for SH110 to find.
+        let value = match value {
+            Some(given) => crate::escape::html(&given),
+            None => {
+                to_fill.push(key);
+                format!("<fill in: {hint}>")
+            }
+        };
+        header.push_str(&format!("\t{key}=\"{value}\"\n"));
     };
     let list = |items: &[String]| (!items.is_empty()).then(|| items.join(", "));
     let required: Vec<&str> = required_keys(&t).into_iter().map(|(k, _)| k).collect();
@@ -296,10 +300,6 @@ fn humanize(stem: &str) -> String {
     }
 }
 
-fn escape_xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;")
-}
-
 /// Text placed inside a JSON string of a template.
 fn escape_json_text(s: &str) -> String {
     let quoted = serde_json::to_string(s).unwrap_or_default();
@@ -383,6 +383,29 @@ mod tests {
             made.to_fill,
             ["description", "authors", "productPesIds", "ownershipId"]
         );
+    }
+
+    #[test]
+    fn a_title_with_angle_brackets_reads_back_as_written() {
+        // `shelf new --title 'Use <vm-name> & "quotes"'` lost `<vm-name>` from the page when
+        // only `&` and `"` were escaped.
+        let title = r#"Use <vm-name> & "quotes", it's fine"#;
+        let made = new_article(
+            &NewArticle {
+                title: Some(title.into()),
+                ..spec("generic")
+            },
+            "x",
+        )
+        .unwrap();
+        assert!(
+            made.text.contains(
+                "pageTitle=\"Use &lt;vm-name&gt; &amp; &quot;quotes&quot;, it&#39;s fine\""
+            )
+        );
+        let parsed = article::parse(Path::new("x.md"), "x.md", made.text.as_bytes(), Mode::Build);
+        let a = parsed.article.unwrap();
+        assert_eq!(a.meta.get("pageTitle").unwrap().value.value, title);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! holds: a link per video, a definition list of an insight's settings. Every value is escaped;
 //! links still go through the sanitizer's URL check afterwards.
 
-use crate::markdown::escape_attr;
+use crate::escape::html_into as escape_attr;
 
 /// A widget element: the name as matched (lowercase) and the label shown above its settings.
 const WIDGETS: &[(&str, &str)] = &[

@@ -27,15 +27,14 @@ use crate::error::Error;
 use crate::library::{ArticleIx, Keys, Library};
 use crate::markdown;
 use crate::model::{Article, Cloud};
+use crate::output::sink::{Sink, Touched};
 use crate::paths::{Section, SitePaths, Slugs, article_embed, article_page, article_record};
-use crate::render::{Sink, Touched};
 
 /// The version of the documents' shape, in `index.json`. Within v1 only additions are made
 /// (the minor number goes up); anything else is a v2 beside it.
 pub const SCHEMA_VERSION: &str = "1.0.0";
 
-/// The API's folder from the site root.
-pub const ROOT: &str = "api/v1";
+pub use crate::paths::API_ROOT as ROOT;
 
 /// The folders a build writes documents into.
 pub const FOLDERS: [&str; 7] = [
@@ -608,7 +607,7 @@ mod tests {
 
     use super::*;
     use crate::article;
-    use crate::render::MemorySink;
+    use crate::output::sink::MemorySink;
 
     fn library(files: &[&str]) -> Library {
         let articles = files

@@ -10,6 +10,7 @@
 
 #[cfg(unix)]
 mod folders;
+pub mod sink;
 
 use std::fs;
 use std::io;
@@ -19,7 +20,7 @@ use std::time::SystemTime;
 
 use crate::error::Error;
 use crate::nofollow::Dir;
-use crate::render::Sink;
+use sink::Sink;
 
 /// Marks a folder as shelf's output; only such folders are ever replaced.
 pub const MARKER: &str = ".shelf-output";

@@ -9,7 +9,7 @@
 //! built-in templates as overrides and fails on the first byte that differs.
 
 use super::{ArticlePage, EmbedPage, Group, ListPage, PayloadPage, TopicDescriptionView};
-use crate::markdown::escape_attr as esc;
+use crate::escape::html_into as esc;
 use crate::views::{NamedLink, PayloadView, Problem, SiteView};
 
 /// `base.html` around a page: `title` and `content` write the two blocks.

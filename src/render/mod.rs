@@ -19,7 +19,7 @@ use crate::api;
 use crate::config::Config;
 use crate::emit::plural;
 use crate::error::Error;
-use crate::library::{ArticleIx, Keys, Library};
+use crate::library::{ArticleIx, Library};
 use crate::model::{Article, Cloud};
 use crate::paths::{Section, SitePaths, Slugs, article_embed, article_page, article_record};
 use crate::progress::Progress;
@@ -151,9 +151,7 @@ impl Renderer {
 }
 
 fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    crate::markdown::escape_attr(&mut out, s);
-    out
+    crate::escape::html(s)
 }
 
 fn template_error(e: &tera::Error) -> Error {
@@ -211,37 +209,7 @@ struct Site<'a> {
     embed_link_root: String,
 }
 
-/// Where rendered files go: the staging folder of a build, or memory (tests, fuzzing).
-pub trait Sink: Sync {
-    /// Creates a folder (and its parents) below the site root.
-    fn create_dir(&self, rel: &str) -> Result<(), Error>;
-    /// Writes one file; its folder was created first.
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error>;
-}
-
-/// Keeps every file in memory, by path from the site root.
-#[derive(Default)]
-pub struct MemorySink(pub std::sync::Mutex<BTreeMap<String, Vec<u8>>>);
-
-impl Sink for MemorySink {
-    fn create_dir(&self, _rel: &str) -> Result<(), Error> {
-        Ok(())
-    }
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        let mut files = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(rel.to_string(), bytes.to_vec());
-        Ok(())
-    }
-}
-
-/// What a change touched (`shelf serve`): these articles' pages, records and fragments, and the
-/// pages and documents of these keys. The home page, overviews, sitemap, catalogs, API index
-/// and search index list every article and are always rewritten.
-#[derive(Debug, Default)]
-pub struct Touched {
-    pub articles: BTreeSet<ArticleIx>,
-    pub keys: Keys,
-}
+pub use crate::output::sink::{MemorySink, Sink, Touched};
 
 /// Renders every page of `lib` into `staging`.
 pub fn render_site(

@@ -34,7 +34,6 @@ use percent_encoding::percent_decode_str;
 use tokio::sync::{Semaphore, watch};
 
 use crate::diagnostic::Diagnostic;
-use crate::markdown::escape_attr;
 use crate::nofollow::{Dir, Kind};
 
 /// How long a poll waits for a rebuild before answering "nothing new".
@@ -448,9 +447,7 @@ fn inject(page: &str, status: &Status) -> String {
 }
 
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    escape_attr(&mut out, s);
-    out
+    crate::escape::html(s)
 }
 
 fn overlay(out: &mut String, errors: &[Shown]) {

@@ -10,7 +10,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use crate::body::{Marker, markers};
 use crate::diagnostic::Diagnostic;
 use crate::model::Metadata;
-use crate::rules::links::{LinkTarget, classify};
+use crate::rules::links::target::{LinkTarget, classify};
 
 pub mod alert_block;
 pub mod code_fence_language;
@@ -555,12 +555,12 @@ pub const CHECKS: &[fn(&BodyContext, &mut Vec<Diagnostic>)] = &[
     unsafe_html::check,
 ];
 
-/// Runs every body rule and every link rule on one article.
+/// Runs every body rule on one article (the link rules, which read the same context, are run
+/// beside them by the article parse).
 pub fn check(cx: &BodyContext, out: &mut Vec<Diagnostic>) {
     for check in CHECKS {
         check(cx, out);
     }
-    crate::rules::links::check(cx, out);
 }
 
 /// Parses a whole test article (header included) and runs one check on it.
@@ -573,7 +573,12 @@ pub fn run_on(article: &str, check: fn(&BodyContext, &mut Vec<Diagnostic>)) -> V
     let file = Path::new("t.md");
     let h = crate::header::parse(article, file, &mut ignored).expect("header");
     let meta = Metadata::from_properties(h.properties);
-    let end = article.len();
+    // A payload between `---` lines, as the article parse finds it.
+    let json_start = article[h.span.end..]
+        .find("---\n{")
+        .map(|i| h.span.end + i + 4);
+    let end = json_start.map_or(article.len(), |j| j - 4);
+    let payload = json_start.and_then(|j| article.rfind("\n---").filter(|&e| e > j).map(|e| j..e));
     let cx = BodyContext::new(
         file,
         "t.md",
@@ -581,7 +586,7 @@ pub fn run_on(article: &str, check: fn(&BodyContext, &mut Vec<Diagnostic>)) -> V
         &meta,
         h.span.clone(),
         std::iter::once(h.span.end..end).collect(),
-        None,
+        payload,
     );
     let mut out = Vec::new();
     check(&cx, &mut out);
@@ -654,20 +659,5 @@ mod tests {
             cx.links.iter().map(|l| l.bare).collect::<Vec<_>>(),
             [false, false, true, true, true]
         );
-    }
-
-    #[test]
-    fn advisor_payload_short_links_are_exempt() {
-        let body = "# T\n\n---\n{\"learnMoreLink\": \"https://aka.ms/x\"}\n---\n";
-        let advisor =
-            format!("<properties selfHelpType=\"advisorRecommendationMetadata\" />\n{body}");
-        let m = meta(&advisor);
-        let mut out = Vec::new();
-        crate::rules::links::short_link::check(&context(&advisor, &m), &mut out);
-        assert!(out.is_empty());
-        let scoping = format!("<properties selfHelpType=\"problemScopingQuestions\" />\n{body}");
-        let m = meta(&scoping);
-        crate::rules::links::short_link::check(&context(&scoping, &m), &mut out);
-        assert_eq!(out.len(), 1);
     }
 }

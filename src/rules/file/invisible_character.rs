@@ -1,6 +1,6 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::{KeyRole, known_key};
-use crate::rules::metadata::ArticleContext;
+use crate::rules::metadata::context::ArticleContext;
 
 declare_rule! {
     /// The header holds an invisible character where the portal matches text exactly: between
@@ -120,7 +120,7 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::metadata::run_on;
+    use crate::rules::metadata::context::run_on;
 
     #[test]
     fn zero_width_space_in_an_id_is_an_error() {

@@ -1,5 +1,5 @@
 use crate::diagnostic::Diagnostic;
-use crate::rules::metadata::ArticleContext;
+use crate::rules::metadata::context::ArticleContext;
 
 declare_rule! {
     /// A header value spans several lines.
@@ -30,7 +30,7 @@ pub fn check(cx: &ArticleContext, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::metadata::run_on;
+    use crate::rules::metadata::context::run_on;
 
     #[test]
     fn value_over_two_lines_warns() {

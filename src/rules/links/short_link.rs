@@ -65,6 +65,16 @@ mod tests {
     use crate::rules::body::run_on;
 
     #[test]
+    fn advisor_payload_short_links_are_exempt() {
+        let body = "# T\n\n---\n{\"learnMoreLink\": \"https://aka.ms/x\"}\n---\n";
+        let advisor =
+            format!("<properties selfHelpType=\"advisorRecommendationMetadata\" />\n{body}");
+        assert!(run_on(&advisor, check).is_empty());
+        let scoping = format!("<properties selfHelpType=\"problemScopingQuestions\" />\n{body}");
+        assert_eq!(run_on(&scoping, check).len(), 1);
+    }
+
+    #[test]
     fn aka_ms_warns() {
         let a = "<properties a=\"b\" />\n# T\n[a](https://aka.ms/x) <a href=\"http://aka.ms/y\">y</a>\n\nOr https://aka.ms/z.\n";
         let d = run_on(a, check);

@@ -20,16 +20,7 @@ pub mod repeated_key;
 pub mod schema;
 pub mod scoping_title;
 
-/// A reference from a payload to another article, checked once every article is known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ArticleReference {
-    /// The key that holds it, e.g. `commonSolutionArticleId`.
-    pub key: &'static str,
-    pub article_id: String,
-    pub span: Range<usize>,
-    /// Where `span` starts, filled in while the file's text is at hand.
-    pub at: Option<crate::diagnostic::LineCol>,
-}
+pub use crate::model::ArticleReference;
 
 /// What payload rules see. Ranges in the AST are relative to the JSON text; [`Self::span`]
 /// makes them file-absolute.
