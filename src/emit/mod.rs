@@ -198,11 +198,12 @@ pub fn eprint_line(d: &Diagnostic, color: bool) {
 /// Prints a diagnostic already made into text (a build's saved report).
 pub fn eprint_text(severity: Severity, text: &str, color: bool) {
     if color {
+        // The same styles annotate-snippets gives the human format (anstyle).
         let tint = match severity {
-            Severity::Error => "\x1b[31m",
-            Severity::Warning => "\x1b[33m",
+            Severity::Error => anstyle::AnsiColor::Red.on_default(),
+            Severity::Warning => anstyle::AnsiColor::Yellow.on_default(),
         };
-        eprintln!("{tint}{text}\x1b[0m");
+        eprintln!("{tint}{text}{tint:#}");
     } else {
         eprintln!("{text}");
     }

@@ -155,9 +155,18 @@ fn every_stage_is_linear_in_every_shape_of_input() {
             started.elapsed()
         };
         let (mut t1, mut t4) = (Duration::MAX, Duration::MAX);
+        let over = |t1: Duration, t4: Duration| t4 > t1 * 6 + Duration::from_millis(5);
         for _ in 0..3 {
             t1 = t1.min(time(&small, &small_bytes));
             t4 = t4.min(time(&large, &large_bytes));
+        }
+        // Other tests share the cores: a shape over the bar is measured again before it fails
+        // (a quadratic one stays near 16x however often it is measured).
+        if over(t1, t4) {
+            for _ in 0..5 {
+                t1 = t1.min(time(&small, &small_bytes));
+                t4 = t4.min(time(&large, &large_bytes));
+            }
         }
         let ratio = t4.as_secs_f64() / t1.as_secs_f64();
         report.push(format!(
@@ -166,7 +175,7 @@ fn every_stage_is_linear_in_every_shape_of_input() {
             t4.as_secs_f64() * 1000.0
         ));
         // 6x, and a little room for the fixed cost of an article when both are quick.
-        if t4 > t1 * 6 + Duration::from_millis(5) {
+        if over(t1, t4) {
             failed.push(name);
         }
     }
