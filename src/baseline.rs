@@ -126,12 +126,21 @@ impl Baseline {
         }
         // A renamed or moved file keeps its problems: an entry of a file that no longer
         // exists matches the same rule and fingerprint in a file the baseline does not know.
+        // Only entries that could match a problem of an unknown file are looked at on disk.
         let root_abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         let known_files: std::collections::HashSet<&str> =
             self.entries.iter().map(|e| e.file.as_str()).collect();
+        let wanted: std::collections::HashSet<(&str, &str)> = unmatched
+            .iter()
+            .filter(|(e, _)| !known_files.contains(e.file.as_str()))
+            .map(|(e, _)| (e.rule.as_str(), e.fingerprint.as_str()))
+            .collect();
         let mut moved: HashMap<(String, String), Vec<Key>> = HashMap::new();
         for (k, n) in &left {
-            if *n > 0 && !root_abs.join(&k.0).exists() {
+            if *n > 0
+                && wanted.contains(&(k.1.as_str(), k.2.as_str()))
+                && !root_abs.join(&k.0).exists()
+            {
                 moved
                     .entry((k.1.clone(), k.2.clone()))
                     .or_default()

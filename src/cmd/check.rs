@@ -137,7 +137,9 @@ pub fn run(site: &Site, args: CheckArgs, color: ColorChoice) -> anyhow::Result<E
     let mut shown = match &args.baseline {
         Some(path) => {
             let before = Baseline::read(path)?;
-            let in_scope = |file: &str| checked.reported_on(&root.join(file));
+            // The root resolved once; entries are below it.
+            let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+            let in_scope = |file: &str| checked.reported_on(&root_abs.join(file));
             if args.update_baseline {
                 let (added, removed) =
                     baseline::write(path, &checked.diagnostics, root, &before, &in_scope)?;
