@@ -7,7 +7,6 @@
 //! (`<your storage account>`) stay visible as text. The HTML is then cleaned by ammonia under an
 //! allow-list, so no script, event handler or `javascript:` URL survives.
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -17,10 +16,10 @@ use crate::escape;
 use crate::html;
 use crate::widgets;
 
+pub mod policy;
 mod pulldown_only;
 
 /// The URL schemes links and images may use; any other is removed.
-const URL_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
 
 static BACKTICKS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"```"));
@@ -393,7 +392,7 @@ pub fn render(markdown: &str) -> Rendered {
         html = flat;
     }
     let cleaned = no_raw_html && !out.nesting_capped;
-    out.html = match cleaned.then(|| pulldown_only::clean(&html, &URL_SCHEMES)) {
+    out.html = match cleaned.then(|| pulldown_only::clean(&html)) {
         Some(Some(clean)) => clean,
         _ => sanitizer().clean(&html).to_string(),
     };
@@ -581,28 +580,10 @@ fn is_known_markup(html: &str) -> bool {
     KNOWN_ELEMENTS.contains(&name.as_str()) || html::UNSAFE_ELEMENTS.contains(&name.as_str())
 }
 
-/// The allow-list: what real articles use, minus anything that can run code or restyle the page.
+/// The sanitizer, built once from [`policy`].
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static SANITIZER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
-    SANITIZER.get_or_init(|| {
-        let mut b = ammonia::Builder::default();
-        b.add_tags([
-            "video", "source", "details", "summary", "center", "font", "mark",
-        ]);
-        b.add_tag_attributes("a", ["data-blade"]);
-        b.add_tag_attributes("span", ["data-token"]);
-        b.add_tag_attributes("video", ["src", "controls", "width", "height", "poster"]);
-        b.add_tag_attributes("source", ["src", "type"]);
-        b.add_tag_attributes("img", ["width", "height"]);
-        b.add_allowed_classes("span", ["shelf-token"]);
-        b.add_allowed_classes("a", ["shelf-blade"]);
-        b.add_allowed_classes("div", ["shelf-issue-description", "shelf-widget"]);
-        b.add_allowed_classes("p", ["shelf-widget-name"]);
-        b.add_tag_attributes("div", ["data-widget"]);
-        let schemes: HashSet<&str> = URL_SCHEMES.into_iter().collect();
-        b.url_schemes(schemes);
-        b
-    })
+    SANITIZER.get_or_init(policy::sanitizer)
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 
 use std::borrow::Cow;
 
+use super::policy;
+
 /// Tags pulldown-cmark writes with the options shelf uses.
 const TAGS: &[&str] = &[
     "a",
@@ -43,14 +45,14 @@ const TAGS: &[&str] = &[
 ];
 
 /// What ammonia (as shelf configures it) makes of `html`, or `None` when it may differ.
-pub fn clean(html: &str, url_schemes: &[&str]) -> Option<String> {
+pub fn clean(html: &str) -> Option<String> {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
     let mut in_link = false;
     while let Some(lt) = rest.find('<') {
         text(&mut out, &rest[..lt])?;
         let end = lt + rest[lt..].find('>')?;
-        tag(&mut out, &rest[lt + 1..end], &mut in_link, url_schemes)?;
+        tag(&mut out, &rest[lt + 1..end], &mut in_link)?;
         rest = &rest[end + 1..];
     }
     text(&mut out, rest)?;
@@ -77,7 +79,7 @@ fn push_nbsp_escaped(out: &mut String, s: &str) {
 }
 
 /// One tag, `inner` being what is between `<` and `>`.
-fn tag(out: &mut String, inner: &str, in_link: &mut bool, url_schemes: &[&str]) -> Option<()> {
+fn tag(out: &mut String, inner: &str, in_link: &mut bool) -> Option<()> {
     if let Some(name) = inner.strip_prefix('/') {
         TAGS.contains(&name).then_some(())?;
         if name == "a" {
@@ -110,14 +112,16 @@ fn tag(out: &mut String, inner: &str, in_link: &mut bool, url_schemes: &[&str]) 
         let close = value_and_rest.find('"')?;
         let value = unescape(&value_and_rest[..close])?;
         attrs = &value_and_rest[close + 1..];
-        let keep = match (name, attr) {
-            ("code", "class") | ("th" | "td", "style") => false,
-            ("a", "href") | ("img", "src") => {
-                url_allowed(&value, url_schemes).then_some(())?;
+        // What the policy says of this attribute; a URL it would remove, or a class it
+        // would filter, is left to the sanitizer.
+        let keep = match attr {
+            "class" if policy::has_classes(name) => return None,
+            "class" | "style" => false,
+            "href" | "src" if policy::keeps_attribute(name, attr) => {
+                url_allowed(&value).then_some(())?;
                 true
             }
-            ("a" | "img", "title") | ("img", "alt") | ("ol", "start") => true,
-            _ => return None,
+            _ => policy::keeps_attribute(name, attr),
         };
         if keep {
             out.push(' ');
@@ -128,7 +132,9 @@ fn tag(out: &mut String, inner: &str, in_link: &mut bool, url_schemes: &[&str]) 
         }
     }
     if name == "a" {
-        out.push_str(" rel=\"noopener noreferrer\"");
+        out.push_str(" rel=\"");
+        out.push_str(policy::LINK_REL);
+        out.push('"');
     }
     out.push('>');
     Some(())
@@ -182,9 +188,9 @@ fn push_attr_escaped(out: &mut String, value: &str) {
 
 /// ammonia's rule: an absolute URL needs an allowed scheme, a relative one passes, one that
 /// does not parse is removed.
-fn url_allowed(value: &str, url_schemes: &[&str]) -> bool {
+fn url_allowed(value: &str) -> bool {
     match url::Url::parse(value) {
-        Ok(url) => url_schemes.contains(&url.scheme()),
+        Ok(url) => policy::URL_SCHEMES.contains(&url.scheme()),
         Err(e) => e == url::ParseError::RelativeUrlWithoutBase,
     }
 }
@@ -193,7 +199,12 @@ fn url_allowed(value: &str, url_schemes: &[&str]) -> bool {
 mod tests {
     use super::*;
 
-    const SCHEMES: &[&str] = &["http", "https", "mailto"];
+    #[test]
+    fn every_tag_pulldown_cmark_writes_is_one_the_policy_keeps() {
+        for tag in TAGS {
+            assert!(policy::TAGS.contains(tag), "{tag}");
+        }
+    }
 
     #[test]
     fn void_tags_attributes_and_links_come_out_as_the_sanitizer_writes_them() {
@@ -202,7 +213,7 @@ mod tests {
                     <table><thead><tr><th style=\"text-align: left\">h</th></tr></thead></table>\n\
                     <img src=\"i.png\" alt=\"&quot;q&quot;\" />";
         assert_eq!(
-            clean(html, SCHEMES).unwrap(),
+            clean(html).unwrap(),
             "<p>a&nbsp;b<br>\n<a href=\"x?a=1&amp;b='\" title=\"&lt;t&gt;\" rel=\"noopener noreferrer\">l</a></p>\n\
              <pre><code>x &lt; y\n</code></pre>\n<hr>\n\
              <table><thead><tr><th>h</th></tr></thead></table>\n\
@@ -225,10 +236,10 @@ mod tests {
         ] {
             if html.ends_with("unclosed") {
                 // Text after a tag is fine; only tags must close.
-                assert!(clean(html, SCHEMES).is_some());
+                assert!(clean(html).is_some());
                 continue;
             }
-            assert_eq!(clean(html, SCHEMES), None, "{html}");
+            assert_eq!(clean(html), None, "{html}");
         }
     }
 }
@@ -359,7 +370,7 @@ mod same_as_the_sanitizer {
             let mut html = String::new();
             pulldown_cmark::html::push_html(&mut html, events.into_iter());
             let slow = super::super::sanitizer().clean(&html).to_string();
-            match super::clean(&html, &super::super::URL_SCHEMES) {
+            match super::clean(&html) {
                 Some(fast) => {
                     prop_assert_eq!(fast, slow, "markdown:\n{}\nhtml:\n{}", markdown, html)
                 }
