@@ -19,7 +19,6 @@ use crate::widgets;
 pub mod policy;
 mod pulldown_only;
 
-
 static BACKTICKS: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"```"));
 static TILDES: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
