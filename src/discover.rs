@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::Diagnostic;
-use crate::rules;
+use crate::source_rules as rules;
 
 /// A file to parse.
 #[derive(Debug, Clone, PartialEq, Eq)]

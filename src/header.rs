@@ -14,7 +14,7 @@ use quick_xml::events::attributes::{AttrError, Attributes};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Cloud, Metadata, Property, SelfHelpType, Spanned};
-use crate::rules;
+use crate::source_rules as rules;
 
 const TAG: &str = "properties";
 const BOM: &str = "\u{feff}";

@@ -13,6 +13,20 @@
 //! deletes goes through [`nofollow`], which never follows a symlink below a folder shelf owns;
 //! [`failpoint`] lets tests kill or fail a build at a named step.
 
+/// Declares a rule. Its doc comment is the rule's documentation: rustdoc shows it, and so does
+/// `shelf rules`, because the macro keeps it as a string. The first line is the summary.
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $vis:vis $name:ident = ($code:literal, $kebab:literal, $severity:ident);) => {
+        $(#[doc = $doc])*
+        $vis const $name: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
+            code: $code,
+            name: $kebab,
+            severity: $crate::diagnostic::Severity::$severity,
+            doc: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
 pub mod api;
 pub mod article;
 pub mod baseline;
@@ -41,6 +55,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod source_rules;
 
 pub use config::Config;
 pub use error::Error;

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Article, Cloud, SelfHelpType};
-use crate::rules;
+use crate::source_rules as rules;
 
 /// Index into [`Library::articles`].
 pub type ArticleIx = usize;

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::body::PayloadFence;
 use crate::diagnostic::Diagnostic;
-use crate::rules;
+use crate::source_rules as rules;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Payload {
