@@ -36,7 +36,6 @@ pub struct Config {
     pub templates: PathBuf,
     /// Build only for this cloud (`public`, `fairfax`, `mooncake`, `blackforest`, `usnat`,
     /// `ussec`). Default: none, every article whatever its clouds.
-    #[schemars(with = "Option<CloudName>")]
     pub cloud: Option<Cloud>,
     /// Write the search index (`search/`) and the search page. Default: `true`.
     pub search: bool,
@@ -66,19 +65,6 @@ pub struct Config {
     #[serde(skip)]
     #[schemars(skip)]
     pub root: PathBuf,
-}
-
-/// A cloud's name, as `cloud` takes it (the schema's view of [`Cloud`]).
-#[derive(schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-#[allow(dead_code)]
-enum CloudName {
-    Public,
-    Fairfax,
-    Mooncake,
-    Blackforest,
-    Usnat,
-    Ussec,
 }
 
 /// The JSON Schema of shelf.toml (`docs/shelf.schema.json`), for editors that validate and

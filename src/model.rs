@@ -45,6 +45,22 @@ impl Cloud {
     }
 }
 
+/// In a schema (shelf.toml's), a cloud is one of its names, as [`Cloud::as_str`] spells them.
+impl schemars::JsonSchema for Cloud {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Cloud".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = Cloud::ALL.iter().map(|c| c.as_str()).collect();
+        schemars::json_schema!({
+            "description": "A cloud an article may be published to.",
+            "type": "string",
+            "enum": names,
+        })
+    }
+}
+
 impl FromStr for Cloud {
     type Err = String;
     /// Case-insensitive, surrounding whitespace ignored.
