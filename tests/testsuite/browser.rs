@@ -186,16 +186,18 @@ pub fn open(url: &str) -> (Browser, Arc<Tab>) {
 
 /// Evaluates `js` (awaiting a promise) and returns its value as JSON.
 pub fn eval(tab: &Tab, js: &str) -> serde_json::Value {
+    try_eval(tab, js).unwrap_or_else(|e| panic!("evaluating {js}: {e}"))
+}
+
+/// [`eval`], or what went wrong (a script error, a page being replaced by the next one).
+fn try_eval(tab: &Tab, js: &str) -> Result<serde_json::Value, String> {
     let wrapped = format!("(async () => JSON.stringify(await (async () => {{ {js} }})()))()");
-    let result = tab
-        .evaluate(&wrapped, true)
-        .unwrap_or_else(|e| panic!("evaluating {js}: {e}"));
+    let result = tab.evaluate(&wrapped, true).map_err(|e| e.to_string())?;
     match result.value {
-        Some(serde_json::Value::String(json)) => serde_json::from_str(&json).unwrap(),
-        other => panic!(
-            "evaluating {js}: no value ({other:?}, {:?})",
-            result.description
-        ),
+        Some(serde_json::Value::String(json)) => {
+            serde_json::from_str(&json).map_err(|e| e.to_string())
+        }
+        other => Err(format!("no value ({other:?}, {:?})", result.description)),
     }
 }
 
@@ -203,15 +205,19 @@ pub fn eval(tab: &Tab, js: &str) -> serde_json::Value {
 pub fn wait_for(tab: &Tab, what: &str, js: &str) -> serde_json::Value {
     let started = Instant::now();
     loop {
-        let value = eval(tab, js);
-        if !matches!(
-            value,
-            serde_json::Value::Null | serde_json::Value::Bool(false)
-        ) {
-            return value;
+        // While a page is being replaced by the next, the script can fail (no <h1> yet, the
+        // context gone): that is "not yet", not a failure.
+        let value = try_eval(tab, js);
+        if let Ok(value) = &value
+            && !matches!(
+                value,
+                serde_json::Value::Null | serde_json::Value::Bool(false)
+            )
+        {
+            return value.clone();
         }
         if started.elapsed() > Duration::from_secs(20) {
-            panic!("timed out waiting for {what}");
+            panic!("timed out waiting for {what} (last: {value:?})");
         }
         std::thread::sleep(Duration::from_millis(25));
     }

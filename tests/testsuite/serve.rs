@@ -125,9 +125,13 @@ fn edits_show_up_errors_overlay_the_page_and_deleted_articles_answer_404() {
     serve.until(RDP_PAGE, "the edit", |s, b| {
         s == 200 && b.contains("A sentence added while serving.")
     });
-    // The topic page and the API record that list it are rewritten too.
-    let (_, record) = serve.get("/api/v1/articles/5e1f0000-0000-0000-0000-000000000002.json");
-    assert!(record.contains("A sentence added while serving."));
+    // The topic page and the API record that list it are rewritten too (in the same
+    // rebuild; the page may be read before the record is written).
+    serve.until(
+        "/api/v1/articles/5e1f0000-0000-0000-0000-000000000002.json",
+        "the edit in the API record",
+        |s, b| s == 200 && b.contains("A sentence added while serving."),
+    );
 
     // A broken header: the overlay names the file, line and rule; the terminal prints it.
     let broken = text.replacen("/>", ">", 1);
