@@ -150,6 +150,52 @@ pub fn too_many(results: usize) -> String {
 mod tests {
     use super::*;
 
+    fn log_of(n: usize) -> Value {
+        let d = crate::diagnostic::Diagnostic::new(
+            crate::source_rules::EMPTY_FILE,
+            Path::new("a.md"),
+            "empty",
+        );
+        let diagnostics = vec![d; n];
+        let fingerprints = vec!["0123456789abcdef".to_string(); n];
+        let report = super::super::Report {
+            diagnostics: &diagnostics,
+            summary: super::super::Summary::of(1, &diagnostics),
+            color: false,
+            base: None,
+            fingerprints: &fingerprints,
+        };
+        let mut out = Vec::new();
+        emit(&report, &mut out).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn more_results_than_code_scanning_keeps_are_said_in_the_log() {
+        let notes = |log: &Value| {
+            log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+                .as_array()
+                .unwrap()
+                .len()
+        };
+        let under = log_of(GITHUB_RESULT_LIMIT);
+        assert_eq!(notes(&under), 0);
+        assert_eq!(
+            under["runs"][0]["results"][0]["partialFingerprints"]["shelfProblem/v1"],
+            "0123456789abcdef"
+        );
+        let over = log_of(GITHUB_RESULT_LIMIT + 1);
+        assert_eq!(notes(&over), 1);
+        let text =
+            over["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+                .as_str()
+                .unwrap();
+        assert!(
+            text.contains("5001 results") && text.contains("--baseline"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn uris_are_relative_and_encoded() {
         assert_eq!(uri(Path::new("./articles/a b.md")), "articles/a%20b.md");
