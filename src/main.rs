@@ -541,6 +541,7 @@ fn serve(site: &Site, args: ServeArgs, color: emit::ColorChoice) -> anyhow::Resu
         verbose: args.verbose,
         allowed_hosts: args.allowed_hosts,
         color,
+        config_file: site.config_file.clone(),
     };
     shelf::serve::run(root, &overrides, &options)?;
     Ok(ExitCode::SUCCESS)

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::config::{CONFIG_FILE, Config, Overrides};
+use crate::config::{Config, Overrides};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 use http::{Live, Shown, Status};
@@ -34,13 +34,16 @@ pub struct Options {
     pub allowed_hosts: Vec<String>,
     /// `--color`.
     pub color: crate::emit::ColorChoice,
+    /// The configuration file (`--config`, else `shelf.toml` in the root), watched too.
+    pub config_file: PathBuf,
 }
 
 /// Serves until the process is stopped.
 pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), Error> {
-    let config = Config::load_with(root, overrides)?;
+    let load = || Config::load_file(root, &options.config_file).map(|c| c.with(overrides));
+    let config = load()?;
     // Watching starts before the first build, so a save made while it runs is not missed.
-    let (mut watcher, mut rx, mut watched) = start_watching(root, &config)?;
+    let (mut watcher, mut rx, mut watched) = start_watching(root, &config, &options.config_file)?;
     let cloud = config.cloud;
     let (mut session, first) = Session::start(config, cloud)?;
     report(&first, true, options);
@@ -81,15 +84,15 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
         if !reconfigure {
             return Ok(());
         }
-        let config = match Config::load_with(root, overrides) {
+        let config = match load() {
             Ok(config) => config,
             Err(e) => {
                 // Keep serving the last site; the next save of shelf.toml tries again.
-                show_failure(&live, &e, root.join(CONFIG_FILE));
+                show_failure(&live, &e, options.config_file.clone());
                 continue;
             }
         };
-        (watcher, rx, watched) = start_watching(root, &config)?;
+        (watcher, rx, watched) = start_watching(root, &config, &options.config_file)?;
         let cloud = config.cloud;
         match Session::start(config, cloud) {
             Ok((new, rebuilt)) => {
@@ -101,7 +104,7 @@ pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), 
                     s.errors.clear();
                 });
             }
-            Err(e) => show_failure(&live, &e, root.join(CONFIG_FILE)),
+            Err(e) => show_failure(&live, &e, options.config_file.clone()),
         }
     }
 }
@@ -112,11 +115,12 @@ type Events = Receiver<notify::Result<notify::Event>>;
 fn start_watching(
     root: &Path,
     config: &Config,
+    config_file: &Path,
 ) -> Result<(notify::RecommendedWatcher, Events, Watched), Error> {
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(tx)
         .map_err(|e| Error::Usage(format!("cannot watch for changes: {e}")))?;
-    let watched = Watched::new(root, config);
+    let watched = Watched::new(root, config, config_file);
     watched.register(&mut watcher)?;
     Ok((watcher, rx, watched))
 }
@@ -133,7 +137,7 @@ struct Watched {
 }
 
 impl Watched {
-    fn new(root: &Path, config: &Config) -> Watched {
+    fn new(root: &Path, config: &Config, config_file: &Path) -> Watched {
         // Event paths are absolute and resolved; a folder that does not exist yet (templates)
         // is named from its resolved parent.
         let abs = |p: &Path| {
@@ -150,7 +154,7 @@ impl Watched {
             source: abs(&config.source),
             source_as_given: config.source.clone(),
             templates: abs(&config.templates),
-            config_file: abs(root).join(CONFIG_FILE),
+            config_file: abs(config_file),
             root: abs(root),
             output: abs(&config.output),
         }

@@ -501,3 +501,30 @@ fn serve_keeps_answering_under_idle_connections_long_paths_and_huge_heads() {
     assert!(median < Duration::from_millis(100), "median {median:?}");
     drop((idle, slow));
 }
+
+/// `shelf --config FILE serve` reads that file (its folder is the root) and rebuilds when it
+/// is saved, as with shelf.toml.
+#[test]
+fn serve_reads_and_watches_the_configuration_named_by_config() {
+    let dir = samples_site();
+    let site = dir.path();
+    std::fs::create_dir_all(site.join("conf")).unwrap();
+    let conf = site.join("conf/site.toml");
+    std::fs::write(
+        &conf,
+        "title = \"Named configuration\"\nsource = \"../articles\"\noutput = \"../out\"\n",
+    )
+    .unwrap();
+    let serve = Serve::start(site, &["--config", "conf/site.toml"]);
+    let (status, home) = serve.get("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("Named configuration"), "{home}");
+    std::fs::write(
+        &conf,
+        "title = \"Renamed while serving\"\nsource = \"../articles\"\noutput = \"../out\"\n",
+    )
+    .unwrap();
+    serve.until("/", "the new title", |s, b| {
+        s == 200 && b.contains("Renamed while serving")
+    });
+}
