@@ -157,6 +157,23 @@ fn parse_inner(
     let body_start = header_span.end;
     let body_text = &text[body_start..];
     let fence = body::find_payload(body_text, body_start);
+    // What the body and link rules see; the payload's JSON only when it parsed.
+    let body_context = |payload_json: Option<std::ops::Range<usize>>| {
+        let segments = match &fence {
+            Some(f) => vec![body_start..f.whole.start, f.whole.end..text.len()],
+            None => std::iter::once(body_start..text.len()).collect(),
+        };
+        rules::body::BodyContext::new(
+            file,
+            rel_path,
+            text,
+            &meta,
+            header_span.clone(),
+            segments,
+            payload_json,
+        )
+    };
+    let payload_json = || fence.as_ref().map(|f| f.json.clone());
     let mut references = Vec::new();
     let payload = match &fence {
         Some(fence) => {
@@ -164,20 +181,8 @@ fn parse_inner(
                 Ok(payload) => payload,
                 Err(fatal) if mode == Mode::Check => {
                     // The body around the payload is still checked.
-                    unbuildable = unbuildable.or(Some(fatal));
-                    let segments = vec![body_start..fence.whole.start, fence.whole.end..text.len()];
-                    let cx = rules::body::BodyContext::new(
-                        file,
-                        rel_path,
-                        text,
-                        &meta,
-                        header_span.clone(),
-                        segments,
-                        None,
-                    );
-                    rules::body::check(&cx, diagnostics);
-                    rules::links::check(&cx, diagnostics);
-                    return Err(unbuildable.expect("set just above"));
+                    rules::check_body(&body_context(None), diagnostics);
+                    return Err(unbuildable.unwrap_or(fatal));
                 }
                 Err(fatal) => return Err(fatal),
             };
@@ -212,28 +217,10 @@ fn parse_inner(
         }
     };
 
-    let body_context = || {
-        let segments = match &fence {
-            Some(f) => vec![body_start..f.whole.start, f.whole.end..text.len()],
-            None => std::iter::once(body_start..text.len()).collect(),
-        };
-        let payload_json = fence.as_ref().map(|f| f.json.clone());
-        rules::body::BodyContext::new(
-            file,
-            rel_path,
-            text,
-            &meta,
-            header_span.clone(),
-            segments,
-            payload_json,
-        )
-    };
     // Check mode validates the body and renders nothing.
     let rendered = match mode {
         Mode::Check => {
-            let cx = body_context();
-            rules::body::check(&cx, diagnostics);
-            rules::links::check(&cx, diagnostics);
+            rules::check_body(&body_context(payload_json()), diagnostics);
             if let Some(fatal) = unbuildable {
                 return Err(fatal);
             }
@@ -244,7 +231,7 @@ fn parse_inner(
                 markdown::render(&markdown_source(text, leading, body_start, fence.as_ref()));
             if rendered.nesting_capped {
                 // Rare, so the body is parsed again to say where.
-                rules::body::nesting_too_deep::check(&body_context(), diagnostics);
+                rules::body::nesting_too_deep::check(&body_context(payload_json()), diagnostics);
             }
             rendered
         }

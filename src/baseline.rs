@@ -55,6 +55,8 @@ pub struct Baseline {
 pub struct Split {
     /// Problems the baseline does not hold: these fail the check.
     pub new: Vec<Diagnostic>,
+    /// The fingerprint of each of `new` (same order), as SARIF's `partialFingerprints` gives it.
+    pub new_fingerprints: Vec<String>,
     pub baselined_errors: usize,
     pub baselined_warnings: usize,
     /// Recorded problems that no longer occur.
@@ -157,7 +159,10 @@ impl Baseline {
                     *left.get_mut(&k).unwrap() -= 1;
                     count(&mut split, &d);
                 }
-                None => split.new.push(d),
+                None => {
+                    split.new.push(d);
+                    split.new_fingerprints.push(entry.fingerprint);
+                }
             }
         }
         // Entries whose problem did not come back, among the files checked.

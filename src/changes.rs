@@ -126,15 +126,6 @@ pub fn since(rev: &str, dir: &Path) -> Result<Changes, Error> {
     Ok(changes)
 }
 
-impl Changes {
-    /// Whether the change added or modified `file` (absolute, symlinks resolved).
-    pub fn touches(&self, file: &Path) -> bool {
-        self.changed
-            .binary_search_by(|c| c.as_path().cmp(file))
-            .is_ok()
-    }
-}
-
 /// `path`'s text at `rev`.
 fn show(top: &Path, rev: &str, path: &str) -> Vec<u8> {
     let out = Command::new("git")
@@ -231,8 +222,7 @@ mod tests {
         );
         assert_eq!(removed[0].text, b"gone\n");
         assert_eq!(removed[1].renamed_to, Some(top.join("renamed.md")));
-        assert!(c.touches(&top.join("new.md")));
-        assert!(!c.touches(&top.join("keep.md")));
+        assert!(!c.changed.contains(&top.join("keep.md")));
         let err = since("no-such-branch", &top).unwrap_err().to_string();
         assert!(err.contains("not a revision"), "{err}");
     }

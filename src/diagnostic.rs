@@ -150,13 +150,6 @@ impl Diagnostic {
         self.anchor = index.anchor_of(self.span.clone(), &self.message);
     }
 
-    /// The anchor of a problem with no text at hand: its message (which names what it is
-    /// about, such as the other file of a duplicate).
-    pub fn anchored_by_message(mut self) -> Self {
-        self.anchor = xxhash_rust::xxh3::xxh3_64(self.message.as_bytes());
-        self
-    }
-
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

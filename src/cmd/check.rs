@@ -152,14 +152,11 @@ pub fn run(site: &Site, args: CheckArgs, color: ColorChoice) -> anyhow::Result<E
                 summary.baselined = checked.diagnostics.len();
                 Vec::new()
             } else {
-                if matches!(format, FormatArg::Sarif) {
-                    fingerprints = baseline::fingerprints(&checked.diagnostics, root);
-                }
                 let split = before.split(checked.diagnostics.clone(), root, in_scope);
                 summary.baselined = split.baselined_errors + split.baselined_warnings;
                 summary.outdated = split.gone.len();
-                if !fingerprints.is_empty() {
-                    fingerprints = subsequence(&checked.diagnostics, &fingerprints, &split.new);
+                if matches!(format, FormatArg::Sarif) {
+                    fingerprints = split.new_fingerprints;
                 }
                 split.new
             }
@@ -281,24 +278,6 @@ fn print_report(
         }
     }
     Ok(())
-}
-
-/// The fingerprints of `picked`, a subsequence of `all` (same order), from those of `all`.
-fn subsequence(all: &[Diagnostic], fingerprints: &[String], picked: &[Diagnostic]) -> Vec<String> {
-    let mut out = Vec::with_capacity(picked.len());
-    let mut at = 0;
-    for d in picked {
-        while at < all.len() && !same(&all[at], d) {
-            at += 1;
-        }
-        out.push(fingerprints.get(at).cloned().unwrap_or_default());
-        at += 1;
-    }
-    out
-}
-
-fn same(a: &Diagnostic, b: &Diagnostic) -> bool {
-    a.code == b.code && a.file == b.file && a.span == b.span && a.message == b.message
 }
 
 /// `--fix`: applies fixes until none is left (a fix can uncover another, as a renamed key's

@@ -20,12 +20,11 @@ fn escape_property(s: &str) -> String {
 }
 
 pub fn emit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for d in report.diagnostics {
+    for (d, file) in report.diagnostics.iter().zip(report.ci_paths()) {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let file = super::ci_path(&d.file, report.base);
         let mut properties = vec![format!("file={}", escape_property(&file))];
         if let Some(start) = d.start {
             properties.push(format!("line={}", start.line));

@@ -124,6 +124,25 @@ pub fn ci_base(dir: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
+impl Report<'_> {
+    /// Each diagnostic's file as CI shows it ([`ci_path`]), each file resolved once (they come
+    /// sorted by file; resolving is a file-system call).
+    fn ci_paths(&self) -> Vec<std::rc::Rc<str>> {
+        let mut last: Option<(&Path, std::rc::Rc<str>)> = None;
+        self.diagnostics
+            .iter()
+            .map(|d| match &last {
+                Some((file, shown)) if *file == d.file.as_path() => shown.clone(),
+                _ => {
+                    let shown: std::rc::Rc<str> = ci_path(&d.file, self.base).into();
+                    last = Some((d.file.as_path(), shown.clone()));
+                    shown
+                }
+            })
+            .collect()
+    }
+}
+
 /// `file` as CI shows it: relative to `base` when below it, with `/`, no leading `./`.
 pub fn ci_path(file: &Path, base: Option<&Path>) -> String {
     let shown = base

@@ -36,14 +36,14 @@ pub fn uri(path: &Path) -> String {
     }
 }
 
-fn result(d: &Diagnostic, base: Option<&Path>, fingerprint: Option<&String>) -> Value {
+fn result(d: &Diagnostic, file: &str, fingerprint: Option<&String>) -> Value {
     let rule_index = ALL.iter().position(|r| r.code == d.code);
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
-    let artifact = json!({ "uri": uri(Path::new(&super::ci_path(&d.file, base))) });
+    let artifact = json!({ "uri": uri(Path::new(file)) });
     let mut physical = json!({ "artifactLocation": artifact });
     if let Some(start) = d.start {
         let mut region = json!({ "startLine": start.line, "startColumn": start.column });
@@ -128,8 +128,9 @@ pub fn emit(report: &super::Report, out: &mut dyn Write) -> io::Result<()> {
             "columnKind": "unicodeCodePoints",
             "results": diagnostics
                 .iter()
+                .zip(report.ci_paths())
                 .enumerate()
-                .map(|(i, d)| result(d, report.base, report.fingerprints.get(i)))
+                .map(|(i, (d, file))| result(d, &file, report.fingerprints.get(i)))
                 .collect::<Vec<_>>(),
         }],
     });

@@ -19,6 +19,12 @@ pub use metadata::required_property::MISSING_REQUIRED_PROPERTY;
 
 pub use crate::source_rules::*;
 
+/// Runs every body rule and every link rule on one article (they read the same context).
+pub fn check_body(cx: &body::BodyContext, out: &mut Vec<crate::diagnostic::Diagnostic>) {
+    body::check(cx, out);
+    links::check(cx, out);
+}
+
 /// The candidate closest to `input` (Jaro-Winkler similarity, ASCII case ignored) among those
 /// scoring at least `min`, and whether it is a clear winner (no other within 0.05) — which is
 /// what makes replacing `input` by it a safe fix. Used for "did you mean" everywhere.

@@ -37,7 +37,13 @@ declare_rule! {
 
 /// The rules that keep a file from being read: never suppressed.
 const UNSUPPRESSIBLE: [&str; 7] = [
-    "SH001", "SH002", "SH003", "SH004", "SH009", "SH014", "SH015",
+    crate::source_rules::FILE_UNREADABLE.code,
+    crate::source_rules::FILE_NOT_UTF8.code,
+    crate::source_rules::HEADER_NOT_FOUND.code,
+    crate::source_rules::HEADER_NOT_CLOSED.code,
+    crate::source_rules::EMPTY_FILE.code,
+    crate::rules::file::size::FILE_TOO_LARGE.code,
+    crate::source_rules::SYMLINK_OUTSIDE_SOURCE.code,
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
