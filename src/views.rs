@@ -49,29 +49,47 @@ pub struct NamedLink {
     pub note: String,
 }
 
-/// A readable view of a JSON payload, chosen by its shape.
-#[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum PayloadView {
-    /// problemScopingQuestions: a read-only form.
-    Form {
-        title: String,
-        elements: Vec<FormElement>,
-    },
-    /// supportTopicDescription: the product and a table of its topics.
-    Topics {
-        short_description: String,
-        long_description: String,
-        links: Vec<NamedLink>,
-        topics: Vec<TopicRow>,
-    },
-    /// diagnoseandsolve: common problems linking to their solution articles.
-    Problems {
-        problems: Vec<Problem>,
-        tools: Vec<Field>,
-    },
-    /// Anything else (advisor recommendations...): a field table.
-    Fields { fields: Vec<Field> },
+/// A readable view of a JSON payload, chosen by its shape: `kind` says which, and only that
+/// shape's fields are filled (one struct rather than an enum, so that templates, compiled or
+/// not, read `payload.kind` and the fields alike).
+#[derive(Serialize, Default)]
+pub struct PayloadView {
+    pub kind: PayloadKind,
+    /// `form`: a problemScopingQuestions form, read-only.
+    pub title: String,
+    pub elements: Vec<FormElement>,
+    /// `topics`: a supportTopicDescription's product and table of topics.
+    pub short_description: String,
+    pub long_description: String,
+    pub links: Vec<NamedLink>,
+    pub topics: Vec<TopicRow>,
+    /// `problems`: diagnoseandsolve's common problems linking to their solution articles.
+    pub problems: Vec<Problem>,
+    pub tools: Vec<Field>,
+    /// `fields`: anything else (advisor recommendations...) as a field table.
+    pub fields: Vec<Field>,
+}
+
+/// The shapes of [`PayloadView`].
+#[derive(Serialize, Default, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum PayloadKind {
+    Form,
+    Topics,
+    Problems,
+    #[default]
+    Fields,
+}
+
+impl PayloadKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayloadKind::Form => "form",
+            PayloadKind::Topics => "topics",
+            PayloadKind::Problems => "problems",
+            PayloadKind::Fields => "fields",
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -142,7 +160,8 @@ pub fn payload_view(
     Some(match article.meta.self_help_type {
         T::ProblemScopingQuestions if get(value, "formElements").is_some() => form(value),
         T::SupportTopicDescription => topics(value, topic_url),
-        T::DiagnoseAndSolve => PayloadView::Problems {
+        T::DiagnoseAndSolve => PayloadView {
+            kind: PayloadKind::Problems,
             problems: array(value, "commonProblems")
                 .iter()
                 .map(|p| problem(p, lib, topic_url))
@@ -154,9 +173,12 @@ pub fn payload_view(
                     value: text(t, "description"),
                 })
                 .collect(),
+            ..PayloadView::default()
         },
-        _ => PayloadView::Fields {
+        _ => PayloadView {
+            kind: PayloadKind::Fields,
             fields: flatten(value),
+            ..PayloadView::default()
         },
     })
 }
@@ -198,9 +220,11 @@ fn form(value: &Value) -> PayloadView {
         })
         .collect();
     elements.sort_by(|a, b| a.0.total_cmp(&b.0));
-    PayloadView::Form {
+    PayloadView {
+        kind: PayloadKind::Form,
         title: text(value, "title"),
         elements: elements.into_iter().map(|(_, e)| e).collect(),
+        ..PayloadView::default()
     }
 }
 
@@ -216,7 +240,8 @@ fn topics(value: &Value, topic_url: &dyn Fn(&str) -> Option<String>) -> PayloadV
             })
         })
         .collect();
-    PayloadView::Topics {
+    PayloadView {
+        kind: PayloadKind::Topics,
         short_description: text(value, "shortDescription"),
         long_description: text(value, "longDescription"),
         links,
@@ -234,6 +259,7 @@ fn topics(value: &Value, topic_url: &dyn Fn(&str) -> Option<String>) -> PayloadV
                 }
             })
             .collect(),
+        ..PayloadView::default()
     }
 }
 
@@ -341,9 +367,13 @@ mod tests {
             {"id": "a", "order": 1, "controlType": "dropdown", "displayLabel": "A", "required": true,
              "DropdownOptions": [{"value": "v", "text": "Text"}, {"value": "only"}]}
         ]});
-        let PayloadView::Form { title, elements } = form(&v) else {
-            panic!()
-        };
+        let PayloadView {
+            kind,
+            title,
+            elements,
+            ..
+        } = form(&v);
+        assert_eq!(kind, PayloadKind::Form);
         assert_eq!(title, "T");
         assert_eq!(elements[0].id, "a");
         assert_eq!(elements[0].options, ["Text", "only"]);

@@ -1,7 +1,8 @@
 //! Rendering the site with tera: built-in templates embedded in the binary, overridable file by
 //! file from the site's `templates/` folder; one lean view per page (see [`crate::views`]). The
-//! pages a build writes thousands of are written by [`compiled`] twins of their templates
-//! unless the site overrides one of them.
+//! same files are compiled to Rust by `build.rs` ([`templates`]), and a page whose templates
+//! the site does not override is written by that code (tera spends most of its time looking
+//! variables up by name).
 //!
 //! The site is planned first (every page and its output path), then rendered and written in
 //! parallel. Page layout:
@@ -26,32 +27,49 @@ use crate::progress::Progress;
 use crate::search;
 use crate::views::*;
 
-mod compiled;
+pub(crate) mod template_support;
 
+/// The built-in templates compiled to Rust by `build.rs`: one `macro_rules!` and one
+/// [`Compiled`] per file of `templates/`, and [`BUILTIN_TEMPLATES`].
+mod templates {
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+use template_support::Compiled;
 /// The built-in templates, by the file name that overrides them.
-pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../templates/base.html")),
-    ("macros.html", include_str!("../../templates/macros.html")),
-    ("home.html", include_str!("../../templates/home.html")),
-    ("article.html", include_str!("../../templates/article.html")),
-    ("topic.html", include_str!("../../templates/topic.html")),
-    ("list.html", include_str!("../../templates/list.html")),
-    (
-        "overview.html",
-        include_str!("../../templates/overview.html"),
-    ),
-    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
-    ("search.html", include_str!("../../templates/search.html")),
-    ("payload.html", include_str!("../../templates/payload.html")),
-    ("embed.html", include_str!("../../templates/embed.html")),
-];
+pub use templates::BUILTIN as BUILTIN_TEMPLATES;
+
+// What tera sees as a non-empty object, the compiled templates see as true.
+crate::always_truthy!(
+    NamedLink,
+    ArticleLink<'_>,
+    TopicDescriptionView<'_>,
+    Problem,
+    TopicRow,
+    FormElement,
+    Field,
+    PayloadView,
+);
+
+impl template_support::AsStr for PayloadKind {
+    fn text(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl template_support::Emit for PayloadKind {
+    fn emit(&self, out: &mut String, escape: bool) {
+        self.as_str().emit(out, escape)
+    }
+}
+
 const BUILTIN_STYLE: &str = include_str!("../../templates/style.css");
 const BUILTIN_SEARCH_SCRIPT: &str = include_str!("../../templates/search.js");
 
 pub struct Renderer {
     tera: Tera,
     /// The templates the site overrides: pages made only of built-in templates are written by
-    /// [`compiled`] instead of tera.
+    /// their compiled code ([`templates`]) instead of tera.
     overridden: BTreeSet<String>,
     style: String,
     /// The browser side of search, `search/search.js`.
@@ -106,40 +124,75 @@ impl Renderer {
         })
     }
 
-    /// Whether a page made of these templates can be written by [`compiled`]: none of them is
-    /// overridden.
-    fn all_builtin(&self, templates: &[&str]) -> bool {
-        !templates.iter().any(|t| self.overridden.contains(*t))
+    /// Renders `view` with `template`: its compiled twin (`write`) when the site overrides none
+    /// of the files it is made of, else tera.
+    fn page<T: Serialize>(
+        &self,
+        template: &Compiled,
+        view: &T,
+        write: impl FnOnce(&mut String),
+    ) -> Result<String, Error> {
+        if template.uses.iter().any(|t| self.overridden.contains(*t)) {
+            return self.render(template.name, view);
+        }
+        let mut out = String::with_capacity(4096);
+        write(&mut out);
+        Ok(out)
     }
 
     fn article(&self, page: &ArticlePage) -> Result<String, Error> {
-        if self.all_builtin(&["article.html", "base.html", "macros.html"]) {
-            return Ok(compiled::article(page));
-        }
-        self.render("article.html", page)
+        self.page(&templates::ARTICLE_HTML, page, |out| {
+            templates::article_html!(out, page)
+        })
     }
 
     fn embed(&self, page: &EmbedPage) -> Result<String, Error> {
-        if self.all_builtin(&["embed.html"]) {
-            return Ok(compiled::embed(page));
-        }
-        self.render("embed.html", page)
+        self.page(&templates::EMBED_HTML, page, |out| {
+            templates::embed_html!(out, page)
+        })
     }
 
     fn payload(&self, page: &PayloadPage) -> Result<String, Error> {
-        if self.all_builtin(&["payload.html", "macros.html"]) {
-            return Ok(compiled::payload(page));
-        }
-        self.render("payload.html", page)
+        self.page(&templates::PAYLOAD_HTML, page, |out| {
+            templates::payload_html!(out, page)
+        })
     }
 
     /// `list.html`, or `topic.html` for a support topic's page.
     fn list(&self, page: &ListPage, topic: bool) -> Result<String, Error> {
-        let template = if topic { "topic.html" } else { "list.html" };
-        if self.all_builtin(&[template, "list.html", "base.html"]) {
-            return Ok(compiled::list(page, topic));
+        if topic {
+            self.page(&templates::TOPIC_HTML, page, |out| {
+                templates::topic_html!(out, page)
+            })
+        } else {
+            self.page(&templates::LIST_HTML, page, |out| {
+                templates::list_html!(out, page)
+            })
         }
-        self.render(template, page)
+    }
+
+    fn home(&self, page: &HomePage) -> Result<String, Error> {
+        self.page(&templates::HOME_HTML, page, |out| {
+            templates::home_html!(out, page)
+        })
+    }
+
+    fn search(&self, page: &SearchPage) -> Result<String, Error> {
+        self.page(&templates::SEARCH_HTML, page, |out| {
+            templates::search_html!(out, page)
+        })
+    }
+
+    fn overview(&self, page: &OverviewPage) -> Result<String, Error> {
+        self.page(&templates::OVERVIEW_HTML, page, |out| {
+            templates::overview_html!(out, page)
+        })
+    }
+
+    fn sitemap(&self, page: &SitemapPage) -> Result<String, Error> {
+        self.page(&templates::SITEMAP_XML, page, |out| {
+            templates::sitemap_xml!(out, page)
+        })
     }
 
     fn render<T: Serialize>(&self, template: &str, view: &T) -> Result<String, Error> {
@@ -565,25 +618,19 @@ impl Site<'_> {
         let r = self.renderer;
         let lib = self.lib;
         let (path, html) = match *page {
-            Page::Home => ("index.html".into(), r.render("home.html", &self.home())?),
+            Page::Home => ("index.html".into(), r.home(&self.home())?),
             Page::Search => (
                 "search.html".into(),
-                r.render(
-                    "search.html",
-                    &SearchPage {
-                        site: self.view(0),
-                        script_version: search::version(&r.search_script),
-                    },
-                )?,
+                r.search(&SearchPage {
+                    site: self.view(0),
+                    script_version: search::version(&r.search_script),
+                })?,
             ),
-            Page::Sitemap => (
-                "sitemap.xml".into(),
-                r.render("sitemap.xml", &self.sitemap())?,
-            ),
+            Page::Sitemap => ("sitemap.xml".into(), r.sitemap(&self.sitemap())?),
             Page::Article(ix) => return self.write_article(&lib.articles[ix], sink),
             Page::Overview(section) => (
                 format!("{}/index.html", section.dir()),
-                r.render("overview.html", &self.overview(section))?,
+                r.overview(&self.overview(section))?,
             ),
             Page::Topic(key) => {
                 let description = lib

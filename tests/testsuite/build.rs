@@ -460,7 +460,7 @@ fn builtin_templates_as_overrides(dir: &Path) {
     for entry in fs::read_dir(&templates).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_str().unwrap();
-        if name.ends_with(".html") {
+        if name.ends_with(".html") || name.ends_with(".xml") {
             fs::write(dir.join(name), read(&path) + "{# rendered by tera #}").unwrap();
         }
     }
