@@ -1,9 +1,12 @@
 // shelf search: reads the static index that `shelf build` writes under search/ and runs every
-// query in the browser. No server, no third-party code. The layout is described in
-// src/search/mod.rs; `words`, `lower` and `stem` must stay in step with src/search/text.rs.
+// query in the browser. No server; one third-party module, Snowball's English stemmer
+// (vendor/porter2, the algorithm the index was stemmed with in Rust). The layout is described
+// in src/search/mod.rs; `words` and `lower` split and lowercase as src/search/text.rs does.
 //
 // Used two ways: as a library (`import { SearchIndex } from "./search/search.js"`) and, on a page
 // with a #search-app element, as the search page's UI.
+
+import { stem as porter2 } from "./porter2.js?v=1.1.0";
 
 const MAX_WORD = 40;
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -21,23 +24,9 @@ export function lower(word) {
   return /^[\x00-\x7f]*$/.test(word) ? word.toLowerCase() : [...word].map((c) => c.toLowerCase()).join("");
 }
 
-/** The light English stemmer of src/search/text.rs, rule for rule. */
+/** The Porter2 stem of a lowercased word of ASCII letters; other words are kept whole. */
 export function stem(w) {
-  if (w.length <= 3 || !/^[a-z]+$/.test(w)) return w;
-  if (w.endsWith("ies") && w.length > 4) w = w.slice(0, -3) + "y";
-  else if (w.endsWith("sses")) w = w.slice(0, -2);
-  else if (w.endsWith("s") && !w.endsWith("ss") && !w.endsWith("us") && !w.endsWith("is")) w = w.slice(0, -1);
-  for (const suffix of ["ing", "ed"]) {
-    const rest = w.length - suffix.length;
-    if (w.endsWith(suffix) && rest >= 3 && /[aeiouy]/.test(w.slice(0, rest))) {
-      w = w.slice(0, rest);
-      const last = w[rest - 1];
-      if (last === w[rest - 2] && !"lsz".includes(last) && !"aeiouy".includes(last)) w = w.slice(0, -1);
-      break;
-    }
-  }
-  if (w.length > 3 && w.endsWith("e")) w = w.slice(0, -1);
-  return w;
+  return /^[a-z]+$/.test(w) ? porter2(w) : w;
 }
 
 /** Compares by code point, as Rust sorts strings (JavaScript's < compares UTF-16 units). */
@@ -266,9 +255,14 @@ function lowerBound(sorted, key) {
   return lo;
 }
 
-/** The shorter of the stem and the word as typed, so that both "restor" and "restore" match. */
+/**
+ * What the stem and the word as typed start with, so that a word being typed finds both its
+ * stem ("policy" is stemmed "polici") and longer words ("restor" finds "restore").
+ */
 function lastPrefix(stemmed, typed) {
-  return typed.startsWith(stemmed) ? stemmed : typed;
+  let i = 0;
+  while (i < stemmed.length && i < typed.length && stemmed[i] === typed[i]) i++;
+  return typed.slice(0, i);
 }
 
 function expand(deltas) {

@@ -65,6 +65,14 @@ impl template_support::Emit for PayloadKind {
 
 const BUILTIN_STYLE: &str = include_str!("../../templates/style.css");
 const BUILTIN_SEARCH_SCRIPT: &str = include_str!("../../templates/search.js");
+/// Snowball's English stemmer for the browser (`vendor/porter2`, CommonJS) as the ES module
+/// `search/porter2.js` that `search.js` imports.
+const PORTER2_MODULE: &str = concat!(
+    "// porter2 1.1.0 (MIT, https://github.com/eilvelia/porter2.js), as an ES module for shelf.\n",
+    "const exports = {};\n",
+    include_str!("../../vendor/porter2/index.js"),
+    "\nexport const stem = exports.stem;\n"
+);
 
 pub struct Renderer {
     tera: Tera,
@@ -428,7 +436,8 @@ fn render(
         clouds: lib.clouds.len(),
         types: lib.types.len(),
         api: api_files,
-        files: pages.len() + 1 + search_files.len() + usize::from(with_search) + api_files,
+        // style.css; with search, search.js and porter2.js.
+        files: pages.len() + 1 + search_files.len() + 2 * usize::from(with_search) + api_files,
         search_files: search_files.into_iter().map(|(path, _)| path).collect(),
     })
 }
@@ -460,6 +469,7 @@ fn write_search(renderer: &Renderer, files: &[search::File], sink: &dyn Sink) ->
         sink.create_dir(dir)?;
     }
     sink.write("search/search.js", renderer.search_script.as_bytes())?;
+    sink.write("search/porter2.js", PORTER2_MODULE.as_bytes())?;
     files
         .par_iter()
         .try_for_each(|(path, bytes)| sink.write(path, bytes))
