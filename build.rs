@@ -7,7 +7,7 @@
 //! a function, so the view's type comes from the call site and nothing here has to name it.
 //! Variable lookups become field accesses that rustc checks; tera's run-time semantics
 //! (truthiness, output escaping, loop variables, filters) come from the small traits of
-//! `src/render/template_support.rs`. The subset compiled here is what the built-in theme uses;
+//! `src/site/render/template_support.rs`. The subset compiled here is what the built-in theme uses;
 //! anything else fails the build with the template's name, so a theme change that leaves the
 //! subset is caught at once (overrides are not compiled and may use all of tera).
 
@@ -67,7 +67,7 @@ fn main() {
              #[allow(unused_macros)]\n\
              macro_rules! {ident} {{\n    ($out:expr, $ctx:expr) => {{{{\n        \
              #[allow(unused_variables, unused_imports, clippy::all)]\n        let () = {{\n        \
-             use $crate::render::template_support::{{Emit, Truthy, AsStr, Length}};\n        \
+             use $crate::site::render::template_support::{{Emit, Truthy, AsStr, Length}};\n        \
              let out: &mut String = $out;\n        let ctx = $ctx;\n{body}        }};\n    }}}};\n}}\n\
              #[allow(unused_imports)]\npub(crate) use {ident};\n",
             ident.to_uppercase(),
@@ -75,7 +75,7 @@ fn main() {
         )
         .unwrap();
     }
-    let code = code.replace("$crate_support", "crate::render::template_support");
+    let code = code.replace("$crate_support", "crate::site::render::template_support");
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("templates.rs");
     std::fs::write(out, code).unwrap();
 }
@@ -391,7 +391,7 @@ impl<'a> Generator<'a> {
     }
 
     fn filter(&self, filter: &FunctionCall, value: String) -> String {
-        let support = "$crate::render::template_support";
+        let support = "$crate::site::render::template_support";
         if !filter.args.is_empty() {
             self.fail(format!("the filter `{}` with arguments", filter.name));
         }

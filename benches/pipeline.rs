@@ -12,9 +12,9 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use shelf::article::{self, Mode};
-use shelf::library::Library;
-use shelf::render::{MemorySink, Renderer};
+use shelf::check::article::{self, Mode};
+use shelf::site::render::{MemorySink, Renderer};
+use shelf::source::library::Library;
 
 /// The allocator the `shelf` binary uses, so the stages are measured as they run there.
 #[cfg(not(target_env = "msvc"))]
@@ -32,7 +32,8 @@ fn inputs() -> Vec<(PathBuf, String, Vec<u8>)> {
     } else {
         root.join("articles")
     };
-    let (files, _) = shelf::discover::discover(&source, &shelf::discover::Filters::none());
+    let (files, _) =
+        shelf::source::discover::discover(&source, &shelf::source::discover::Filters::none());
     // Every n-th file, so the sample spans the tree's folders and types.
     let step = (files.len() / 500).max(1);
     files
@@ -61,7 +62,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             for ((path, _, _), text) in inputs.iter().zip(&texts) {
                 let mut diagnostics = Vec::new();
-                let _ = black_box(shelf::header::parse(text, path, &mut diagnostics));
+                let _ = black_box(shelf::source::header::parse(text, path, &mut diagnostics));
             }
         })
     });
@@ -74,7 +75,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("markdown::render", |b| {
         b.iter(|| {
             for body in &bodies {
-                black_box(shelf::markdown::render(body));
+                black_box(shelf::source::markdown::render(body));
             }
         })
     });
@@ -111,8 +112,8 @@ fn stages(c: &mut Criterion) {
     // The whole site but search, written to memory, with `renderer`.
     let render_site = |renderer: &Renderer| {
         let sink = MemorySink::default();
-        let progress = shelf::progress::Progress::hidden();
-        shelf::render::render_site(renderer, &lib, &config, None, &sink, &progress).unwrap()
+        let progress = shelf::base::progress::Progress::hidden();
+        shelf::site::render::render_site(renderer, &lib, &config, None, &sink, &progress).unwrap()
     };
     group.bench_function("render_site (pages, API, no search)", |b| {
         b.iter(|| black_box(render_site(&renderer)))
@@ -120,7 +121,7 @@ fn stages(c: &mut Criterion) {
     // The same site with every built-in template as an (edited) override, so that every page
     // goes through tera instead of the compiled theme: the price of overriding.
     let overrides = tempfile::tempdir().unwrap();
-    for (name, text) in shelf::render::BUILTIN_TEMPLATES {
+    for (name, text) in shelf::site::render::BUILTIN_TEMPLATES {
         std::fs::write(overrides.path().join(name), format!("{text}{{# tera #}}")).unwrap();
     }
     let tera_only = Renderer::new(overrides.path()).unwrap();
@@ -131,7 +132,7 @@ fn stages(c: &mut Criterion) {
     group.bench_function("render_search (search index)", |b| {
         b.iter(|| {
             let sink = MemorySink::default();
-            black_box(shelf::render::render_search(&renderer, &lib, &sink).unwrap())
+            black_box(shelf::site::render::render_search(&renderer, &lib, &sink).unwrap())
         })
     });
     group.finish();

@@ -1,5 +1,9 @@
 //! Site configuration from `shelf.toml`.
 //!
+//! Layer 4: above checking (rule levels and `[[overrides]]` are resolved against the rule
+//! catalog), below the site it configures; imports [`crate::check`], [`crate::source`] and
+//! [`crate::base`].
+//!
 //! Every key is optional and documented with its default. Unknown keys are rejected with the list
 //! of valid ones (serde's `deny_unknown_fields` names them), so a typo never silently does nothing.
 
@@ -8,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::Error;
-use crate::model::Cloud;
-use crate::rules::levels::{Level, Levels};
+use crate::base::error::Error;
+use crate::check::rules::levels::{Level, Levels};
+use crate::source::model::Cloud;
 
 /// The name of the configuration file looked for in the site root.
 pub const CONFIG_FILE: &str = "shelf.toml";
@@ -156,7 +160,7 @@ impl Config {
 
     /// The `exclude` globs, compiled.
     pub fn excluded(&self) -> Result<globset::GlobSet, String> {
-        crate::rules::levels::glob_set(&self.exclude).map_err(|e| format!("exclude: {e}"))
+        crate::source::discover::glob_set(&self.exclude).map_err(|e| format!("exclude: {e}"))
     }
 
     /// [`Config::load`], then what the command line says over it. Command-line paths are
@@ -182,12 +186,12 @@ impl Config {
     }
 
     /// What discovery leaves out: outside symlinks, ignored and excluded files.
-    pub fn filters(&self) -> crate::discover::Filters {
-        crate::discover::Filters {
+    pub fn filters(&self) -> crate::source::discover::Filters {
+        crate::source::discover::Filters {
             outside_links: if self.follow_outside_symlinks {
-                crate::discover::OutsideLinks::Follow
+                crate::source::discover::OutsideLinks::Follow
             } else {
-                crate::discover::OutsideLinks::Refuse
+                crate::source::discover::OutsideLinks::Refuse
             },
             gitignore: self.respect_gitignore,
             exclude: (!self.exclude.is_empty())

@@ -1,67 +1,48 @@
 //! shelf: the self-help content compiler.
 //!
-//! The pipeline, one module per stage:
-//! [`config`] → [`discover`] (find files) → [`article`] (parse each file in parallel:
-//! [`header`], [`body`], [`payload`], [`markdown`]) → [`library`] (cross-article work and
-//! indexes) → [`render`] (templates, in parallel, with the static [`search`] index and the
-//! portal [`api`] beside them; [`paths`] says where each file goes) → [`output`] (staged write,
-//! swapped in whole).
-//! [`site::load`] does everything up to the library and never writes; [`site::build`] renders and
-//! writes. Problems in content are [`diagnostic::Diagnostic`] values; operational failures are
-//! [`error::Error`]. `shelf check` is [`check`] (the same load, in check mode, which runs the
-//! [`rules`]), printed by [`emit`]; [`fix`] applies the safe fixes. Everything shelf writes or
-//! deletes goes through [`nofollow`], which never follows a symlink below a folder shelf owns;
-//! [`failpoint`] lets tests kill or fail a build at a named step.
+//! The code is in layers, one folder each; a module imports only from its own layer and those
+//! listed before it (`tests/testsuite/architecture.rs` fails on an import that goes up):
+//!
+//! 1. [`base`]: values and services every stage uses (diagnostics, errors, escaping, slugs,
+//!    symlink-safe file access, failpoints, progress) and the rules the reading stage raises.
+//! 2. [`source`]: reading sources: discovering files, reading them, the header, body, payload
+//!    and Markdown parsers, the article model, and the library (identity and indexes).
+//! 3. [`check`]: checking: the rule catalog and the rules by group, levels and suppressions,
+//!    an article read with its rules ([`check::article`]), the baseline, changed files, the
+//!    emitters and `--fix`.
+//! 4. [`config`]: `shelf.toml`, resolved (rule levels come from the layer below).
+//! 5. [`site`]: the site: paths, views, pages (templates compiled and tera), the portal API,
+//!    the search index, staged output, and the build cache.
+//! 6. [`pipeline`]: what the commands run: [`pipeline::load`] (discover, parse in parallel,
+//!    index, cross-article rules; never writes), [`pipeline::build`] (render and swap the site
+//!    in whole), [`pipeline::gate`] (`shelf check`'s scope, baseline and changed files) and
+//!    [`pipeline::scaffold`] (`shelf new`).
+//! 7. [`serve`]: the development server, watching and incremental rebuilds.
+//!
+//! The command line (`src/main.rs`, one file per command in `src/cmd/`) is the binary, above
+//! them all. docs/architecture.md says where each kind of change goes.
 
 /// Declares a rule. Its doc comment is the rule's documentation: rustdoc shows it, and so does
 /// `shelf rules`, because the macro keeps it as a string. The first line is the summary.
 macro_rules! declare_rule {
     ($(#[doc = $doc:literal])* $vis:vis $name:ident = ($code:literal, $kebab:literal, $severity:ident);) => {
         $(#[doc = $doc])*
-        $vis const $name: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
+        $vis const $name: $crate::base::diagnostic::Rule = $crate::base::diagnostic::Rule {
             code: $code,
             name: $kebab,
-            severity: $crate::diagnostic::Severity::$severity,
+            severity: $crate::base::diagnostic::Severity::$severity,
             doc: concat!($($doc, "\n"),*),
         };
     };
 }
 
-pub mod api;
-pub mod article;
-pub mod baseline;
-pub mod body;
+pub mod base;
+pub mod check;
 pub mod config;
-pub mod diagnostic;
-pub mod discover;
-pub mod error;
-pub mod escape;
-pub mod failpoint;
-pub mod fingerprint;
-pub mod header;
-pub mod html;
-pub mod library;
-pub mod markdown;
-pub mod model;
-pub mod nofollow;
-pub mod output;
-pub mod paths;
-pub mod payload;
-pub mod progress;
-pub mod render;
-pub mod rules;
-pub mod scaffold;
-pub mod search;
+pub mod pipeline;
 pub mod serve;
 pub mod site;
-pub mod slug;
-pub mod source_rules;
+pub mod source;
 
+pub use base::error::Error;
 pub use config::Config;
-pub use error::Error;
-pub mod changes;
-pub mod check;
-pub mod emit;
-pub mod fix;
-pub mod views;
-pub mod widgets;

@@ -1,7 +1,7 @@
 // shelf search: reads the static index that `shelf build` writes under search/ and runs every
 // query in the browser. No server; one third-party module, Snowball's English stemmer
 // (vendor/porter2, the algorithm the index was stemmed with in Rust). The layout is described
-// in src/search/mod.rs; `words` and `lower` split and lowercase as src/search/text.rs does.
+// in src/site/search/mod.rs; `words` and `lower` split and lowercase as src/site/search/text.rs does.
 //
 // Used two ways: as a library (`import { SearchIndex } from "./search/search.js"`) and, on a page
 // with a #search-app element, as the search page's UI.

@@ -9,9 +9,9 @@ use std::time::Instant;
 
 use clap::Args;
 
-use shelf::baseline::{self, Baseline};
-use shelf::diagnostic::{Diagnostic, Severity};
-use shelf::emit::{self, ColorChoice};
+use shelf::base::diagnostic::{Diagnostic, Severity};
+use shelf::check::baseline::{self, Baseline};
+use shelf::check::emit::{self, ColorChoice};
 use shelf::{Config, Error};
 
 use crate::Site;
@@ -105,13 +105,13 @@ pub fn run(site: &Site, args: CheckArgs, color: ColorChoice) -> anyhow::Result<E
         }
         None => None,
     };
-    let request = shelf::check::Request {
+    let request = shelf::pipeline::gate::Request {
         paths: &args.paths,
         changed_since: args.changed_since.as_deref(),
         stdin: args.stdin_filename.as_deref().zip(stdin_text.as_deref()),
         progress: !args.quiet,
     };
-    let mut checked = shelf::check::check(&config, &request)?;
+    let mut checked = shelf::pipeline::gate::check(&config, &request)?;
     if args.diff {
         return diff(&config, &checked, &request);
     }
@@ -120,11 +120,11 @@ pub fn run(site: &Site, args: CheckArgs, color: ColorChoice) -> anyhow::Result<E
             // The fixed text goes to stdout; the report (on stderr) is of what is left in it.
             let fixed = fixed_text(&config, path, text);
             std::io::stdout().lock().write_all(&fixed)?;
-            let request = shelf::check::Request {
+            let request = shelf::pipeline::gate::Request {
                 stdin: Some((path.as_path(), fixed.as_slice())),
                 ..request
             };
-            checked = shelf::check::check(&config, &request)?;
+            checked = shelf::pipeline::gate::check(&config, &request)?;
         } else {
             checked = fix(&config, checked, &request)?;
         }
@@ -201,7 +201,7 @@ pub fn run(site: &Site, args: CheckArgs, color: ColorChoice) -> anyhow::Result<E
         }
         let total = started.elapsed().as_secs_f64() * 1000.0;
         writeln!(stderr, "  {:<14}{total:>8.1} ms", "total")?;
-        crate::print_peak_memory();
+        crate::cmd::build::print_peak_memory();
     }
     let failed = summary.errors > 0 || (args.deny.is_some() && summary.warnings > 0);
     Ok(if failed {
@@ -284,17 +284,17 @@ fn print_report(
 /// value is then checked as a list); ten passes at most. What changed goes to stderr.
 fn fix(
     config: &Config,
-    mut checked: shelf::check::Checked,
-    request: &shelf::check::Request,
-) -> anyhow::Result<shelf::check::Checked> {
+    mut checked: shelf::pipeline::gate::Checked,
+    request: &shelf::pipeline::gate::Request,
+) -> anyhow::Result<shelf::pipeline::gate::Checked> {
     let mut stderr = std::io::stderr().lock();
     let (mut count, mut files) = (0, std::collections::BTreeSet::new());
     // A file left alone is said once, with the reason of the last pass.
     let mut not_fixed = std::collections::BTreeMap::new();
     for _ in 0..10 {
         // Tests act here: between a check and its fixes is where a save can fall.
-        shelf::failpoint::hit("fix-apply")?;
-        let applied = shelf::fix::apply(&checked.diagnostics, |f| checked.digest_of(f));
+        shelf::base::failpoint::hit("fix-apply")?;
+        let applied = shelf::check::fix::apply(&checked.diagnostics, |f| checked.digest_of(f));
         not_fixed.extend(applied.not_fixed.into_iter().map(|n| (n.file, n.reason)));
         let fixed = applied.fixed;
         if fixed.is_empty() {
@@ -308,7 +308,7 @@ fn fix(
             files.insert(f.file.clone());
             not_fixed.remove(&f.file);
         }
-        checked = shelf::check::check(config, request)?;
+        checked = shelf::pipeline::gate::check(config, request)?;
     }
     for (file, reason) in &not_fixed {
         writeln!(stderr, "not fixed {}: {reason}", file.display())?;
@@ -326,7 +326,7 @@ fn fix(
 /// A file's text as `--fix` would leave it.
 fn fixed_text(config: &Config, file: &Path, text: &[u8]) -> Vec<u8> {
     let rel = file.to_string_lossy();
-    shelf::fix::fixed_text(file, &rel, text, |diagnostics, suppressions| {
+    shelf::check::fix::fixed_text(file, &rel, text, |diagnostics, suppressions| {
         suppressions.apply(file, diagnostics, false);
         config.levels.apply(diagnostics);
     })
@@ -335,8 +335,8 @@ fn fixed_text(config: &Config, file: &Path, text: &[u8]) -> Vec<u8> {
 /// `--diff`: what `--fix` would change in each file, as a unified diff; nothing is written.
 fn diff(
     config: &Config,
-    checked: &shelf::check::Checked,
-    request: &shelf::check::Request,
+    checked: &shelf::pipeline::gate::Checked,
+    request: &shelf::pipeline::gate::Request,
 ) -> anyhow::Result<ExitCode> {
     let mut files: Vec<&Path> = checked
         .diagnostics

@@ -14,7 +14,7 @@
 //! to answer ([`ANSWER_TIMEOUT`]) and the work of a 404's suggestions (see [`nearest`]). A
 //! request whose `Host` is not this machine (an IP address, `localhost`, or a name given with
 //! `--allowed-host`) is refused, so a web page that rebinds its own name to 127.0.0.1 cannot
-//! read the site. Files are opened without following symlinks ([`crate::nofollow`]): a link
+//! read the site. Files are opened without following symlinks ([`crate::base::nofollow`]): a link
 //! planted in the output is not served.
 
 use std::collections::HashMap;
@@ -33,8 +33,8 @@ use hyper::{Method, Request, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 use tokio::sync::{Semaphore, watch};
 
-use crate::diagnostic::Diagnostic;
-use crate::nofollow::{Dir, Kind};
+use crate::base::diagnostic::Diagnostic;
+use crate::base::nofollow::{Dir, Kind};
 
 /// How long a poll waits for a rebuild before answering "nothing new".
 const POLL_WAIT: Duration = Duration::from_secs(25);
@@ -447,7 +447,7 @@ fn inject(page: &str, status: &Status) -> String {
 }
 
 fn esc(s: &str) -> String {
-    crate::escape::html(s)
+    crate::base::escape::html(s)
 }
 
 fn overlay(out: &mut String, errors: &[Shown]) {
@@ -461,7 +461,7 @@ fn overlay(out: &mut String, errors: &[Shown]) {
          font:inherit\">Close</button>\
          <h2 style=\"color:#fca5a5;margin-top:0\">{n} error{} in the articles you changed</h2>\
          <p>The site shows the last build that could be made; fix these and it reloads.</p><ol>",
-        crate::emit::plural(n)
+        crate::check::emit::plural(n)
     );
     for e in errors {
         let _ = write!(

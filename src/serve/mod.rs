@@ -1,5 +1,8 @@
 //! `shelf serve`: builds the site, serves it on 127.0.0.1, watches the source, templates and
 //! config, rebuilds what a change touches ([`session`]) and reloads open pages ([`http`]).
+//!
+//! Layer 7, the top of the library: imports every layer below it (mostly [`crate::pipeline`]
+//! for loading and [`crate::site`] for rendering what changed).
 
 pub mod http;
 pub mod session;
@@ -13,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
+use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::base::error::Error;
 use crate::config::{Config, Overrides};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::error::Error;
 use http::{Live, Shown, Status};
 use session::{Change, Rebuilt, Session};
 
@@ -33,7 +36,7 @@ pub struct Options {
     /// Host names answered besides IP addresses and `localhost` (see [`http`]).
     pub allowed_hosts: Vec<String>,
     /// `--color`.
-    pub color: crate::emit::ColorChoice,
+    pub color: crate::check::emit::ColorChoice,
     /// The configuration file (`--config`, else `shelf.toml` in the root), watched too.
     pub config_file: PathBuf,
 }
@@ -330,14 +333,14 @@ fn show_failure(live: &Live, e: &Error, file: PathBuf) {
 /// One line per rebuild, then its diagnostics, on stderr.
 fn report(rebuilt: &Rebuilt, first: bool, options: &Options) {
     let verbose = options.verbose;
-    let color = crate::emit::use_color(options.color, std::io::stderr().is_terminal());
+    let color = crate::check::emit::use_color(options.color, std::io::stderr().is_terminal());
     let ms = rebuilt.took.as_secs_f64() * 1000.0;
     let w = &rebuilt.written;
     if first {
         eprintln!(
             "built {} article{} ({} files) in {ms:.0} ms",
             w.articles,
-            crate::emit::plural(w.articles),
+            crate::check::emit::plural(w.articles),
             w.files
         );
     } else {
@@ -354,7 +357,7 @@ fn report(rebuilt: &Rebuilt, first: bool, options: &Options) {
                 "rewrote"
             },
             rebuilt.rendered,
-            crate::emit::plural(rebuilt.rendered),
+            crate::check::emit::plural(rebuilt.rendered),
             if rebuilt.removed.is_empty() {
                 String::new()
             } else {
@@ -376,6 +379,6 @@ fn print_diagnostics(diagnostics: &[Diagnostic], color: bool, errors_only: bool)
         if errors_only && d.severity != Severity::Error {
             continue;
         }
-        crate::emit::eprint_line(d, color);
+        crate::check::emit::eprint_line(d, color);
     }
 }

@@ -14,18 +14,18 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::article::Mode;
+use crate::base::diagnostic::{self, Diagnostic, Severity};
+use crate::base::error::Error;
+use crate::base::progress::Progress;
+use crate::check::article::Mode;
 use crate::config::Config;
-use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::discover::{SourceFile, discover};
-use crate::error::Error;
-use crate::library::{Keys, Library};
-use crate::model::{Article, Cloud};
-use crate::output::{InPlace, Staging};
-use crate::paths::{article_embed, article_page, article_record};
-use crate::progress::Progress;
-use crate::render::{self, Renderer, Touched, Written};
-use crate::site::parse_file;
+use crate::pipeline::load::parse_file;
+use crate::site::output::{InPlace, Staging};
+use crate::site::paths::{article_embed, article_page, article_record};
+use crate::site::render::{self, Renderer, Touched, Written};
+use crate::source::discover::{SourceFile, discover};
+use crate::source::library::{Keys, Library};
+use crate::source::model::{Article, Cloud};
 
 /// What changed on disk.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -377,7 +377,7 @@ impl Session {
         let mut diagnostics = Vec::new();
         let output = &self.config.output;
         let lib = Library::indexed_keeping(articles, &mut diagnostics, &|a| {
-            crate::site::held_page(output, a)
+            crate::pipeline::load::held_page(output, a)
         });
         self.config.levels.apply(&mut diagnostics);
         self.lib_diagnostics = diagnostics;
@@ -402,7 +402,7 @@ impl Session {
 
 /// The search index's file names change with their content: removes those no longer written.
 fn remove_stale_search_files(output: &Path, current: &[String]) -> Result<(), Error> {
-    use crate::nofollow::{Dir, Kind};
+    use crate::base::nofollow::{Dir, Kind};
     let keep: HashSet<&str> = current.iter().map(String::as_str).collect();
     let search = Dir::open(output)
         .and_then(|site| site.child("search", false))

@@ -204,7 +204,7 @@ pub fn json_html_fields(v: &serde_json::Value, f: &mut dyn FnMut(&str, &str)) {
 /// them: every known key is ASCII).
 pub fn fuzz_header(text: &str) {
     let mut diagnostics = Vec::new();
-    if let Ok(header) = shelf::header::parse(text, Path::new("f.md"), &mut diagnostics) {
+    if let Ok(header) = shelf::source::header::parse(text, Path::new("f.md"), &mut diagnostics) {
         assert!(text.get(header.span.clone()).is_some(), "header span");
         let mut keys = std::collections::HashSet::new();
         for p in &header.properties {
@@ -234,7 +234,7 @@ pub fn fuzz_header(text: &str) {
 /// and the article, and fix what they say (applying them again changes nothing more than the
 /// next round of fixes would).
 pub fn fuzz_article(data: &[u8]) {
-    use shelf::article::{Mode, parse};
+    use shelf::check::article::{Mode, parse};
     let file = Path::new("f.md");
     let checked = parse(file, "f.md", data, Mode::Check);
     let built = parse(file, "f.md", data, Mode::Build);
@@ -242,7 +242,7 @@ pub fn fuzz_article(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let index = shelf::diagnostic::LineIndex::new(data);
+    let index = shelf::base::diagnostic::LineIndex::new(data);
     for d in &checked.diagnostics {
         if let Some(span) = &d.span {
             assert!(text.get(span.clone()).is_some(), "{span:?} in {}", d.code);
@@ -254,7 +254,7 @@ pub fn fuzz_article(data: &[u8]) {
             );
         }
     }
-    let fixed = shelf::fix::fixed_bytes(data, &checked.diagnostics);
+    let fixed = shelf::check::fix::fixed_bytes(data, &checked.diagnostics);
     if fixed != data {
         assert!(std::str::from_utf8(&fixed).is_ok(), "a fix broke UTF-8");
         // A fix may rescue an article (a misspelled articleId renamed), never lose one.
@@ -269,21 +269,22 @@ pub fn fuzz_article(data: &[u8]) {
 /// One article through the whole site render (every page, record, fragment and index file, in
 /// memory): nothing in any output can run script, every JSON file parses, XML is well-formed.
 pub fn fuzz_render(data: &[u8]) {
-    use shelf::article::{Mode, parse};
+    use shelf::check::article::{Mode, parse};
     use std::sync::OnceLock;
-    static RENDERER: OnceLock<shelf::render::Renderer> = OnceLock::new();
+    static RENDERER: OnceLock<shelf::site::render::Renderer> = OnceLock::new();
     let renderer = RENDERER.get_or_init(|| {
-        shelf::render::Renderer::new(Path::new("/nonexistent-templates")).expect("built-in")
+        shelf::site::render::Renderer::new(Path::new("/nonexistent-templates")).expect("built-in")
     });
     let parsed = parse(Path::new("f.md"), "f.md", data, Mode::Build);
     let Some(article) = parsed.article else {
         return;
     };
-    let lib = shelf::library::Library::indexed(vec![article], &mut Vec::new());
-    let sink = shelf::render::MemorySink::default();
+    let lib = shelf::source::library::Library::indexed(vec![article], &mut Vec::new());
+    let sink = shelf::site::render::MemorySink::default();
     let config = shelf::Config::default();
-    let progress = shelf::progress::Progress::hidden();
-    shelf::render::render_site(renderer, &lib, &config, None, &sink, &progress).expect("render");
+    let progress = shelf::base::progress::Progress::hidden();
+    shelf::site::render::render_site(renderer, &lib, &config, None, &sink, &progress)
+        .expect("render");
     let files = sink.0.into_inner().unwrap();
     let problems: Vec<String> = files
         .into_iter()

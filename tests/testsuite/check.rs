@@ -179,7 +179,7 @@ fn rules_lists_the_catalog_and_explains_one() {
     }
     assert_eq!(
         list.lines().filter(|l| l.starts_with("  SH")).count(),
-        shelf::rules::ALL.len()
+        shelf::check::rules::ALL.len()
     );
     let o = shelf(&["rules", "sh102"], root);
     let doc = stdout(&o);
@@ -252,7 +252,7 @@ fn sarif_format_validates_against_the_sarif_2_1_0_schema() {
 
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), shelf::rules::ALL.len());
+    assert_eq!(rules.len(), shelf::check::rules::ALL.len());
     for result in run["results"].as_array().unwrap() {
         let ix = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[ix]["id"], result["ruleId"]);
@@ -301,7 +301,7 @@ fn real_corpus_is_checked_completely_and_fixes_converge() {
         .collect();
     for code in &codes {
         assert!(
-            shelf::rules::ALL.iter().any(|r| r.code == *code),
+            shelf::check::rules::ALL.iter().any(|r| r.code == *code),
             "{code} is not in the catalog"
         );
     }

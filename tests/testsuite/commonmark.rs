@@ -32,7 +32,7 @@ pub fn pulldown_blocks(markdown: &str) -> BTreeSet<Block> {
 fn pulldown_blocks_of(markdown: &str, fixups: bool) -> BTreeSet<Block> {
     use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag};
     let fixed = if fixups {
-        shelf::markdown::spec_fixups(markdown)
+        shelf::source::markdown::spec_fixups(markdown)
     } else {
         std::borrow::Cow::Borrowed(markdown)
     };
@@ -375,11 +375,11 @@ fn a_closing_fence_followed_by_tabs_closes_as_the_spec_says() {
     );
     // And the rule SH313 says nothing.
     let article = format!("<properties a=\"b\" />\n# T\n\n{doc}");
-    let parsed = shelf::article::parse(
+    let parsed = shelf::check::article::parse(
         std::path::Path::new("a.md"),
         "a.md",
         article.as_bytes(),
-        shelf::article::Mode::Check,
+        shelf::check::article::Mode::Check,
     );
     assert!(
         !parsed.diagnostics.iter().any(|d| d.code == "SH313"),

@@ -2,6 +2,7 @@
 //! under `tests/fixtures`) and on the real corpus. One test binary; a module per command.
 
 mod api;
+mod architecture;
 mod browser;
 mod build;
 mod check;
@@ -9,6 +10,7 @@ mod commonmark;
 mod fuzzing;
 mod gate;
 mod hostile;
+mod library;
 #[path = "../support/oracles.rs"]
 mod oracles;
 mod properties;

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use proptest::prelude::*;
-use shelf::article::{Mode, Parsed, parse};
-use shelf::fix::fixed_bytes;
-use shelf::model::Metadata;
+use shelf::check::article::{Mode, Parsed, parse};
+use shelf::check::fix::fixed_bytes;
+use shelf::source::model::Metadata;
 
 /// Pieces articles are made of, so that generated text reaches deep into the parser instead of
 /// stopping at "no header".

@@ -31,7 +31,7 @@ fn every_rule_fires_on_its_failing_fixture_and_not_on_its_passing_one() {
     let root = fixture("rules");
     let mut problems = Vec::new();
     let generated = tempfile::tempdir().unwrap();
-    for rule in shelf::rules::ALL {
+    for rule in shelf::check::rules::ALL {
         let dir = root.join(format!("{}-{}", rule.code, rule.name));
         let fail_dir = match generate_failing(rule.code, &dir, generated.path()) {
             Some(made) => made,
@@ -139,7 +139,7 @@ fn generate_failing(code: &str, dir: &Path, scratch: &Path) -> Option<std::path:
 
 #[test]
 fn every_fixture_folder_belongs_to_a_rule() {
-    let expected: BTreeSet<String> = shelf::rules::ALL
+    let expected: BTreeSet<String> = shelf::check::rules::ALL
         .iter()
         .map(|r| format!("{}-{}", r.code, r.name))
         .collect();
@@ -205,8 +205,8 @@ fn fix_rewrites_only_what_it_fixes_and_is_idempotent() {
 fn rules_table() -> String {
     let mut out = String::new();
     let mut group = "";
-    for r in shelf::rules::ALL {
-        let this = shelf::rules::group(r.code);
+    for r in shelf::check::rules::ALL {
+        let this = shelf::check::rules::group(r.code);
         if this != group {
             out.push_str(&format!(
                 "\n### {this}\n\n| code | name | severity | what |\n|---|---|---|---|\n"
@@ -248,7 +248,7 @@ fn docs_rules_md_lists_every_rule_as_the_catalog_says() {
 
 #[test]
 fn every_rule_says_why_it_matters() {
-    for r in shelf::rules::ALL {
+    for r in shelf::check::rules::ALL {
         assert!(
             r.doc.contains("Why:") || r.doc.lines().count() <= 2,
             "{} {} does not say why it matters",

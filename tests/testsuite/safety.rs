@@ -413,13 +413,13 @@ fn fixable(id: &str, len: usize) -> String {
 
 /// What `--fix` makes of a file: the safe fixes of its check, applied.
 fn fixed(text: &str) -> Vec<u8> {
-    let parsed = shelf::article::parse(
+    let parsed = shelf::check::article::parse(
         Path::new("a.md"),
         "a.md",
         text.as_bytes(),
-        shelf::article::Mode::Check,
+        shelf::check::article::Mode::Check,
     );
-    shelf::fix::fixed_bytes(text.as_bytes(), &parsed.diagnostics)
+    shelf::check::fix::fixed_bytes(text.as_bytes(), &parsed.diagnostics)
 }
 
 /// The race made certain: `check --fix` is held between its check and its fixes (a failpoint)

@@ -9,11 +9,11 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use shelf::article::{Mode, parse};
-use shelf::emit::{Format, Summary, emit};
-use shelf::library::Library;
-use shelf::progress::Progress;
-use shelf::render::{MemorySink, Renderer, render_site};
+use shelf::base::progress::Progress;
+use shelf::check::article::{Mode, parse};
+use shelf::check::emit::{Format, Summary, emit};
+use shelf::site::render::{MemorySink, Renderer, render_site};
+use shelf::source::library::Library;
 
 /// A header of the type `kind` with `extra` attributes, and a body.
 fn article(kind: &str, extra: &str, body: &str) -> String {
@@ -106,8 +106,8 @@ const SHAPES: &[Shape] = &[
 /// every format, and its pages rendered.
 fn work(file: &Path, bytes: &[u8], renderer: &Renderer) {
     let checked = parse(file, "a.md", bytes, Mode::Check);
-    let fingerprints = shelf::baseline::fingerprints(&checked.diagnostics, Path::new("/"));
-    let report = shelf::emit::Report {
+    let fingerprints = shelf::check::baseline::fingerprints(&checked.diagnostics, Path::new("/"));
+    let report = shelf::check::emit::Report {
         diagnostics: &checked.diagnostics,
         summary: Summary::of(1, &checked.diagnostics),
         color: false,

@@ -332,7 +332,7 @@ fn the_browser_splits_and_stems_words_as_the_indexer_does() {
             let entry = entry.unwrap();
             if entry.file_type().is_file() {
                 let article = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                vocabulary.extend(shelf::search::text::words(&article).map(str::to_string));
+                vocabulary.extend(shelf::site::search::text::words(&article).map(str::to_string));
             }
         }
         assert!(vocabulary.len() > 10_000, "{}", vocabulary.len());
@@ -342,7 +342,7 @@ fn the_browser_splits_and_stems_words_as_the_indexer_does() {
         }
     }
     let mut expected = Vec::new();
-    shelf::search::text::each_stem(&text, |s| expected.push(s.to_string()));
+    shelf::site::search::text::each_stem(&text, |s| expected.push(s.to_string()));
 
     let (_browser, tab) = open(&server.url("index.html"));
     let js = format!(
@@ -357,8 +357,9 @@ fn the_browser_splits_and_stems_words_as_the_indexer_does() {
 }
 
 /// The corpus site, built once, with the library that built it (for titles and URLs).
-pub fn corpus_site() -> Option<&'static (tempfile::TempDir, Server, shelf::library::Library)> {
-    static SITE: OnceLock<Option<(tempfile::TempDir, Server, shelf::library::Library)>> =
+pub fn corpus_site() -> Option<&'static (tempfile::TempDir, Server, shelf::source::library::Library)>
+{
+    static SITE: OnceLock<Option<(tempfile::TempDir, Server, shelf::source::library::Library)>> =
         OnceLock::new();
     SITE.get_or_init(|| {
         let source = crate::build::corpus()?;
@@ -371,8 +372,8 @@ pub fn corpus_site() -> Option<&'static (tempfile::TempDir, Server, shelf::libra
             source,
             ..shelf::Config::default()
         };
-        let loaded =
-            shelf::site::load(&config, None, shelf::article::Mode::Build).expect("corpus loads");
+        let loaded = shelf::pipeline::load::load(&config, None, shelf::check::article::Mode::Build)
+            .expect("corpus loads");
         let server = Server::start(&out);
         Some((dir, server, loaded.library))
     })
@@ -468,7 +469,11 @@ fn on_the_corpus_every_title_in_the_top_3() {
 }
 
 /// `n` distinct indexes below `articles.len()`, chosen by a seeded generator (SplitMix64).
-fn pick(articles: &[std::sync::Arc<shelf::model::Article>], n: usize, seed: u64) -> Vec<usize> {
+fn pick(
+    articles: &[std::sync::Arc<shelf::source::model::Article>],
+    n: usize,
+    seed: u64,
+) -> Vec<usize> {
     let mut state = seed;
     let mut next = || {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -488,7 +493,7 @@ fn pick(articles: &[std::sync::Arc<shelf::model::Article>], n: usize, seed: u64)
 /// library and counts those whose own page is in the first three results.
 fn title_hits(
     server: &Server,
-    articles: &[std::sync::Arc<shelf::model::Article>],
+    articles: &[std::sync::Arc<shelf::source::model::Article>],
     picked: &[usize],
 ) -> (usize, Vec<String>) {
     let queries: Vec<(String, String)> = picked
@@ -500,7 +505,7 @@ fn title_hits(
             } else {
                 a.meta.page_title.clone()
             };
-            (title, shelf::paths::article_page(a))
+            (title, shelf::site::paths::article_page(a))
         })
         .collect();
     let (_browser, tab) = open(&server.url("index.html"));

@@ -303,7 +303,7 @@ fn corpus_edit_to_served() {
             source: dir.path().join("articles"),
             ..Default::default()
         };
-        shelf::site::load(&config, None, shelf::article::Mode::Check).unwrap()
+        shelf::pipeline::load::load(&config, None, shelf::check::article::Mode::Check).unwrap()
     };
     let mut times = Vec::new();
     for (n, a) in lib

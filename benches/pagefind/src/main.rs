@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
-use shelf::library::Library;
+use shelf::source::library::Library;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -20,7 +20,7 @@ fn main() {
         source: source.into(),
         ..shelf::Config::default()
     };
-    let loaded = shelf::site::load(&config, None, shelf::article::Mode::Build).expect("articles load");
+    let loaded = shelf::pipeline::load::load(&config, None, shelf::check::article::Mode::Build).expect("articles load");
     let lib = &loaded.library;
     println!("{} articles, {runs} runs each, {} threads", lib.articles.len(), rayon_threads());
 
@@ -29,11 +29,11 @@ fn main() {
     let pagefind = median(runs, || {
         pagefind_files = runtime.block_on(pagefind_index(lib));
     });
-    let article_url = |a: &shelf::model::Article| shelf::views::article_url(a);
+    let article_url = |a: &shelf::source::model::Article| shelf::site::views::article_url(a);
     let topic_url = |id: &str| Some(format!("topics/{id}.html"));
-    let urls = shelf::search::Urls { article: &article_url, topic: &topic_url };
+    let urls = shelf::site::search::Urls { article: &article_url, topic: &topic_url };
     let mut shelf_files = Vec::new();
-    let ours = median(runs, || shelf_files = shelf::search::index(lib, &urls));
+    let ours = median(runs, || shelf_files = shelf::site::search::index(lib, &urls));
 
     let size = |files: &[(String, usize)], f: &dyn Fn(&str) -> bool| -> usize {
         files.iter().filter(|(n, _)| f(n)).map(|(_, s)| s).sum()
@@ -115,7 +115,7 @@ async fn pagefind_index(lib: &Library) -> Vec<(String, usize)> {
         let meta = BTreeMap::from([("title".to_string(), a.title.clone())]);
         index
             .add_custom_record(
-                shelf::views::article_url(a),
+                shelf::site::views::article_url(a),
                 content,
                 "en".into(),
                 Some(meta),

@@ -1,0 +1,288 @@
+//! Loading a source tree: discover, read and parse every file in parallel (running the
+//! per-article rules in check mode), index the library, run the cross-article rules, then
+//! suppressions and levels. Never writes. `build`, `check` and `serve` all start here.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::base::diagnostic::{self, Diagnostic};
+use crate::base::error::Error;
+use crate::check::article::{self, Mode};
+use crate::config::Config;
+use crate::source::discover::{SourceFile, discover};
+use crate::source::library::Library;
+use crate::source::model::Cloud;
+use crate::source::read;
+
+use crate::base::progress::Progress;
+
+use crate::check::rules;
+
+/// Everything known about the source after loading it.
+pub struct Loaded {
+    pub library: Library,
+    /// Every problem found, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The Markdown files found, sorted by path.
+    pub sources: Vec<crate::source::discover::SourceFile>,
+    /// Each source's hash as it was read and parsed ([`read::digest`]), in the same order.
+    pub digests: Vec<u128>,
+    /// Files that could not be made into an article (unreadable, unparseable, duplicate).
+    pub skipped: usize,
+    /// Articles left out because they are not published to the requested cloud.
+    pub other_cloud: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Discovers, parses and indexes the articles of `config.source`, keeping only those published
+/// to `cloud` when one is given. `mode` says whether bodies are rendered (build) or only
+/// validated (check).
+pub fn load(config: &Config, cloud: Option<Cloud>, mode: Mode) -> Result<Loaded, Error> {
+    load_with_progress(config, cloud, mode, false)
+}
+
+/// [`load`], with a progress bar over the files when `progress` and stderr is a terminal.
+pub fn load_with_progress(
+    config: &Config,
+    cloud: Option<Cloud>,
+    mode: Mode,
+    progress: bool,
+) -> Result<Loaded, Error> {
+    let found = find(config)?;
+    load_found(config, cloud, mode, found, progress)
+}
+
+/// The Markdown files of a source folder, and what kept any from being listed.
+pub struct Found {
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub took: Duration,
+}
+
+/// Discovers the articles of `config.source`.
+pub fn find(config: &Config) -> Result<Found, Error> {
+    let source = &config.source;
+    if !source.is_dir() {
+        return Err(Error::Usage(format!(
+            "the source folder {} does not exist or is not a folder",
+            source.display()
+        )));
+    }
+    let started = Instant::now();
+    let (files, diagnostics) = discover(source, &config.filters());
+    Ok(Found {
+        files,
+        diagnostics,
+        took: started.elapsed(),
+    })
+}
+
+/// What a check knows beyond the files on disk.
+#[derive(Default)]
+pub struct Context {
+    /// Text to read in place of one file's (`--stdin-filename`): its path below the source
+    /// (with `/`) and the text. A file not on disk is added.
+    pub overlay: Option<(String, Vec<u8>)>,
+    /// Articles the change being checked removed (`--changed-since`).
+    pub removed: Vec<rules::identity::removed_solution_article::RemovedArticle>,
+}
+
+/// [`load_with_progress`] of files already found.
+pub fn load_found(
+    config: &Config,
+    cloud: Option<Cloud>,
+    mode: Mode,
+    found: Found,
+    progress: bool,
+) -> Result<Loaded, Error> {
+    load_in_context(config, cloud, mode, found, progress, &Context::default())
+}
+
+/// [`load_found`], with what `context` adds.
+pub fn load_in_context(
+    config: &Config,
+    cloud: Option<Cloud>,
+    mode: Mode,
+    found: Found,
+    progress: bool,
+    context: &Context,
+) -> Result<Loaded, Error> {
+    let Found {
+        mut files,
+        mut diagnostics,
+        took: discovered,
+    } = found;
+    if let Some((rel, _)) = &context.overlay {
+        let path = config.source.join(rel);
+        if let Err(at) = files.binary_search_by(|f| f.path.cmp(&path)) {
+            files.insert(
+                at,
+                SourceFile {
+                    path,
+                    rel: rel.clone(),
+                },
+            );
+        }
+    }
+    let started = Instant::now();
+    let bar = Progress::new(files.len(), "reading", progress);
+    // Each article goes into its Arc here, on both cores: the library shares them, and
+    // allocating 5,500 of them in its serial loop cost 2 ms of page faults there.
+    let (parsed, digests): (Vec<_>, Vec<_>) = files
+        .par_iter()
+        .map(|f| {
+            let (parsed, digest) = match &context.overlay {
+                Some((rel, text)) if *rel == f.rel => (
+                    article::parse(&f.path, &f.rel, text, mode),
+                    read::digest_of(text),
+                ),
+                _ => read_and_parse(f, mode),
+            };
+            bar.inc();
+            (
+                (
+                    parsed.article.map(Arc::new),
+                    parsed.diagnostics,
+                    parsed.suppressions,
+                ),
+                digest,
+            )
+        })
+        .unzip();
+    bar.finish();
+    let parse_time = started.elapsed();
+
+    let started = Instant::now();
+    let mut articles = Vec::with_capacity(parsed.len());
+    let mut unusable = 0;
+    let mut suppressions = Vec::new();
+    for ((article, found, suppressed), file) in parsed.into_iter().zip(&files) {
+        diagnostics.extend(found);
+        if !suppressed.is_empty() {
+            suppressions.push((file.path.clone(), suppressed));
+        }
+        match article {
+            Some(a) => articles.push(a),
+            None => unusable += 1,
+        }
+    }
+    let mut other_cloud = 0;
+    if let Some(cloud) = cloud {
+        articles.retain(|a| {
+            let keep = a.meta.is_in_cloud(cloud);
+            other_cloud += usize::from(!keep);
+            keep
+        });
+    }
+    let before = articles.len();
+    let held_page = |a: &crate::source::model::Article| held_page(&config.output, a);
+    let library = match mode {
+        Mode::Build => Library::indexed_keeping(articles, &mut diagnostics, &held_page),
+        Mode::Check => {
+            let library = Library::keeping(articles, &mut diagnostics, &held_page);
+            rules::identity::check(&library, &files, &mut diagnostics);
+            rules::identity::removed_solution_article::check(
+                &library,
+                &context.removed,
+                &mut diagnostics,
+            );
+            library
+        }
+    };
+    let duplicates = before - library.articles.len();
+    // Suppressions act on what the rules found (across articles too), then levels on what is
+    // left; only a check, which runs every rule, can tell that a suppression is unused.
+    apply_suppressions(&suppressions, &mut diagnostics, mode == Mode::Check);
+    config.levels.apply(&mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    let index_time = started.elapsed();
+
+    Ok(Loaded {
+        library,
+        diagnostics,
+        sources: files,
+        digests,
+        skipped: unusable + duplicates,
+        other_cloud,
+        timings: vec![
+            ("discover", discovered),
+            ("parse", parse_time),
+            ("index", index_time),
+        ],
+    })
+}
+
+/// Whether the last build to `output` published `article`'s page from its file (the page's API
+/// record names its source). Asked only of articles that share an articleId or URL, so that a
+/// new file never takes over an existing page.
+pub fn held_page(output: &std::path::Path, article: &crate::source::model::Article) -> bool {
+    use std::io::Read;
+    #[derive(serde::Deserialize)]
+    struct Record {
+        source: String,
+    }
+    let record = output.join(crate::site::paths::article_record(article));
+    let mut text = Vec::new();
+    let read = std::fs::File::open(&record)
+        .and_then(|f| f.take(64 << 20).read_to_end(&mut text))
+        .is_ok();
+    read && serde_json::from_slice::<Record>(&text).is_ok_and(|r| r.source == article.path)
+}
+
+/// Applies each file's suppressions to its diagnostics (found in one pass over them all).
+pub fn apply_suppressions(
+    suppressions: &[(
+        std::path::PathBuf,
+        crate::check::rules::suppress::Suppressions,
+    )],
+    diagnostics: &mut Vec<Diagnostic>,
+    report_unused: bool,
+) {
+    if suppressions.is_empty() {
+        return;
+    }
+    let index: std::collections::HashMap<&std::path::Path, usize> = suppressions
+        .iter()
+        .enumerate()
+        .map(|(i, (file, _))| (file.as_path(), i))
+        .collect();
+    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); suppressions.len()];
+    let mut rest = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics.drain(..) {
+        match index.get(d.file.as_path()) {
+            Some(&i) => by_file[i].push(d),
+            None => rest.push(d),
+        }
+    }
+    for ((file, s), mut found) in suppressions.iter().zip(by_file) {
+        s.apply(file, &mut found, report_unused);
+        rest.extend(found);
+    }
+    *diagnostics = rest;
+}
+
+/// Reads and parses one article; a file that cannot be read gives a diagnostic, not an error.
+pub fn parse_file(f: &SourceFile, mode: Mode) -> article::Parsed {
+    read_and_parse(f, mode).0
+}
+
+/// [`parse_file`], and the hash of what was read.
+fn read_and_parse(f: &SourceFile, mode: Mode) -> (article::Parsed, u128) {
+    let read = read::read(&f.path);
+    let digest = read::digest(&read);
+    let parsed = match read {
+        Ok((bytes, warning)) => {
+            let mut parsed = article::parse(&f.path, &f.rel, &bytes, mode);
+            parsed.diagnostics.extend(warning);
+            parsed
+        }
+        Err(unread) => article::Parsed {
+            article: None,
+            diagnostics: vec![*unread],
+            suppressions: Default::default(),
+        },
+    };
+    (parsed, digest)
+}

@@ -1,0 +1,973 @@
+//! Rendering the site with tera: built-in templates embedded in the binary, overridable file by
+//! file from the site's `templates/` folder; one lean view per page (see [`crate::site::views`]). The
+//! same files are compiled to Rust by `build.rs` (the private `templates` module), and a page whose templates
+//! the site does not override is written by that code (tera spends most of its time looking
+//! variables up by name).
+//!
+//! The site is planned first (every page and its output path), then rendered and written in
+//! parallel. Page layout:
+//! `index.html`, `articles/<articleId>.html`, `topics/[<id>|index].html`,
+//! `services/…`, `products/…`, `clouds/…`, `types/…`, `sitemap.xml`, `style.css`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tera::Tera;
+
+use crate::base::error::Error;
+use crate::base::progress::Progress;
+use crate::check::emit::plural;
+use crate::config::Config;
+use crate::site::api;
+use crate::site::paths::{Section, SitePaths, Slugs, article_embed, article_page, article_record};
+use crate::site::search;
+use crate::site::views::*;
+use crate::source::library::{ArticleIx, Library};
+use crate::source::model::{Article, Cloud};
+
+pub(crate) mod template_support;
+
+/// The built-in templates compiled to Rust by `build.rs`: one `macro_rules!` and one
+/// [`Compiled`] per file of `templates/`, and [`BUILTIN_TEMPLATES`].
+mod templates {
+    include!(concat!(env!("OUT_DIR"), "/templates.rs"));
+}
+
+use template_support::Compiled;
+/// The built-in templates, by the file name that overrides them.
+pub use templates::BUILTIN as BUILTIN_TEMPLATES;
+
+// What tera sees as a non-empty object, the compiled templates see as true.
+crate::always_truthy!(
+    NamedLink,
+    ArticleLink<'_>,
+    TopicDescriptionView<'_>,
+    Problem,
+    TopicRow,
+    FormElement,
+    Field,
+    PayloadView,
+);
+
+impl template_support::AsStr for PayloadKind {
+    fn text(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl template_support::Emit for PayloadKind {
+    fn emit(&self, out: &mut String, escape: bool) {
+        self.as_str().emit(out, escape)
+    }
+}
+
+const BUILTIN_STYLE: &str = include_str!("../../../templates/style.css");
+const BUILTIN_SEARCH_SCRIPT: &str = include_str!("../../../templates/search.js");
+/// Snowball's English stemmer for the browser (`vendor/porter2`, CommonJS) as the ES module
+/// `search/porter2.js` that `search.js` imports.
+const PORTER2_MODULE: &str = concat!(
+    "// porter2 1.1.0 (MIT, https://github.com/eilvelia/porter2.js), as an ES module for shelf.\n",
+    "const exports = {};\n",
+    include_str!("../../../vendor/porter2/index.js"),
+    "\nexport const stem = exports.stem;\n"
+);
+
+pub struct Renderer {
+    tera: Tera,
+    /// The templates the site overrides: pages made only of built-in templates are written by
+    /// their compiled code ([`templates`]) instead of tera.
+    overridden: BTreeSet<String>,
+    style: String,
+    /// The browser side of search, `search/search.js`.
+    search_script: String,
+}
+
+impl Renderer {
+    /// The built-in templates, with any file of the same name in `overrides` taking its place.
+    pub fn new(overrides: &Path) -> Result<Renderer, Error> {
+        let mut templates: BTreeMap<String, String> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let mut style = BUILTIN_STYLE.to_string();
+        let mut search_script = BUILTIN_SEARCH_SCRIPT.to_string();
+        let mut overridden = BTreeSet::new();
+        if let Ok(entries) = std::fs::read_dir(overrides) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let path = entry.path();
+                let is_template = name.ends_with(".html") || name.ends_with(".xml");
+                let is_asset = name == "style.css" || name == "search.js";
+                if !(is_template || is_asset) || !path.is_file() {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                match name.as_str() {
+                    "style.css" => style = text,
+                    "search.js" => search_script = text,
+                    _ => {
+                        // A copy of a built-in template (the sample site keeps them all in
+                        // `templates/`) changes nothing.
+                        if templates.get(&name) != Some(&text) {
+                            overridden.insert(name.clone());
+                        }
+                        templates.insert(name, text);
+                    }
+                }
+            }
+        }
+        let mut tera = Tera::default();
+        // Every attribute in the templates is quoted, so these five characters are all that
+        // needs escaping (tera's default also escapes `/`, bloating every URL).
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| template_error(&e))?;
+        Ok(Renderer {
+            tera,
+            overridden,
+            style,
+            search_script,
+        })
+    }
+
+    /// Renders `view` with `template`: its compiled twin (`write`) when the site overrides none
+    /// of the files it is made of, else tera.
+    fn page<T: Serialize>(
+        &self,
+        template: &Compiled,
+        view: &T,
+        write: impl FnOnce(&mut String),
+    ) -> Result<String, Error> {
+        if template.uses.iter().any(|t| self.overridden.contains(*t)) {
+            return self.render(template.name, view);
+        }
+        let mut out = String::with_capacity(4096);
+        write(&mut out);
+        Ok(out)
+    }
+
+    fn article(&self, page: &ArticlePage) -> Result<String, Error> {
+        self.page(&templates::ARTICLE_HTML, page, |out| {
+            templates::article_html!(out, page)
+        })
+    }
+
+    fn embed(&self, page: &EmbedPage) -> Result<String, Error> {
+        self.page(&templates::EMBED_HTML, page, |out| {
+            templates::embed_html!(out, page)
+        })
+    }
+
+    fn payload(&self, page: &PayloadPage) -> Result<String, Error> {
+        self.page(&templates::PAYLOAD_HTML, page, |out| {
+            templates::payload_html!(out, page)
+        })
+    }
+
+    /// `list.html`, or `topic.html` for a support topic's page.
+    fn list(&self, page: &ListPage, topic: bool) -> Result<String, Error> {
+        if topic {
+            self.page(&templates::TOPIC_HTML, page, |out| {
+                templates::topic_html!(out, page)
+            })
+        } else {
+            self.page(&templates::LIST_HTML, page, |out| {
+                templates::list_html!(out, page)
+            })
+        }
+    }
+
+    fn home(&self, page: &HomePage) -> Result<String, Error> {
+        self.page(&templates::HOME_HTML, page, |out| {
+            templates::home_html!(out, page)
+        })
+    }
+
+    fn search(&self, page: &SearchPage) -> Result<String, Error> {
+        self.page(&templates::SEARCH_HTML, page, |out| {
+            templates::search_html!(out, page)
+        })
+    }
+
+    fn overview(&self, page: &OverviewPage) -> Result<String, Error> {
+        self.page(&templates::OVERVIEW_HTML, page, |out| {
+            templates::overview_html!(out, page)
+        })
+    }
+
+    fn sitemap(&self, page: &SitemapPage) -> Result<String, Error> {
+        self.page(&templates::SITEMAP_XML, page, |out| {
+            templates::sitemap_xml!(out, page)
+        })
+    }
+
+    fn render<T: Serialize>(&self, template: &str, view: &T) -> Result<String, Error> {
+        let context = tera::Context::from_serialize(view).map_err(|e| template_error(&e))?;
+        self.tera
+            .render(template, &context)
+            .map_err(|e| template_error(&e))
+    }
+}
+
+fn escape_html(s: &str) -> String {
+    crate::base::escape::html(s)
+}
+
+fn template_error(e: &tera::Error) -> Error {
+    // tera nests the useful part in the source chain.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::Template { message }
+}
+
+/// Counts of what a build wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Written {
+    pub articles: usize,
+    pub topics: usize,
+    pub services: usize,
+    pub products: usize,
+    pub clouds: usize,
+    pub types: usize,
+    /// API documents and embeddable fragments.
+    pub api: usize,
+    pub files: usize,
+    /// The search index's files (their names change with their content).
+    #[serde(skip)]
+    pub search_files: Vec<String>,
+}
+
+/// One page of the site.
+enum Page<'a> {
+    Home,
+    Search,
+    Article(ArticleIx),
+    Overview(Section),
+    Topic(&'a str),
+    Service(&'a str),
+    Product(&'a str),
+    Cloud(Cloud),
+    Type(&'a str),
+    Sitemap,
+}
+
+/// Everything pages need to link to each other.
+struct Site<'a> {
+    lib: &'a Library,
+    config: &'a Config,
+    cloud: Option<Cloud>,
+    renderer: &'a Renderer,
+    paths: SitePaths<'a>,
+    /// What links from embeddable fragments to the site's pages start with: the absolute
+    /// `base-url` when there is one (a fragment is shown inside another site's page).
+    embed_link_root: String,
+}
+
+pub use crate::site::output::sink::{MemorySink, Sink, Touched};
+
+/// Renders every page of `lib` into `staging`.
+pub fn render_site(
+    renderer: &Renderer,
+    lib: &Library,
+    config: &Config,
+    cloud: Option<Cloud>,
+    staging: &dyn Sink,
+    progress: &Progress,
+) -> Result<Written, Error> {
+    render(renderer, lib, config, cloud, staging, None, progress)
+}
+
+/// Renders only what `touched` names (plus the pages that list every article) into `sink`,
+/// which already holds the rest of the site. The search index is left to [`render_search`],
+/// so that the pages can be shown before it is done.
+pub fn render_touched(
+    renderer: &Renderer,
+    lib: &Library,
+    config: &Config,
+    cloud: Option<Cloud>,
+    sink: &dyn Sink,
+    touched: &Touched,
+) -> Result<Written, Error> {
+    render(
+        renderer,
+        lib,
+        config,
+        cloud,
+        sink,
+        Some(touched),
+        &Progress::hidden(),
+    )
+}
+
+fn render(
+    renderer: &Renderer,
+    lib: &Library,
+    config: &Config,
+    cloud: Option<Cloud>,
+    staging: &dyn Sink,
+    only: Option<&Touched>,
+    progress: &Progress,
+) -> Result<Written, Error> {
+    let site = Site {
+        lib,
+        config,
+        cloud,
+        renderer,
+        paths: SitePaths::new(lib),
+        embed_link_root: embed_link_root(&config.base_url),
+    };
+    let mut pages = vec![Page::Home, Page::Sitemap];
+    if config.search {
+        pages.push(Page::Search);
+    }
+    for section in [
+        Section::Topics,
+        Section::Services,
+        Section::Products,
+        Section::Clouds,
+        Section::Types,
+    ] {
+        pages.push(Page::Overview(section));
+        staging.create_dir(section.dir())?;
+    }
+    staging.create_dir("articles")?;
+    match only {
+        None => {
+            // The pages that list thousands of articles come first: one of them left for last
+            // kept a thread busy alone.
+            pages.extend(lib.clouds.keys().map(|&c| Page::Cloud(c)));
+            pages.extend(lib.types.keys().map(|k| Page::Type(k)));
+            pages.extend((0..lib.articles.len()).map(Page::Article));
+            pages.extend(lib.topics.keys().map(|k| Page::Topic(k)));
+            pages.extend(lib.services.keys().map(|k| Page::Service(k)));
+            pages.extend(lib.products.keys().map(|k| Page::Product(k)));
+        }
+        Some(t) => {
+            // Keys without articles any more have no page; the caller removes it.
+            let k = &t.keys;
+            pages.extend(t.articles.iter().map(|&ix| Page::Article(ix)));
+            let topics = k.topics.iter().chain(&k.described);
+            pages.extend(
+                topics
+                    .filter(|key| lib.topics.contains_key(*key))
+                    .map(|key| Page::Topic(key)),
+            );
+            pages.extend(
+                k.services
+                    .iter()
+                    .filter(|key| lib.services.contains_key(*key))
+                    .map(|key| Page::Service(key)),
+            );
+            pages.extend(
+                k.products
+                    .iter()
+                    .filter(|key| lib.products.contains_key(*key))
+                    .map(|key| Page::Product(key)),
+            );
+            pages.extend(
+                k.clouds
+                    .iter()
+                    .filter(|c| lib.clouds.contains_key(c))
+                    .map(|&c| Page::Cloud(c)),
+            );
+            pages.extend(
+                k.types
+                    .iter()
+                    .filter(|key| lib.types.contains_key(*key))
+                    .map(|key| Page::Type(key)),
+            );
+        }
+    }
+
+    for dir in api::FOLDERS {
+        staging.create_dir(dir)?;
+    }
+    let info = api::BuildInfo::now(cloud);
+    let with_search = config.search && only.is_none();
+    // The search index and the API are made while the pages render.
+    let (rendered, (search_files, api_files)) = rayon::join(
+        || {
+            pages.par_iter().try_for_each(|page| {
+                site.write_page(page, staging)?;
+                // The bar counts article pages, the bulk of the work.
+                if let Page::Article(_) = page {
+                    progress.inc();
+                }
+                Ok(())
+            })
+        },
+        || {
+            rayon::join(
+                || {
+                    if with_search {
+                        search_index(lib, &site.paths)
+                    } else {
+                        Vec::new()
+                    }
+                },
+                || api::write(lib, &site.paths, &info, staging, only),
+            )
+        },
+    );
+    rendered?;
+    // Each article page comes with its fragment and record.
+    let article_pages = pages
+        .iter()
+        .filter(|p| matches!(p, Page::Article(_)))
+        .count();
+    let api_files = api_files? + 2 * article_pages;
+    if with_search {
+        write_search(renderer, &search_files, staging)?;
+    }
+    staging.write("style.css", renderer.style.as_bytes())?;
+
+    Ok(Written {
+        articles: lib.articles.len(),
+        topics: lib.topics.len(),
+        services: lib.services.len(),
+        products: lib.products.len(),
+        clouds: lib.clouds.len(),
+        types: lib.types.len(),
+        api: api_files,
+        // style.css; with search, search.js and porter2.js.
+        files: pages.len() + 1 + search_files.len() + 2 * usize::from(with_search) + api_files,
+        search_files: search_files.into_iter().map(|(path, _)| path).collect(),
+    })
+}
+
+/// Writes the search index of `lib` into `sink` (whose site is otherwise written); returns the
+/// paths of its files.
+pub fn render_search(
+    renderer: &Renderer,
+    lib: &Library,
+    sink: &dyn Sink,
+) -> Result<Vec<String>, Error> {
+    let files = search_index(lib, &SitePaths::new(lib));
+    write_search(renderer, &files, sink)?;
+    Ok(files.into_iter().map(|(path, _)| path).collect())
+}
+
+fn search_index(lib: &Library, paths: &SitePaths) -> Vec<search::File> {
+    let article_page = |a: &Article| article_page(a);
+    let topic_url = |id: &str| paths.topic_page(id);
+    let urls = search::Urls {
+        article: &article_page,
+        topic: &topic_url,
+    };
+    search::index(lib, &urls)
+}
+
+fn write_search(renderer: &Renderer, files: &[search::File], sink: &dyn Sink) -> Result<(), Error> {
+    for dir in search::FOLDERS {
+        sink.create_dir(dir)?;
+    }
+    sink.write("search/search.js", renderer.search_script.as_bytes())?;
+    sink.write("search/porter2.js", PORTER2_MODULE.as_bytes())?;
+    files
+        .par_iter()
+        .try_for_each(|(path, bytes)| sink.write(path, bytes))
+}
+
+#[derive(Serialize)]
+struct ArticlePage<'a> {
+    site: SiteView<'a>,
+    /// The article's API record and embeddable fragment, from the site root.
+    record_url: String,
+    embed_url: String,
+    title: &'a str,
+    description: &'a str,
+    article_id: &'a str,
+    self_help_type: NamedLink,
+    service: Option<NamedLink>,
+    resource: &'a str,
+    topics: Vec<NamedLink>,
+    products: Vec<NamedLink>,
+    clouds: Vec<NamedLink>,
+    owner: &'a str,
+    display_order: Option<i64>,
+    source: &'a str,
+    body_html: &'a str,
+    /// The payload as rendered by `payload.html`.
+    payload_html: Option<&'a str>,
+    tokens: &'a [crate::source::body::Token],
+    issue_description: Option<&'a str>,
+}
+
+/// An embeddable fragment (`embed.html`): the body and payload, no chrome.
+#[derive(Serialize)]
+struct EmbedPage<'a> {
+    article_id: &'a str,
+    self_help_type: &'a str,
+    body_html: &'a str,
+    /// The payload as rendered by `payload.html`.
+    payload_html: Option<&'a str>,
+}
+
+/// What `payload.html` renders: an article's payload by its shape.
+#[derive(Serialize)]
+struct PayloadPage<'a> {
+    payload: PayloadView,
+    /// Makes form ids unique when several fragments share a page.
+    slug: &'a str,
+    /// What links to other pages of the site start with.
+    link_root: &'a str,
+}
+
+#[derive(Serialize)]
+struct ListPage<'a> {
+    site: SiteView<'a>,
+    kind: &'a str,
+    title: String,
+    intro: String,
+    description: Option<TopicDescriptionView<'a>>,
+    groups: Vec<Group<'a>>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct TopicDescriptionView<'a> {
+    short: &'a str,
+    long: &'a str,
+    category: &'a str,
+    search_tags: &'a str,
+    source: ArticleLink<'a>,
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    name: String,
+    articles: Vec<ArticleLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct OverviewPage<'a> {
+    site: SiteView<'a>,
+    title: &'a str,
+    intro: &'a str,
+    entries: Vec<NamedLink>,
+}
+
+#[derive(Serialize)]
+struct HomePage<'a> {
+    site: SiteView<'a>,
+    articles: usize,
+    sections: Vec<NamedLink>,
+    types: Vec<NamedLink>,
+    clouds: Vec<NamedLink>,
+}
+
+#[derive(Serialize)]
+struct SearchPage<'a> {
+    site: SiteView<'a>,
+    /// Changes with the script, so browsers never run a stale cached copy.
+    script_version: String,
+}
+
+#[derive(Serialize)]
+struct SitemapPage {
+    base_url: String,
+    pages: Vec<String>,
+}
+
+impl Site<'_> {
+    fn view(&self, depth: usize) -> SiteView<'_> {
+        SiteView {
+            title: &self.config.title,
+            root: if depth == 0 { "" } else { "../" },
+            cloud: self.cloud.map(Cloud::as_str),
+            search: self.config.search,
+        }
+    }
+
+    fn links(&self, ixs: &[ArticleIx]) -> Vec<ArticleLink<'_>> {
+        ixs.iter()
+            .map(|&i| ArticleLink::new(&self.lib.articles[i]))
+            .collect()
+    }
+
+    /// An article's page, embeddable fragment and API record. The payload is rendered once
+    /// for both page and fragment when their links start the same way (no absolute
+    /// `base-url`).
+    fn write_article(&self, a: &Article, sink: &dyn Sink) -> Result<(), Error> {
+        let payload = self.payload_html(a, PAGE_LINK_ROOT)?;
+        let page = self
+            .renderer
+            .article(&self.article(a, payload.as_deref()))?;
+        sink.write(&article_page(a), page.as_bytes())?;
+        let embed_payload = if self.embed_link_root == PAGE_LINK_ROOT {
+            payload
+        } else {
+            self.payload_html(a, &self.embed_link_root)?
+        };
+        let embed = self.embed(a, embed_payload.as_deref())?;
+        api::write_article(a, &embed, sink)
+    }
+
+    /// `payload.html` for the article's payload, if it has one.
+    fn payload_html(&self, a: &Article, link_root: &str) -> Result<Option<String>, Error> {
+        let Some(payload) = payload_view(a, self.lib, &|id| self.topic_url(id)) else {
+            return Ok(None);
+        };
+        let page = PayloadPage {
+            payload,
+            slug: &a.slug,
+            link_root,
+        };
+        self.renderer.payload(&page).map(Some)
+    }
+
+    /// Renders `page` into `sink`; an article page with its fragment and record.
+    fn write_page(&self, page: &Page, sink: &dyn Sink) -> Result<(), Error> {
+        let r = self.renderer;
+        let lib = self.lib;
+        let (path, html) = match *page {
+            Page::Home => ("index.html".into(), r.home(&self.home())?),
+            Page::Search => (
+                "search.html".into(),
+                r.search(&SearchPage {
+                    site: self.view(0),
+                    script_version: search::version(&r.search_script),
+                })?,
+            ),
+            Page::Sitemap => ("sitemap.xml".into(), r.sitemap(&self.sitemap())?),
+            Page::Article(ix) => return self.write_article(&lib.articles[ix], sink),
+            Page::Overview(section) => (
+                format!("{}/index.html", section.dir()),
+                r.overview(&self.overview(section))?,
+            ),
+            Page::Topic(key) => {
+                let description = lib
+                    .topic_descriptions
+                    .get(key)
+                    .map(|d| TopicDescriptionView {
+                        short: &d.short,
+                        long: &d.long,
+                        category: &d.category,
+                        search_tags: &d.search_tags,
+                        source: ArticleLink::new(&lib.articles[d.article]),
+                    });
+                let title = match &description {
+                    Some(d) if !d.short.is_empty() => format!("Support topic {key}: {}", d.short),
+                    _ => format!("Support topic {key}"),
+                };
+                let groups = single(&lib.topics[key], self);
+                self.list_page(Section::Topics, key, title, "", description, groups)?
+            }
+            Page::Service(key) => {
+                let groups = lib.services[key]
+                    .iter()
+                    .map(|(resource, ixs)| Group {
+                        name: if resource.is_empty() {
+                            "(no resource)".into()
+                        } else {
+                            resource.clone()
+                        },
+                        articles: self.links(ixs),
+                    })
+                    .collect();
+                let (title, intro) = (format!("Service {key}"), "Articles by resource type.");
+                self.list_page(Section::Services, key, title, intro, None, groups)?
+            }
+            Page::Product(key) => {
+                let groups = single(&lib.products[key], self);
+                let title = format!("Product {key}");
+                self.list_page(Section::Products, key, title, "", None, groups)?
+            }
+            Page::Cloud(cloud) => {
+                let groups = single(&lib.clouds[&cloud], self);
+                let intro = format!("Articles published to the {cloud} cloud.");
+                let (key, title) = (cloud.as_str(), format!("Cloud {cloud}"));
+                self.list_page(Section::Clouds, key, title, &intro, None, groups)?
+            }
+            Page::Type(key) => {
+                let groups = single(&lib.types[key], self);
+                let title = format!("Type {key}");
+                self.list_page(Section::Types, key, title, "", None, groups)?
+            }
+        };
+        sink.write(&path, html.as_bytes())
+    }
+
+    /// A key's page listing its articles (`topic.html` for a support topic, else `list.html`):
+    /// its path and HTML.
+    fn list_page(
+        &self,
+        section: Section,
+        key: &str,
+        title: String,
+        intro: &str,
+        description: Option<TopicDescriptionView>,
+        groups: Vec<Group>,
+    ) -> Result<(String, String), Error> {
+        let kind = match section {
+            Section::Topics => "topic",
+            Section::Services => "service",
+            Section::Products => "product",
+            Section::Clouds => "cloud",
+            Section::Types => "type",
+        };
+        let page = ListPage {
+            site: self.view(1),
+            kind,
+            title,
+            intro: intro.to_string(),
+            description,
+            count: groups.iter().map(|g| g.articles.len()).sum(),
+            groups,
+        };
+        let html = self
+            .renderer
+            .list(&page, matches!(section, Section::Topics))?;
+        Ok((self.paths.page(section, key).unwrap_or_default(), html))
+    }
+
+    fn topic_url(&self, id: &str) -> Option<String> {
+        self.paths.topic_page(id)
+    }
+
+    fn article<'s>(&'s self, a: &'s Article, payload_html: Option<&'s str>) -> ArticlePage<'s> {
+        let m = &a.meta;
+        let type_key = m.self_help_type.as_str();
+        ArticlePage {
+            site: self.view(1),
+            record_url: article_record(a),
+            embed_url: article_embed(a),
+            title: &a.title,
+            description: &m.description,
+            article_id: &m.article_id,
+            self_help_type: NamedLink {
+                name: type_key.to_string(),
+                url: self.paths.page(Section::Types, type_key),
+                note: String::new(),
+            },
+            service: (!m.service.is_empty()).then(|| NamedLink {
+                name: m.service.clone(),
+                url: self
+                    .paths
+                    .page(Section::Services, &m.service.to_lowercase()),
+                note: String::new(),
+            }),
+            resource: &m.resource,
+            topics: m
+                .support_topic_ids
+                .iter()
+                .map(|t| NamedLink {
+                    name: t.clone(),
+                    url: self.topic_url(t),
+                    note: self
+                        .lib
+                        .topic_descriptions
+                        .get(&t.to_lowercase())
+                        .map(|d| d.short.clone())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            products: m
+                .product_pes_ids
+                .iter()
+                .map(|p| NamedLink {
+                    name: p.clone(),
+                    url: self.paths.page(Section::Products, &p.to_lowercase()),
+                    note: String::new(),
+                })
+                .collect(),
+            clouds: m
+                .shown_clouds()
+                .map(|c| NamedLink {
+                    name: c.to_string(),
+                    url: self
+                        .lib
+                        .clouds
+                        .contains_key(&c)
+                        .then(|| format!("clouds/{c}.html")),
+                    note: String::new(),
+                })
+                .collect(),
+            owner: &m.ownership_id,
+            display_order: m.display_order,
+            source: &a.path,
+            body_html: &a.body_html,
+            payload_html,
+            tokens: &a.tokens,
+            issue_description: a.issue_description.as_deref(),
+        }
+    }
+
+    /// The fragment a portal embeds.
+    fn embed(&self, a: &Article, payload_html: Option<&str>) -> Result<String, Error> {
+        let page = EmbedPage {
+            article_id: &a.meta.article_id,
+            self_help_type: a.meta.self_help_type.as_str(),
+            body_html: &a.body_html,
+            payload_html,
+        };
+        self.renderer.embed(&page)
+    }
+
+    fn overview(&self, section: Section) -> OverviewPage<'_> {
+        let lib = self.lib;
+        let entries = |map: &BTreeMap<String, Vec<ArticleIx>>,
+                       slugs: &Slugs,
+                       note: &dyn Fn(&str) -> String| {
+            map.iter()
+                .map(|(k, v)| NamedLink {
+                    name: k.clone(),
+                    url: slugs.file(k),
+                    note: format!("{} article{}{}", v.len(), plural(v.len()), note(k)),
+                })
+                .collect::<Vec<_>>()
+        };
+        let none = |_: &str| String::new();
+        let (title, intro, entries) = match section {
+            Section::Topics => (
+                "Support topics",
+                "Every support topic that articles are filed under.",
+                entries(&lib.topics, &self.paths.topics, &|k| {
+                    lib.topic_descriptions
+                        .get(k)
+                        .filter(|d| !d.short.is_empty())
+                        .map(|d| format!(" · {}", d.short))
+                        .unwrap_or_default()
+                }),
+            ),
+            Section::Services => (
+                "Services",
+                "Articles by service (resource provider).",
+                lib.services
+                    .iter()
+                    .map(|(k, resources)| {
+                        let n: usize = resources.values().map(Vec::len).sum();
+                        NamedLink {
+                            name: k.clone(),
+                            url: self.paths.services.file(k),
+                            note: format!(
+                                "{n} article{} · {} resource type{}",
+                                plural(n),
+                                resources.len(),
+                                plural(resources.len())
+                            ),
+                        }
+                    })
+                    .collect(),
+            ),
+            Section::Products => (
+                "Products",
+                "Articles by product (productPesIds).",
+                entries(&lib.products, &self.paths.products, &none),
+            ),
+            Section::Types => (
+                "Article types",
+                "Articles by selfHelpType.",
+                entries(&lib.types, &self.paths.types, &none),
+            ),
+            Section::Clouds => (
+                "Clouds",
+                "Articles by the cloud they are published to.",
+                lib.clouds
+                    .iter()
+                    .map(|(c, v)| NamedLink {
+                        name: c.to_string(),
+                        url: Some(format!("{c}.html")),
+                        note: format!("{} article{}", v.len(), plural(v.len())),
+                    })
+                    .collect(),
+            ),
+        };
+        OverviewPage {
+            site: self.view(1),
+            title,
+            intro,
+            entries,
+        }
+    }
+
+    fn home(&self) -> HomePage<'_> {
+        let lib = self.lib;
+        let section = |name: &str, url: &str, n: usize| NamedLink {
+            name: name.into(),
+            url: Some(url.into()),
+            note: n.to_string(),
+        };
+        HomePage {
+            site: self.view(0),
+            articles: lib.articles.len(),
+            sections: vec![
+                section("Support topics", "topics/index.html", lib.topics.len()),
+                section("Services", "services/index.html", lib.services.len()),
+                section("Products", "products/index.html", lib.products.len()),
+                section("Clouds", "clouds/index.html", lib.clouds.len()),
+                section("Article types", "types/index.html", lib.types.len()),
+            ],
+            types: lib
+                .types
+                .iter()
+                .map(|(k, v)| NamedLink {
+                    name: k.clone(),
+                    url: self.paths.page(Section::Types, k),
+                    note: v.len().to_string(),
+                })
+                .collect(),
+            clouds: lib
+                .clouds
+                .iter()
+                .map(|(c, v)| NamedLink {
+                    name: c.to_string(),
+                    url: Some(format!("clouds/{c}.html")),
+                    note: v.len().to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    fn sitemap(&self) -> SitemapPage {
+        let mut base_url = self.config.base_url.clone();
+        if !base_url.ends_with('/') {
+            base_url.push('/');
+        }
+        let mut pages = vec![String::new()];
+        pages.extend(self.lib.articles.iter().map(|a| article_page(a)));
+        for (section, slugs) in [
+            (Section::Topics, &self.paths.topics),
+            (Section::Services, &self.paths.services),
+            (Section::Products, &self.paths.products),
+            (Section::Types, &self.paths.types),
+        ] {
+            let mut urls: Vec<String> = slugs
+                .all()
+                .map(|s| format!("{}/{s}.html", section.dir()))
+                .collect();
+            urls.sort();
+            pages.push(format!("{}/index.html", section.dir()));
+            pages.extend(urls);
+        }
+        pages.push("clouds/index.html".into());
+        pages.extend(self.lib.clouds.keys().map(|c| format!("clouds/{c}.html")));
+        SitemapPage { base_url, pages }
+    }
+}
+
+/// The way from an article page (`articles/`) to the site root.
+const PAGE_LINK_ROOT: &str = "../";
+
+/// `base-url` ending in `/` when it is absolute, else the way from `embed/` to the site root.
+fn embed_link_root(base_url: &str) -> String {
+    if base_url.starts_with("https://") || base_url.starts_with("http://") {
+        base_url.trim_end_matches('/').to_string() + "/"
+    } else {
+        "../".to_string()
+    }
+}
+
+fn single<'a>(ixs: &[ArticleIx], site: &'a Site<'a>) -> Vec<Group<'a>> {
+    vec![Group {
+        name: String::new(),
+        articles: site.links(ixs),
+    }]
+}

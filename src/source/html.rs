@@ -1,0 +1,148 @@
+//! A small, forgiving scanner for the tags in a piece of raw HTML, shared by everything that
+//! looks at raw HTML without building a tree: the nesting limit before sanitizing
+//! ([`crate::source::markdown`]) and the unsafe-HTML rule. Comments are skipped whole and quoted
+//! attribute values may hold `>`; the sanitizer, not this, decides what is kept.
+
+use std::ops::Range;
+
+/// Elements that can run code, load other documents or restyle the page. The sanitizer removes
+/// them; the unsafe-HTML rule reports them.
+pub const UNSAFE_ELEMENTS: &[&str] = &[
+    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input",
+    "button", "select", "textarea", "svg", "math", "link", "meta", "base", "template", "xmp",
+    "noscript", "isindex",
+];
+
+/// Elements that never have content, so they open nothing.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// One tag as written.
+pub struct Tag<'a> {
+    /// Byte range of the whole tag, `<` to `>`.
+    pub range: Range<usize>,
+    /// The element name as written (any case).
+    pub name: &'a str,
+    /// `</name>`.
+    pub closing: bool,
+    /// The text between the name and `>`.
+    attrs_text: &'a str,
+    /// Offset of `attrs_text` in the tag.
+    attrs_at: usize,
+}
+
+impl<'a> Tag<'a> {
+    /// Whether the tag opens an element that must be closed: not a closing tag, not `<x/>`,
+    /// not a void element.
+    pub fn opens(&self) -> bool {
+        !self.closing
+            && !self.attrs_text.trim_end().ends_with('/')
+            && !VOID_ELEMENTS
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case(self.name))
+    }
+
+    /// Attribute names with their offsets in the tag; quoted values are skipped whole.
+    pub fn attributes(&self) -> impl Iterator<Item = (usize, &'a str)> + '_ {
+        let text = self.attrs_text;
+        let bytes = text.as_bytes();
+        let mut j = 0;
+        std::iter::from_fn(move || {
+            while j < bytes.len() {
+                match bytes[j] {
+                    q @ (b'"' | b'\'') => {
+                        j += 1 + memchr::memchr(q, &bytes[j + 1..]).unwrap_or(bytes.len() - j - 1);
+                        j += 1;
+                    }
+                    b if b.is_ascii_alphabetic()
+                        && (j == 0 || b" \t\n\r/\"'".contains(&bytes[j - 1])) =>
+                    {
+                        let len = text[j..]
+                            .find(|c: char| !(c.is_ascii_alphanumeric() || "-_:".contains(c)))
+                            .unwrap_or(text.len() - j);
+                        let found = (self.attrs_at + j, &text[j..j + len]);
+                        j += len;
+                        return Some(found);
+                    }
+                    _ => j += 1,
+                }
+            }
+            None
+        })
+    }
+}
+
+/// Every tag in `html`, in order. Text that only looks like a tag (`< 5`, `<!--…-->`) is not one.
+pub fn tags(html: &str) -> impl Iterator<Item = Tag<'_>> {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while let Some(lt) = memchr::memchr(b'<', &bytes[i..]) {
+            let start = i + lt;
+            if html[start..].starts_with("<!--") {
+                i = html[start..]
+                    .find("-->")
+                    .map_or(html.len(), |e| start + e + 3);
+                continue;
+            }
+            let closing = bytes.get(start + 1) == Some(&b'/');
+            let name_start = start + 1 + usize::from(closing);
+            let name_len = html[name_start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .unwrap_or(html.len() - name_start);
+            if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+                i = start + 1;
+                continue;
+            }
+            // The end of the tag: the first `>` outside a quoted value.
+            let mut j = name_start + name_len;
+            while j < bytes.len() && bytes[j] != b'>' {
+                if let q @ (b'"' | b'\'') = bytes[j] {
+                    j += 1 + memchr::memchr(q, &bytes[j + 1..]).unwrap_or(bytes.len() - j - 1);
+                }
+                j += 1;
+            }
+            let end = (j + 1).min(html.len());
+            i = end;
+            let attrs_end = j.min(html.len());
+            return Some(Tag {
+                range: start..end,
+                name: &html[name_start..name_start + name_len],
+                closing,
+                attrs_text: &html[name_start + name_len..attrs_end],
+                attrs_at: name_start + name_len - start,
+            });
+        }
+        None
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_names_and_attributes() {
+        let html = "a <B class=\"x>y\" onclick=go()>b</B><br><img src=x /><!-- <script> --> 1 < 2";
+        let found: Vec<_> = tags(html).collect();
+        let names: Vec<_> = found
+            .iter()
+            .map(|t| (t.name, t.closing, t.opens()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("B", false, true),
+                ("B", true, false),
+                ("br", false, false),
+                ("img", false, false)
+            ]
+        );
+        let attrs: Vec<_> = found[0].attributes().map(|(_, a)| a).collect();
+        assert_eq!(attrs, ["class", "onclick"]);
+        let (at, name) = found[0].attributes().nth(1).unwrap();
+        assert_eq!(&html[found[0].range.start + at..][..name.len()], "onclick");
+    }
+}

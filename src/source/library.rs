@@ -1,0 +1,353 @@
+//! The library: every article that will be built, and the indexes pages are made from (support
+//! topics, services and resources, products, clouds, types).
+//!
+//! This is the cross-article stage, done once after the parallel parse: duplicate articleIds and
+//! URL collisions are found here, and support topic descriptions are attached to their topics.
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::base::diagnostic::Diagnostic;
+use crate::base::source_rules as rules;
+use crate::source::model::{Article, Cloud, SelfHelpType};
+
+/// Index into [`Library::articles`].
+pub type ArticleIx = usize;
+
+/// A support topic described by a supportTopicDescription article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicDescription {
+    pub article: ArticleIx,
+    pub short: String,
+    pub long: String,
+    pub category: String,
+    pub search_tags: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Library {
+    /// Sorted by source path. Shared, so that `shelf serve` can make the next library after a
+    /// change without copying every article.
+    pub articles: Vec<Arc<Article>>,
+    /// Lowercased articleId to article.
+    by_id: HashMap<String, ArticleIx>,
+    /// Topic ID (lowercased) to its articles in display order.
+    pub topics: BTreeMap<String, Vec<ArticleIx>>,
+    pub topic_descriptions: HashMap<String, TopicDescription>,
+    /// Service (lowercased) to resource (lowercased, may be empty) to articles.
+    pub services: BTreeMap<String, BTreeMap<String, Vec<ArticleIx>>>,
+    pub products: BTreeMap<String, Vec<ArticleIx>>,
+    pub clouds: BTreeMap<Cloud, Vec<ArticleIx>>,
+    /// selfHelpType (canonical spelling) to articles.
+    pub types: BTreeMap<String, Vec<ArticleIx>>,
+}
+
+impl Library {
+    /// The library of `articles` (which must be sorted by path) with the page indexes that
+    /// `build` renders from: topics, services, products, clouds, types, topic descriptions.
+    pub fn indexed(
+        articles: Vec<impl Into<Arc<Article>>>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Library {
+        Library::indexed_keeping(articles, diagnostics, &|_| false)
+    }
+
+    /// [`Library::indexed`], where `holds_page` says which article published its page in the
+    /// last build (see [`Library::keeping`]).
+    pub fn indexed_keeping(
+        articles: Vec<impl Into<Arc<Article>>>,
+        diagnostics: &mut Vec<Diagnostic>,
+        holds_page: &dyn Fn(&Article) -> bool,
+    ) -> Library {
+        let mut lib = Library::keeping(articles, diagnostics, holds_page);
+        lib.index();
+        lib
+    }
+
+    /// The library with identities only (articleId lookup), which is all `check` needs; the
+    /// page indexes stay empty.
+    pub fn new(
+        articles: Vec<impl Into<Arc<Article>>>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Library {
+        Library::keeping(articles, diagnostics, &|_| false)
+    }
+
+    /// [`Library::new`]. Of two articles with one articleId or page URL, one is built and both
+    /// files get an error naming the other. The one built is the one whose page the last build
+    /// published (`holds_page`), so a new file never takes over an existing page however its
+    /// name sorts; when neither held it, the first by path.
+    pub fn keeping(
+        articles: Vec<impl Into<Arc<Article>>>,
+        diagnostics: &mut Vec<Diagnostic>,
+        holds_page: &dyn Fn(&Article) -> bool,
+    ) -> Library {
+        let articles: Vec<Arc<Article>> = articles.into_iter().map(Into::into).collect();
+        // Which article of each articleId, then of each page URL, is built.
+        let pick =
+            |winners: &mut HashMap<String, ArticleIx>, key: String, ix: ArticleIx| match winners
+                .entry(key)
+            {
+                Entry::Vacant(v) => {
+                    v.insert(ix);
+                }
+                Entry::Occupied(mut o) => {
+                    if holds_page(&articles[ix]) && !holds_page(&articles[*o.get()]) {
+                        o.insert(ix);
+                    }
+                }
+            };
+        let ids: Vec<String> = articles
+            .iter()
+            .map(|a| a.meta.article_id.to_lowercase())
+            .collect();
+        let mut by_id: HashMap<String, ArticleIx> = HashMap::with_capacity(articles.len());
+        for (ix, id) in ids.iter().enumerate() {
+            pick(&mut by_id, id.clone(), ix);
+        }
+        let mut by_slug: HashMap<String, ArticleIx> = HashMap::with_capacity(articles.len());
+        for (ix, a) in articles.iter().enumerate() {
+            if by_id[&ids[ix]] == ix {
+                pick(&mut by_slug, a.slug.clone(), ix);
+            }
+        }
+        let mut lib = Library::default();
+        lib.by_id.reserve(articles.len());
+        for ((ix, article), id) in articles.iter().enumerate().zip(ids) {
+            let (winner, rule, what) = match by_id[&id] {
+                w if w != ix => (w, rules::DUPLICATE_ARTICLE_ID, "articleId"),
+                _ => match by_slug[&article.slug] {
+                    w if w != ix => (w, rules::OUTPUT_PATH_COLLISION, "page URL"),
+                    _ => {
+                        lib.by_id.insert(id, lib.articles.len());
+                        lib.articles.push(Arc::clone(article));
+                        continue;
+                    }
+                },
+            };
+            let built = &articles[winner];
+            diagnostics.push(collision(rule, article, built, what, false));
+            diagnostics.push(collision(rule, built, article, what, true));
+        }
+        lib
+    }
+
+    pub fn by_id(&self, article_id: &str) -> Option<&Article> {
+        self.by_id
+            .get(&article_id.trim().to_lowercase())
+            .map(|&ix| &*self.articles[ix])
+    }
+
+    fn index(&mut self) {
+        let Library {
+            articles,
+            topics,
+            topic_descriptions,
+            services,
+            products,
+            clouds,
+            types,
+            ..
+        } = self;
+        let articles = &*articles;
+        // Three passes over the articles that need nothing from each other, on both cores.
+        let ((), (described, rank)) = rayon::join(
+            || {
+                for (ix, a) in articles.iter().enumerate() {
+                    let m = &a.meta;
+                    for topic in &m.support_topic_ids {
+                        push_unique(topics.entry(topic.to_lowercase()).or_default(), ix);
+                    }
+                    for product in &m.product_pes_ids {
+                        push_unique(products.entry(product.to_lowercase()).or_default(), ix);
+                    }
+                    for &cloud in &m.clouds {
+                        if m.is_in_cloud(cloud) {
+                            clouds.entry(cloud).or_default().push(ix);
+                        }
+                    }
+                    if !m.service.is_empty() {
+                        services
+                            .entry(m.service.to_lowercase())
+                            .or_default()
+                            .entry(m.resource.to_lowercase())
+                            .or_default()
+                            .push(ix);
+                    }
+                    types
+                        .entry(m.self_help_type.as_str().to_string())
+                        .or_default()
+                        .push(ix);
+                }
+            },
+            || rayon::join(|| described_topics(articles), || display_rank(articles)),
+        );
+        for (id, description) in described {
+            topic_descriptions.entry(id).or_insert(description);
+        }
+        // Every list is in display order.
+        let order = |list: &mut Vec<ArticleIx>| list.sort_unstable_by_key(|&ix| rank[ix]);
+        topics.values_mut().for_each(order);
+        products.values_mut().for_each(order);
+        clouds.values_mut().for_each(order);
+        types.values_mut().for_each(order);
+        services
+            .values_mut()
+            .flat_map(|r| r.values_mut())
+            .for_each(order);
+    }
+}
+
+/// Every topic a supportTopicDescription article describes, in article order (the first
+/// description of a topic wins).
+fn described_topics(articles: &[Arc<Article>]) -> Vec<(String, TopicDescription)> {
+    articles
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.meta.self_help_type == SelfHelpType::SupportTopicDescription)
+        .filter_map(|(ix, a)| Some(descriptions(ix, &a.payload.as_ref()?.value)))
+        .flatten()
+        .collect()
+}
+
+/// Each article's place in display order (displayOrder, then title, then path).
+fn display_rank(articles: &[Arc<Article>]) -> Vec<usize> {
+    let mut by_display: Vec<ArticleIx> = (0..articles.len()).collect();
+    by_display.sort_by_cached_key(|&ix| display_key(&articles[ix]));
+    let mut rank = vec![0; by_display.len()];
+    for (r, ix) in by_display.into_iter().enumerate() {
+        rank[ix] = r;
+    }
+    rank
+}
+
+/// The topics a supportTopicDescription payload describes, keyed by lowercased topic ID.
+fn descriptions(ix: ArticleIx, payload: &Value) -> Vec<(String, TopicDescription)> {
+    let Some(topics) = payload.get("supportTopics").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    topics
+        .iter()
+        .filter_map(|topic| {
+            let field = |k: &str| json_text(topic.get(k));
+            let id = field("id").to_lowercase();
+            (!id.is_empty()).then(|| {
+                let description = TopicDescription {
+                    article: ix,
+                    short: field("shortDescription"),
+                    long: field("longDescription"),
+                    category: field("category"),
+                    search_tags: field("searchTags"),
+                };
+                (id, description)
+            })
+        })
+        .collect()
+}
+
+/// The index keys an article is filed under, as [`Library`] keys them: the pages and API
+/// documents that list it. `shelf serve` re-renders exactly these when the article changes.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Keys {
+    pub topics: BTreeSet<String>,
+    pub services: BTreeSet<String>,
+    pub products: BTreeSet<String>,
+    pub clouds: BTreeSet<Cloud>,
+    pub types: BTreeSet<String>,
+    /// Topics whose description this (supportTopicDescription) article gives.
+    pub described: BTreeSet<String>,
+}
+
+impl Keys {
+    pub fn of(a: &Article) -> Keys {
+        let m = &a.meta;
+        let described = match (&m.self_help_type, &a.payload) {
+            (SelfHelpType::SupportTopicDescription, Some(p)) => descriptions(0, &p.value)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect(),
+            _ => BTreeSet::new(),
+        };
+        Keys {
+            topics: m
+                .support_topic_ids
+                .iter()
+                .map(|t| t.to_lowercase())
+                .collect(),
+            services: (!m.service.is_empty())
+                .then(|| m.service.to_lowercase())
+                .into_iter()
+                .collect(),
+            products: m.product_pes_ids.iter().map(|p| p.to_lowercase()).collect(),
+            clouds: m.shown_clouds().collect(),
+            types: BTreeSet::from([m.self_help_type.as_str().to_string()]),
+            described,
+        }
+    }
+
+    pub fn extend(&mut self, other: Keys) {
+        self.topics.extend(other.topics);
+        self.services.extend(other.services);
+        self.products.extend(other.products);
+        self.clouds.extend(other.clouds);
+        self.types.extend(other.types);
+        self.described.extend(other.described);
+    }
+}
+
+/// Articles are listed by displayOrder (unset last), then title, then path.
+fn display_key(a: &Article) -> (i64, String, &str) {
+    (
+        a.meta.display_order.unwrap_or(i64::MAX),
+        a.title.to_lowercase(),
+        &a.path,
+    )
+}
+
+fn push_unique(list: &mut Vec<ArticleIx>, ix: ArticleIx) {
+    if list.last() != Some(&ix) {
+        list.push(ix);
+    }
+}
+
+/// A JSON scalar as display text: strings as they are, numbers and booleans printed, null empty.
+pub fn json_text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn collision(
+    rule: crate::base::diagnostic::Rule,
+    this: &Article,
+    other: &Article,
+    what: &str,
+    this_is_built: bool,
+) -> Diagnostic {
+    let built = if this_is_built {
+        format!("this file is built, {} is not", other.file.display())
+    } else {
+        "this file is not built".to_string()
+    };
+    let mut d = Diagnostic::new(
+        rule,
+        &this.file,
+        format!(
+            "{what} of \"{}\" is also used by {}; {built}",
+            this.meta.article_id,
+            other.file.display()
+        ),
+    )
+    .help("give each article its own articleId (the page goes to the file that had it in the last build, else to the first by path)");
+    if let Some(p) = this.meta.get("articleId") {
+        d = d.at(p.value.span.clone());
+        // The file text is gone by now; the position was recorded when the file was parsed.
+        d.start = this.article_id_at;
+    }
+    d
+}
