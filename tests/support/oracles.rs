@@ -155,17 +155,12 @@ pub fn unsafe_file(rel: &str, bytes: Vec<u8>) -> Vec<String> {
             }),
             Err(e) => problems.push(format!("{rel}: invalid JSON: {e}")),
         },
-        // The only style sheet and script are shelf's own, byte for byte.
+        // The only style sheet and scripts are shelf's own, byte for byte.
         "css" | "js" => {
-            let name = if ext == "css" {
-                "style.css"
-            } else {
-                "search.js"
-            };
-            let builtin = if ext == "css" {
-                BUILTIN_CSS
-            } else {
-                BUILTIN_JS
+            let (name, builtin) = match rel.rsplit('/').next().unwrap_or_default() {
+                "porter2.js" => ("porter2.js", shelf::site::render::PORTER2_MODULE),
+                _ if ext == "css" => ("style.css", BUILTIN_CSS),
+                _ => ("search.js", BUILTIN_JS),
             };
             if text != builtin {
                 problems.push(format!("{rel}: differs from the built-in {name}"));

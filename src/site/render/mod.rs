@@ -67,7 +67,7 @@ const BUILTIN_STYLE: &str = include_str!("../../../templates/style.css");
 const BUILTIN_SEARCH_SCRIPT: &str = include_str!("../../../templates/search.js");
 /// Snowball's English stemmer for the browser (`vendor/porter2`, CommonJS) as the ES module
 /// `search/porter2.js` that `search.js` imports.
-const PORTER2_MODULE: &str = concat!(
+pub const PORTER2_MODULE: &str = concat!(
     "// porter2 1.1.0 (MIT, https://github.com/eilvelia/porter2.js), as an ES module for shelf.\n",
     "const exports = {};\n",
     include_str!("../../../vendor/porter2/index.js"),
