@@ -68,7 +68,7 @@ const BUILTIN_SEARCH_SCRIPT: &str = include_str!("../../../templates/search.js")
 /// Snowball's English stemmer for the browser (`vendor/porter2`, CommonJS) as the ES module
 /// `search/porter2.js` that `search.js` imports.
 pub const PORTER2_MODULE: &str = concat!(
-    "// porter2 1.1.0 (MIT, https://github.com/eilvelia/porter2.js), as an ES module for shelf.\n",
+    "// porter2 (MIT, https://github.com/eilvelia/porter2.js; see vendor/porter2), as an ES module.\n",
     "const exports = {};\n",
     include_str!("../../../vendor/porter2/index.js"),
     "\nexport const stem = exports.stem;\n"
@@ -970,4 +970,24 @@ fn single<'a>(ixs: &[ArticleIx], site: &'a Site<'a>) -> Vec<Group<'a>> {
         name: String::new(),
         articles: site.links(ixs),
     }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The vendored package's version is the one fact; the import in search.js carries it so
+    /// that browsers never mix a cached old stemmer with a new index.
+    #[test]
+    fn search_js_imports_the_vendored_stemmer_by_its_version() {
+        let package: serde_json::Value =
+            serde_json::from_str(include_str!("../../../vendor/porter2/package.json")).unwrap();
+        let version = package["version"].as_str().unwrap();
+        let import = format!("from \"./porter2.js?v={version}\";");
+        assert!(
+            BUILTIN_SEARCH_SCRIPT.contains(&import),
+            "search.js lacks {import}"
+        );
+        assert!(PORTER2_MODULE.contains("\nexport const stem = exports.stem;\n"));
+    }
 }
