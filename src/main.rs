@@ -49,6 +49,9 @@ enum Command {
     /// Build, serve the site on 127.0.0.1 and rebuild what each saved change touches; open
     /// pages reload, and errors in changed articles show over the page.
     Serve(cmd::serve::ServeArgs),
+    /// Run the language server on standard input and output, for editors: the diagnostics of
+    /// `shelf check` as you type.
+    Lsp,
     /// Start a new article of a type, with a fresh articleId and every required property;
     /// values to fill in are marked `<fill in: ...>` and reported by `shelf check`.
     New(cmd::new::NewArgs),
@@ -186,6 +189,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(&site, args, cli.color.into()),
         Command::Serve(args) => cmd::serve::run(&site, args, cli.color.into()),
         Command::New(args) => cmd::new::run(&site.root, args),
+        Command::Lsp => cmd::lsp::run(&site),
         Command::Init { dir } => cmd::new::init(&cli.root.unwrap_or_default().join(dir)),
         Command::Rules { rule } => cmd::rules::run(rule.as_deref()),
         Command::Completions { shell } => {

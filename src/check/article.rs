@@ -23,7 +23,7 @@ pub enum Mode {
 }
 
 /// The outcome of parsing one file.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Parsed {
     pub article: Option<Article>,
     /// Every problem found, positioned (line:col filled in).

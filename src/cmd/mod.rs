@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod check;
+pub mod lsp;
 pub mod man;
 pub mod new;
 pub mod rules;

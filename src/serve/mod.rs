@@ -1,10 +1,13 @@
 //! `shelf serve`: builds the site, serves it on 127.0.0.1, watches the source, templates and
 //! config, rebuilds what a change touches ([`session`]) and reloads open pages ([`http`]).
 //!
+//! [`lsp`] is the language server (`shelf lsp`), the same checks for an editor.
+//!
 //! Layer 7, the top of the library: imports every layer below it (mostly [`crate::pipeline`]
 //! for loading and [`crate::site`] for rendering what changed).
 
 pub mod http;
+pub mod lsp;
 pub mod session;
 
 use std::io::{IsTerminal, Write};

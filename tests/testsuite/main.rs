@@ -11,6 +11,7 @@ mod fuzzing;
 mod gate;
 mod hostile;
 mod library;
+mod lsp;
 #[path = "../support/oracles.rs"]
 mod oracles;
 mod properties;

@@ -1,0 +1,441 @@
+//! `shelf lsp`: the language server. It reads the whole site once (every article parsed in
+//! check mode, in parallel), then keeps it up to date as the editor opens and changes
+//! documents: the changed article is parsed again with its rules (about a millisecond), and the
+//! cross-article rules, suppressions and levels run again over the whole library, so an editor
+//! shows what `shelf check` says, a duplicate articleId on both files as soon as it is typed.
+//!
+//! Transport and protocol: rust-analyzer's `lsp-server` (JSON-RPC over stdio) and `lsp-types`.
+//! Documents are synchronised whole (`TextDocumentSyncKind::FULL`); notifications that arrive
+//! while one is being handled are applied together and published once. Positions are UTF-16
+//! code units, the protocol's default.
+
+use std::collections::{HashMap, HashSet};
+use std::error::Error as StdError;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    Notification as _, PublishDiagnostics,
+};
+use lsp_types::{
+    DiagnosticSeverity, InitializeParams, NumberOrString, Position, PublishDiagnosticsParams,
+    Range, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
+};
+use rayon::prelude::*;
+
+use crate::base::diagnostic::{self, Diagnostic, Severity};
+use crate::check::article::{self, Mode};
+use crate::check::rules;
+use crate::check::rules::suppress::Suppressions;
+use crate::config::{CONFIG_FILE, Config};
+use crate::pipeline::load;
+use crate::source::discover::SourceFile;
+use crate::source::library::Library;
+use crate::source::model::Article;
+
+type Failure = Box<dyn StdError + Send + Sync>;
+
+/// Serves the language server protocol on standard input and output until the client says
+/// `exit`. `root` is the site root when the client names no workspace folder.
+pub fn run(root: &Path, config_file: &Path) -> Result<(), Failure> {
+    let (connection, io_threads) = Connection::stdio();
+    serve(&connection, root, config_file)?;
+    drop(connection);
+    io_threads.join()?;
+    Ok(())
+}
+
+/// The server over any connection (tests use an in-memory one).
+pub fn serve(connection: &Connection, root: &Path, config_file: &Path) -> Result<(), Failure> {
+    let capabilities = ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        ..ServerCapabilities::default()
+    };
+    let (id, params) = connection.initialize_start()?;
+    let params: InitializeParams = serde_json::from_value(params)?;
+    connection.initialize_finish(
+        id,
+        serde_json::json!({
+            "capabilities": capabilities,
+            "serverInfo": ServerInfo {
+                name: "shelf".into(),
+                version: Some(env!("CARGO_PKG_VERSION").into()),
+            },
+        }),
+    )?;
+    let (root, config_file) = match workspace_root(&params) {
+        Some(folder) => {
+            let root = Config::find_root(&folder).unwrap_or(folder);
+            let file = root.join(CONFIG_FILE);
+            (root, file)
+        }
+        None => (root.to_path_buf(), config_file.to_path_buf()),
+    };
+    let config = Config::load_file(&root, &config_file)?;
+    let mut project = Project::load(config)?;
+    let mut published = Published::default();
+    published.update(connection, &project)?;
+
+    let mut shut_down = false;
+    while let Ok(message) = connection.receiver.recv() {
+        let mut batch = vec![message];
+        // Everything the client sent meanwhile is applied before diagnostics are published.
+        batch.extend(connection.receiver.try_iter());
+        let mut changed = false;
+        for message in batch {
+            match message {
+                Message::Request(request) if request.method == "shutdown" => {
+                    shut_down = true;
+                    let response = Response::new_ok(request.id, serde_json::Value::Null);
+                    connection.sender.send(Message::Response(response))?;
+                }
+                Message::Request(request) => answer_unknown(connection, request)?,
+                Message::Notification(notification) if notification.method == "exit" => {
+                    // The protocol: exit after shutdown is success, without it a failure.
+                    return match shut_down {
+                        true => Ok(()),
+                        false => Err("exit without shutdown".into()),
+                    };
+                }
+                Message::Notification(_) if shut_down => {}
+                Message::Notification(notification) => {
+                    let method = notification.method.clone();
+                    match project.notify(notification) {
+                        Ok(c) => changed |= c,
+                        // A client's malformed message costs that message, not the server.
+                        Err(e) => eprintln!("shelf lsp: ignored {method}: {e}"),
+                    }
+                }
+                Message::Response(_) => {}
+            }
+        }
+        if changed {
+            published.update(connection, &project)?;
+        }
+    }
+    Ok(())
+}
+
+fn answer_unknown(connection: &Connection, request: Request) -> Result<(), Failure> {
+    let response = Response::new_err(
+        request.id,
+        ErrorCode::MethodNotFound as i32,
+        format!("shelf does not answer {}", request.method),
+    );
+    connection.sender.send(Message::Response(response))?;
+    Ok(())
+}
+
+/// The folder the client opened: its first workspace folder, else its root URI.
+#[allow(deprecated)] // root_uri: clients that predate workspace folders send only it
+fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
+    let uri = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|folders| folders.first())
+        .map(|folder| &folder.uri)
+        .or(params.root_uri.as_ref())?;
+    uri.to_file_path().ok()
+}
+
+/// One source file as last read: from disk, or the editor's text while it is open.
+struct FileState {
+    article: Option<Arc<Article>>,
+    diagnostics: Vec<Diagnostic>,
+    suppressions: Suppressions,
+}
+
+impl FileState {
+    fn of(parsed: article::Parsed) -> FileState {
+        FileState {
+            article: parsed.article.map(Arc::new),
+            diagnostics: parsed.diagnostics,
+            suppressions: parsed.suppressions,
+        }
+    }
+}
+
+/// The site as the editor sees it.
+struct Project {
+    config: Config,
+    /// Every source file, sorted by path, and its state (same order).
+    files: Vec<SourceFile>,
+    states: Vec<FileState>,
+    /// What kept files from being listed.
+    discovery: Vec<Diagnostic>,
+    /// The text of each open document, by path.
+    open: HashMap<PathBuf, String>,
+}
+
+impl Project {
+    fn load(mut config: Config) -> Result<Project, Failure> {
+        // Editors name files by their real path; so do the files listed here.
+        if let Ok(source) = config.source.canonicalize() {
+            config.source = source;
+        }
+        let found = load::find(&config)?;
+        let states = found
+            .files
+            .par_iter()
+            .map(|f| FileState::of(load::parse_file(f, Mode::Check)))
+            .collect();
+        Ok(Project {
+            config,
+            files: found.files,
+            states,
+            discovery: found.diagnostics,
+            open: HashMap::new(),
+        })
+    }
+
+    /// Applies one notification; true when diagnostics may have changed.
+    fn notify(&mut self, notification: Notification) -> Result<bool, Failure> {
+        match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let params: lsp_types::DidOpenTextDocumentParams =
+                    serde_json::from_value(notification.params)?;
+                let document = params.text_document;
+                Ok(self.set_text(&document.uri, Some(document.text)))
+            }
+            DidChangeTextDocument::METHOD => {
+                let params: lsp_types::DidChangeTextDocumentParams =
+                    serde_json::from_value(notification.params)?;
+                // Whole-document sync: the last change is the text.
+                let text = params.content_changes.into_iter().last().map(|c| c.text);
+                Ok(text.is_some_and(|t| self.set_text(&params.text_document.uri, Some(t))))
+            }
+            DidCloseTextDocument::METHOD => {
+                let params: lsp_types::DidCloseTextDocumentParams =
+                    serde_json::from_value(notification.params)?;
+                // Back to what is on disk (an unsaved edit is dropped with the document).
+                Ok(self.set_text(&params.text_document.uri, None))
+            }
+            DidChangeWatchedFiles::METHOD => {
+                let params: lsp_types::DidChangeWatchedFilesParams =
+                    serde_json::from_value(notification.params)?;
+                let mut changed = false;
+                for event in params.changes {
+                    changed |= self.set_text(&event.uri, None);
+                }
+                Ok(changed)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Parses the file at `uri` again: from `text` (an open document), or from disk. A file
+    /// outside the source folder, or not Markdown, is not part of the site.
+    fn set_text(&mut self, uri: &Url, text: Option<String>) -> bool {
+        let Ok(path) = uri.to_file_path() else {
+            return false;
+        };
+        let Some(rel) = self.relative(&path) else {
+            return false;
+        };
+        let index = match self.files.binary_search_by(|f| f.path.cmp(&path)) {
+            Ok(i) => i,
+            Err(i) if text.is_some() || path.is_file() => {
+                let file = SourceFile {
+                    path: path.clone(),
+                    rel,
+                };
+                self.files.insert(i, file);
+                self.states
+                    .insert(i, FileState::of(article::Parsed::default()));
+                i
+            }
+            Err(_) => return false,
+        };
+        let file = &self.files[index];
+        let parsed = match &text {
+            Some(text) => article::parse(&file.path, &file.rel, text.as_bytes(), Mode::Check),
+            None if file.path.is_file() => load::parse_file(file, Mode::Check),
+            None => {
+                // Deleted: the site no longer has it.
+                self.files.remove(index);
+                self.states.remove(index);
+                self.open.remove(&path);
+                return true;
+            }
+        };
+        self.states[index] = FileState::of(parsed);
+        match text {
+            Some(text) => self.open.insert(path, text),
+            None => self.open.remove(&path),
+        };
+        true
+    }
+
+    /// `path` below the source folder, with `/`, when it is a Markdown file there.
+    fn relative(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(&self.config.source).ok()?;
+        let is_markdown = rel.extension().is_some_and(|e| e == "md");
+        is_markdown.then(|| {
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+    }
+
+    /// Every problem of the site, by file: each article's own, then the cross-article rules
+    /// over the library, then suppressions and levels, as `shelf check` does.
+    fn diagnostics(&self) -> HashMap<PathBuf, Vec<Diagnostic>> {
+        let mut all = self.discovery.clone();
+        let mut articles = Vec::with_capacity(self.states.len());
+        let mut suppressions = Vec::new();
+        for (file, state) in self.files.iter().zip(&self.states) {
+            all.extend(state.diagnostics.iter().cloned());
+            articles.extend(state.article.clone());
+            if !state.suppressions.is_empty() {
+                suppressions.push((file.path.clone(), state.suppressions.clone()));
+            }
+        }
+        let output = &self.config.output;
+        let library = Library::keeping(articles, &mut all, &|a| load::held_page(output, a));
+        rules::identity::check(&library, &self.files, &mut all);
+        load::apply_suppressions(&suppressions, &mut all, true);
+        self.config.levels.apply(&mut all);
+        diagnostic::sort(&mut all);
+        let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+        for d in all {
+            by_file.entry(d.file.clone()).or_default().push(d);
+        }
+        by_file
+    }
+
+    /// The text a diagnostic's span is in: the open document's, else the file's on disk.
+    fn text(&self, path: &Path) -> Option<String> {
+        match self.open.get(path) {
+            Some(text) => Some(text.clone()),
+            None => std::fs::read(path)
+                .ok()
+                .map(|b| String::from_utf8_lossy(&b).into_owned()),
+        }
+    }
+}
+
+/// What the client was last sent, so that only files whose problems changed are sent again.
+#[derive(Default)]
+struct Published {
+    by_file: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// Open documents that have been sent their (maybe empty) list since they were opened.
+    sent_open: HashSet<PathBuf>,
+}
+
+impl Published {
+    fn update(&mut self, connection: &Connection, project: &Project) -> Result<(), Failure> {
+        let current = project.diagnostics();
+        let mut paths: HashSet<&PathBuf> = current.keys().collect();
+        paths.extend(self.by_file.keys());
+        paths.extend(project.open.keys());
+        let mut to_send: Vec<PathBuf> = paths
+            .into_iter()
+            .filter(|p| {
+                let before = self.by_file.get(*p).map_or(&[][..], Vec::as_slice);
+                let now = current.get(*p).map_or(&[][..], Vec::as_slice);
+                before != now || (project.open.contains_key(*p) && !self.sent_open.contains(*p))
+            })
+            .cloned()
+            .collect();
+        to_send.sort();
+        self.sent_open.retain(|p| project.open.contains_key(p));
+        for path in to_send {
+            let diagnostics = current.get(&path).cloned().unwrap_or_default();
+            let Ok(uri) = Url::from_file_path(&path) else {
+                continue;
+            };
+            let text = if diagnostics.is_empty() {
+                String::new()
+            } else {
+                project.text(&path).unwrap_or_default()
+            };
+            let lines = LineIndex::new(&text);
+            let params = PublishDiagnosticsParams {
+                uri,
+                diagnostics: diagnostics.iter().map(|d| to_lsp(d, &lines)).collect(),
+                version: None,
+            };
+            let notification = Notification::new(PublishDiagnostics::METHOD.into(), params);
+            connection
+                .sender
+                .send(Message::Notification(notification))?;
+            if project.open.contains_key(&path) {
+                self.sent_open.insert(path.clone());
+            }
+            match diagnostics.is_empty() {
+                true => self.by_file.remove(&path),
+                false => self.by_file.insert(path, diagnostics),
+            };
+        }
+        Ok(())
+    }
+}
+
+fn to_lsp(d: &Diagnostic, lines: &LineIndex) -> lsp_types::Diagnostic {
+    let range = match &d.span {
+        Some(span) => Range::new(lines.position(span.start), lines.position(span.end)),
+        None => Range::default(),
+    };
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    lsp_types::Diagnostic {
+        range,
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(d.code.to_string())),
+        source: Some("shelf".into()),
+        message,
+        ..lsp_types::Diagnostic::default()
+    }
+}
+
+/// Byte offsets to LSP positions (line, UTF-16 code units).
+struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { text, starts }
+    }
+
+    fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let column = self.text[self.starts[line]..offset].encode_utf16().count();
+        Position::new(line as u32, column as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_utf16_units_per_line() {
+        let text = "ab\nné😀x\n";
+        let lines = LineIndex::new(text);
+        assert_eq!(lines.position(0), Position::new(0, 0));
+        assert_eq!(lines.position(3), Position::new(1, 0));
+        // n, é (one unit), 😀 (two units): x starts at column 4.
+        let x = text.find('x').unwrap();
+        assert_eq!(lines.position(x), Position::new(1, 4));
+        // Inside a character: its start.
+        assert_eq!(lines.position(x - 1), Position::new(1, 2));
+        assert_eq!(lines.position(text.len() + 5), Position::new(2, 0));
+    }
+}
