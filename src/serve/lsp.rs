@@ -19,9 +19,12 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     Notification as _, PublishDiagnostics,
 };
+use lsp_types::request::{CodeActionRequest, Request as _};
 use lsp_types::{
-    DiagnosticSeverity, InitializeParams, NumberOrString, Position, PublishDiagnosticsParams,
-    Range, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, DiagnosticSeverity, InitializeParams, NumberOrString, Position,
+    PublishDiagnosticsParams, Range, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextEdit, Url, WorkspaceEdit,
 };
 use rayon::prelude::*;
 
@@ -51,6 +54,7 @@ pub fn run(root: &Path, config_file: &Path) -> Result<(), Failure> {
 pub fn serve(connection: &Connection, root: &Path, config_file: &Path) -> Result<(), Failure> {
     let capabilities = ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     };
     let (id, params) = connection.initialize_start()?;
@@ -89,6 +93,19 @@ pub fn serve(connection: &Connection, root: &Path, config_file: &Path) -> Result
                 Message::Request(request) if request.method == "shutdown" => {
                     shut_down = true;
                     let response = Response::new_ok(request.id, serde_json::Value::Null);
+                    connection.sender.send(Message::Response(response))?;
+                }
+                Message::Request(request) if request.method == CodeActionRequest::METHOD => {
+                    let actions = serde_json::from_value(request.params.clone())
+                        .map(|params| code_actions(&project, &published, &params));
+                    let response = match actions {
+                        Ok(actions) => Response::new_ok(request.id, actions),
+                        Err(e) => Response::new_err(
+                            request.id,
+                            ErrorCode::InvalidParams as i32,
+                            e.to_string(),
+                        ),
+                    };
                     connection.sender.send(Message::Response(response))?;
                 }
                 Message::Request(request) => answer_unknown(connection, request)?,
@@ -372,6 +389,103 @@ impl Published {
         }
         Ok(())
     }
+}
+
+/// The code actions for the problems of a document that touch `params.range`: each safe fix of
+/// `--fix`, "disable for this line" (outside the header) and "for this file" as suppression
+/// comments, and a fresh articleId where the articleId is the problem.
+fn code_actions(
+    project: &Project,
+    published: &Published,
+    params: &CodeActionParams,
+) -> Vec<CodeActionOrCommand> {
+    let uri = &params.text_document.uri;
+    let Ok(path) = uri.to_file_path() else {
+        return Vec::new();
+    };
+    let (Some(diagnostics), Some(text)) = (published.by_file.get(&path), project.text(&path))
+    else {
+        return Vec::new();
+    };
+    let lines = LineIndex::new(&text);
+    let header = crate::source::header::parse(&text, &path, &mut Vec::new()).ok();
+    let header_end = header.as_ref().map_or(0, |h| h.span.end);
+    let wanted = params.range;
+    let mut actions = Vec::new();
+    for d in diagnostics {
+        let lsp = to_lsp(d, &lines);
+        let touches =
+            lsp.range.start.line <= wanted.end.line && lsp.range.end.line >= wanted.start.line;
+        if !touches {
+            continue;
+        }
+        let mut action = |title: String, edit: TextEdit, preferred: bool| {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![lsp.clone()]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+                    ..WorkspaceEdit::default()
+                }),
+                is_preferred: preferred.then_some(true),
+                ..CodeAction::default()
+            }))
+        };
+        if let Some(fix) = &d.fix {
+            let range = Range::new(lines.position(fix.span.start), lines.position(fix.span.end));
+            action(
+                format!("{} ({})", fix.description, d.code),
+                TextEdit::new(range, fix.replacement.clone()),
+                true,
+            );
+        }
+        let about_article_id = d.code == crate::base::source_rules::DUPLICATE_ARTICLE_ID.code
+            || d.code == crate::check::rules::metadata::article_id::MALFORMED_ARTICLE_ID.code;
+        let article_id = header.as_ref().and_then(|h| {
+            h.properties
+                .iter()
+                .find(|p| p.key.value.eq_ignore_ascii_case("articleId"))
+        });
+        if let (true, Some(property)) = (about_article_id, article_id) {
+            let span = &property.value.span;
+            let range = Range::new(lines.position(span.start), lines.position(span.end));
+            let fresh = uuid::Uuid::new_v4().to_string();
+            action(
+                format!("Give this article a fresh articleId ({fresh})"),
+                TextEdit::new(range, fresh),
+                d.fix.is_none(),
+            );
+        }
+        if !rules::suppress::suppressible(d.code) {
+            continue;
+        }
+        let start = d.span.as_ref().map_or(0, |s| s.start);
+        if header.is_some() && start >= header_end {
+            let line = lines.position(start).line;
+            action(
+                format!("Disable {} for this line", d.code),
+                TextEdit::new(
+                    Range::new(Position::new(line, 0), Position::new(line, 0)),
+                    format!("<!-- shelf-disable-next-line {} -->\n", d.code),
+                ),
+                false,
+            );
+        }
+        if header.is_some() {
+            // On the line after the header: a comment above it would be text before the header.
+            let line = lines.position(header_end).line + 1;
+            action(
+                format!("Disable {} for this file", d.code),
+                TextEdit::new(
+                    Range::new(Position::new(line, 0), Position::new(line, 0)),
+                    format!("<!-- shelf-disable-file {} -->\n", d.code),
+                ),
+                false,
+            );
+        }
+    }
+    actions
 }
 
 fn to_lsp(d: &Diagnostic, lines: &LineIndex) -> lsp_types::Diagnostic {

@@ -180,6 +180,59 @@ fn check_codes(root: &Path, rel: &str, text: &str) -> Vec<(String, u64)> {
     codes
 }
 
+/// The byte offset of an LSP position (UTF-16 units) in `text`.
+fn offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, c) in text[start..].char_indices() {
+        if units >= character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// `text` with the edits a code action makes to `uri`, as an editor applies them.
+fn apply(text: &str, action: &Value, uri: &str) -> String {
+    let mut edits: Vec<(usize, usize, String)> = action["edit"]["changes"][uri]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let start = offset(text, &e["range"]["start"]);
+            let end = offset(text, &e["range"]["end"]);
+            (start, end, e["newText"].as_str().unwrap().to_string())
+        })
+        .collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.0));
+    let mut text = text.to_string();
+    for (start, end, new) in edits {
+        text.replace_range(start..end, &new);
+    }
+    text
+}
+
+/// The code actions offered for the range of `diagnostic`.
+fn actions_for(client: &mut Client, uri: &str, diagnostic: &Value) -> Vec<Value> {
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diagnostic["range"],
+               "context": {"diagnostics": [diagnostic]}}),
+    );
+    response["result"].as_array().unwrap().clone()
+}
+
+fn titled(actions: &[Value], start: &str) -> Value {
+    actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with(start))
+        .unwrap_or_else(|| panic!("no action `{start}...` in {actions:#?}"))
+        .clone()
+}
+
 fn samples_site() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
@@ -239,13 +292,68 @@ fn an_editor_sees_what_shelf_check_says_as_it_types() {
         json!({"line": 8, "character": column})
     );
 
-    // Fixed as the writer types: the list empties (as `shelf check` on the saved file).
+    // The problem's code actions: its safe fix (preferred), and suppressions that are
+    // written where they work (the file's below the header, never above it).
+    let actions = actions_for(&mut client, &a, typo_diagnostic);
+    let fix = titled(&actions, "rename");
+    assert_eq!(fix["isPreferred"], true, "{fix}");
+    assert_eq!(fix["kind"], "quickfix");
+    let suppressed = apply(&typo, &titled(&actions, "Disable SH102 for this file"), &a);
+    let header_end = typo.find("/>").unwrap();
+    let comment = suppressed
+        .find("<!-- shelf-disable-file SH102 -->")
+        .unwrap();
+    assert!(comment > header_end, "{suppressed}");
+    assert!(
+        check_codes(&root, a_rel, &suppressed)
+            .iter()
+            .all(|(c, _)| c != "SH102")
+    );
+    // The header's lines cannot hold a comment: no line suppression is offered there.
+    assert!(
+        !actions
+            .iter()
+            .any(|a| a["title"].as_str().unwrap().contains("this line")),
+        "{actions:#?}"
+    );
+
+    // A problem in the body can be disabled for its line: the comment goes above it, and
+    // `shelf check` agrees that it is gone.
+    let broken = format!("{a_text}\nSee [the portal]() for more.\n");
     client.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": a, "version": 2}, "contentChanges": [{"text": a_text}]}),
+        json!({"textDocument": {"uri": a, "version": 2}, "contentChanges": [{"text": broken}]}),
     );
-    let got = client.diagnostics_of(&a, |d| !d.iter().any(|d| d["code"] == "SH102"));
-    assert_eq!(lsp_codes(&got), check_codes(&root, a_rel, &a_text));
+    let got = client.diagnostics_of(&a, |d| d.iter().any(|d| d["code"] == "SH404"));
+    let empty_link = got.iter().find(|d| d["code"] == "SH404").unwrap();
+    let line = empty_link["range"]["start"]["line"].as_u64().unwrap() as usize;
+    let disabled = apply(
+        &broken,
+        &titled(
+            &actions_for(&mut client, &a, empty_link),
+            "Disable SH404 for this line",
+        ),
+        &a,
+    );
+    assert_eq!(
+        disabled.lines().nth(line),
+        Some("<!-- shelf-disable-next-line SH404 -->"),
+        "{disabled}"
+    );
+    assert_eq!(
+        check_codes(&root, a_rel, &disabled),
+        check_codes(&root, a_rel, &a_text)
+    );
+
+    // The writer applies the fix: the list empties as `shelf check` on that text says.
+    let fixed = apply(&typo, &fix, &a);
+    assert_eq!(fixed, a_text);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": a, "version": 3}, "contentChanges": [{"text": fixed}]}),
+    );
+    let expected = check_codes(&root, a_rel, &a_text);
+    client.diagnostics_of(&a, |d| lsp_codes(d) == expected);
 
     // A second article typed with the first one's articleId: both files say so at once.
     let b_rel = "articles/microsoft.compute/vm-rdp-connectivity.md";
@@ -265,7 +373,33 @@ fn an_editor_sees_what_shelf_check_says_as_it_types() {
     client.diagnostics_of(&b, duplicate);
     client.diagnostics_of(&a, duplicate);
 
-    // Closed unsaved: back to the file on disk, and the other file's problem goes with it.
+    // "A fresh articleId" resolves it on both files.
+    let b_diagnostics = client.diagnostics_of(&b, duplicate);
+    let b_duplicate = b_diagnostics.iter().find(|d| d["code"] == "SH201").unwrap();
+    let fresh = apply(
+        &taken,
+        &titled(
+            &actions_for(&mut client, &b, b_duplicate),
+            "Give this article a fresh articleId",
+        ),
+        &b,
+    );
+    assert_ne!(fresh, taken);
+    assert!(!fresh.contains("5e1f0000-0000-0000-0000-000000000004"));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": b, "version": 2}, "contentChanges": [{"text": fresh}]}),
+    );
+    client.diagnostics_of(&b, |d| !duplicate(d));
+    client.diagnostics_of(&a, |d| !duplicate(d));
+
+    // The duplicate again, then closed unsaved: back to the file on disk, and the other file's
+    // problem goes with it.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": b, "version": 3}, "contentChanges": [{"text": taken}]}),
+    );
+    client.diagnostics_of(&a, duplicate);
     client.notify("textDocument/didClose", json!({"textDocument": {"uri": b}}));
     client.diagnostics_of(&a, |d| !duplicate(d));
 

@@ -35,6 +35,12 @@ declare_rule! {
     pub UNKNOWN_RULE_IN_SUPPRESSION = ("SH019", "unknown-rule-in-suppression", Warning);
 }
 
+/// Whether an inline comment can suppress the rule `code` (those that keep a file from being
+/// read cannot).
+pub fn suppressible(code: &str) -> bool {
+    !UNSUPPRESSIBLE.contains(&code)
+}
+
 /// The rules that keep a file from being read: never suppressed.
 const UNSUPPRESSIBLE: [&str; 7] = [
     crate::base::source_rules::FILE_UNREADABLE.code,
