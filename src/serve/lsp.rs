@@ -19,12 +19,18 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{CodeActionRequest, Request as _};
+use lsp_types::request::{
+    CodeActionRequest, DocumentSymbolRequest, GotoDefinition, HoverRequest, References,
+    Request as _,
+};
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, DiagnosticSeverity, InitializeParams, NumberOrString, Position,
-    PublishDiagnosticsParams, Range, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextEdit, Url, WorkspaceEdit,
+    CodeActionProviderCapability, DiagnosticSeverity, DocumentSymbolResponse,
+    GotoDefinitionResponse, Hover, HoverContents, HoverProviderCapability, InitializeParams,
+    Location, MarkupContent, MarkupKind, NumberOrString, OneOf, Position, PublishDiagnosticsParams,
+    Range, ServerCapabilities, ServerInfo, SymbolInformation, SymbolKind,
+    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit, Url,
+    WorkspaceEdit,
 };
 use rayon::prelude::*;
 
@@ -55,6 +61,10 @@ pub fn serve(connection: &Connection, root: &Path, config_file: &Path) -> Result
     let capabilities = ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     };
     let (id, params) = connection.initialize_start()?;
@@ -80,7 +90,7 @@ pub fn serve(connection: &Connection, root: &Path, config_file: &Path) -> Result
     let config = Config::load_file(&root, &config_file)?;
     let mut project = Project::load(config)?;
     let mut published = Published::default();
-    published.update(connection, &project)?;
+    published.update(connection, &mut project)?;
 
     let mut shut_down = false;
     while let Ok(message) = connection.receiver.recv() {
@@ -100,6 +110,18 @@ pub fn serve(connection: &Connection, root: &Path, config_file: &Path) -> Result
                         .map(|params| code_actions(&project, &published, &params));
                     let response = match actions {
                         Ok(actions) => Response::new_ok(request.id, actions),
+                        Err(e) => Response::new_err(
+                            request.id,
+                            ErrorCode::InvalidParams as i32,
+                            e.to_string(),
+                        ),
+                    };
+                    connection.sender.send(Message::Response(response))?;
+                }
+                Message::Request(request) if is_lookup(&request.method) => {
+                    let answer = lookup(&project, &request);
+                    let response = match answer {
+                        Ok(value) => Response::new_ok(request.id, value),
                         Err(e) => Response::new_err(
                             request.id,
                             ErrorCode::InvalidParams as i32,
@@ -129,10 +151,287 @@ pub fn serve(connection: &Connection, root: &Path, config_file: &Path) -> Result
             }
         }
         if changed {
-            published.update(connection, &project)?;
+            published.update(connection, &mut project)?;
         }
     }
     Ok(())
+}
+
+fn is_lookup(method: &str) -> bool {
+    [
+        HoverRequest::METHOD,
+        GotoDefinition::METHOD,
+        References::METHOD,
+        DocumentSymbolRequest::METHOD,
+    ]
+    .contains(&method)
+}
+
+/// Hover, definition, references and document symbols: questions about what is in the site.
+fn lookup(project: &Project, request: &Request) -> Result<serde_json::Value, Failure> {
+    let params = request.params.clone();
+    Ok(match request.method.as_str() {
+        HoverRequest::METHOD => {
+            let at: lsp_types::HoverParams = serde_json::from_value(params)?;
+            serde_json::to_value(hover(project, &at.text_document_position_params))?
+        }
+        GotoDefinition::METHOD => {
+            let at: lsp_types::GotoDefinitionParams = serde_json::from_value(params)?;
+            let found = definition(project, &at.text_document_position_params);
+            serde_json::to_value(found.map(GotoDefinitionResponse::Array))?
+        }
+        References::METHOD => {
+            let at: lsp_types::ReferenceParams = serde_json::from_value(params)?;
+            serde_json::to_value(references(project, &at.text_document_position))?
+        }
+        _ => {
+            let at: lsp_types::DocumentSymbolParams = serde_json::from_value(params)?;
+            serde_json::to_value(symbols(project, &at.text_document.uri))?
+        }
+    })
+}
+
+/// What the cursor is on in a document.
+enum Target {
+    /// A support topic ID in `supportTopicIds`.
+    Topic(String),
+    /// A product ID in `productPesIds`.
+    Product(String),
+    /// The article's own `articleId`.
+    OwnId(String),
+    /// A reference to another article (`commonSolutionArticleId` and the like).
+    Reference(String),
+    /// A rule code (`SH102`), in a suppression comment or anywhere.
+    Rule(&'static crate::base::diagnostic::Rule),
+}
+
+/// The document at `at`, its text, and the byte offset of the position.
+fn place(project: &Project, at: &TextDocumentPositionParams) -> Option<(PathBuf, String, usize)> {
+    let path = at.text_document.uri.to_file_path().ok()?;
+    let text = project.text(&path)?;
+    let offset = LineIndex::new(&text).offset(at.position);
+    Some((path, text, offset))
+}
+
+/// What is at `offset` of `text`, and the byte range it covers.
+fn target_at(path: &Path, text: &str, offset: usize) -> Option<(Target, std::ops::Range<usize>)> {
+    let word = word_at(text, offset);
+    if let Some(rule) = crate::check::rules::levels::find(&text[word.clone()])
+        && text[word.clone()].starts_with("SH")
+    {
+        return Some((Target::Rule(rule), word));
+    }
+    let header = crate::source::header::parse(text, path, &mut Vec::new()).ok()?;
+    if offset < header.span.end {
+        let property = header
+            .properties
+            .iter()
+            .find(|p| p.value.span.start <= offset && offset <= p.value.span.end)?;
+        let value = text[word.clone()].to_string();
+        return match property.key.value.to_ascii_lowercase().as_str() {
+            "supporttopicids" => Some((Target::Topic(value), word)),
+            "productpesids" => Some((Target::Product(value), word)),
+            "articleid" => Some((
+                Target::OwnId(property.value.value.trim().to_string()),
+                property.value.span.clone(),
+            )),
+            _ => None,
+        };
+    }
+    // A reference in the payload: parse the file as the check does to find them.
+    let parsed = article::parse(path, "", text.as_bytes(), Mode::Check);
+    let reference = parsed
+        .article?
+        .references
+        .into_iter()
+        .find(|r| r.span.start <= offset && offset <= r.span.end)?;
+    Some((Target::Reference(reference.article_id), reference.span))
+}
+
+/// The run of ID characters around `offset` (letters, digits, `-`, `_`, `.`).
+fn word_at(text: &str, offset: usize) -> std::ops::Range<usize> {
+    let is_id = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let offset = offset.min(text.len());
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_id(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let end = text[offset..]
+        .char_indices()
+        .find(|(_, c)| !is_id(*c))
+        .map_or(text.len(), |(i, _)| offset + i);
+    start..end
+}
+
+fn hover(project: &Project, at: &TextDocumentPositionParams) -> Option<Hover> {
+    let (path, text, offset) = place(project, at)?;
+    let (target, span) = target_at(&path, &text, offset)?;
+    let lib = &project.library;
+    let count = |n: usize| match n {
+        1 => "1 article".to_string(),
+        n => format!("{n} articles"),
+    };
+    let markdown = match target {
+        Target::Topic(id) => {
+            let listing = lib.topics.get(&id.to_lowercase()).map_or(0, Vec::len);
+            let mut text = format!("**Support topic {id}**: listed by {}", count(listing));
+            if let Some(d) = lib.topic_descriptions.get(&id.to_lowercase()) {
+                text.push_str(&format!("\n\n{}", d.short));
+                if !d.long.is_empty() {
+                    text.push_str(&format!("\n\n{}", d.long));
+                }
+                if !d.category.is_empty() {
+                    text.push_str(&format!("\n\nCategory: {}", d.category));
+                }
+                text.push_str(&format!(
+                    "\n\nDescribed in `{}`",
+                    lib.articles[d.article].path
+                ));
+            } else {
+                text.push_str("\n\nNo supportTopicDescription article of the site describes it.");
+            }
+            text
+        }
+        Target::Product(id) => {
+            let listing = lib.products.get(&id.to_lowercase()).map_or(0, Vec::len);
+            format!("**Product {id}**: listed by {}", count(listing))
+        }
+        Target::OwnId(id) | Target::Reference(id) => match lib.by_id(&id) {
+            Some(a) => format!(
+                "**{}**\n\narticleId `{}`, `{}`",
+                a.title, a.meta.article_id, a.path
+            ),
+            None => format!("No article of the site has the articleId `{id}`."),
+        },
+        Target::Rule(rule) => format!(
+            "**{} {}** ({})\n\n{}",
+            rule.code,
+            rule.name,
+            rule.severity,
+            rule.doc
+                .lines()
+                .map(|l| l.strip_prefix(' ').unwrap_or(l))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+    };
+    let lines = LineIndex::new(&text);
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: markdown,
+        }),
+        range: Some(Range::new(
+            lines.position(span.start),
+            lines.position(span.end),
+        )),
+    })
+}
+
+/// The start of an article's file, or its articleId when known.
+fn location_of(article: &Article) -> Option<Location> {
+    let uri = Url::from_file_path(&article.file).ok()?;
+    let position = article.article_id_at.map_or(Position::new(0, 0), |at| {
+        Position::new(
+            at.line.saturating_sub(1) as u32,
+            at.column.saturating_sub(1) as u32,
+        )
+    });
+    Some(Location::new(uri, Range::new(position, position)))
+}
+
+/// A referenced article's file; a topic ID's description article.
+fn definition(project: &Project, at: &TextDocumentPositionParams) -> Option<Vec<Location>> {
+    let (path, text, offset) = place(project, at)?;
+    let lib = &project.library;
+    let article = match target_at(&path, &text, offset)?.0 {
+        Target::Reference(id) => lib.by_id(&id)?,
+        Target::Topic(id) => {
+            let d = lib.topic_descriptions.get(&id.to_lowercase())?;
+            &lib.articles[d.article]
+        }
+        _ => return None,
+    };
+    Some(vec![location_of(article)?])
+}
+
+/// The articles that list a topic or product ID, or that refer to an articleId.
+fn references(project: &Project, at: &TextDocumentPositionParams) -> Option<Vec<Location>> {
+    let (path, text, offset) = place(project, at)?;
+    let lib = &project.library;
+    let articles: Vec<&Article> = match target_at(&path, &text, offset)?.0 {
+        Target::Topic(id) => lib
+            .topics
+            .get(&id.to_lowercase())?
+            .iter()
+            .map(|&i| &*lib.articles[i])
+            .collect(),
+        Target::Product(id) => lib
+            .products
+            .get(&id.to_lowercase())?
+            .iter()
+            .map(|&i| &*lib.articles[i])
+            .collect(),
+        Target::OwnId(id) | Target::Reference(id) => lib
+            .articles
+            .iter()
+            .filter(|a| {
+                a.references
+                    .iter()
+                    .any(|r| r.article_id.eq_ignore_ascii_case(&id))
+            })
+            .map(|a| &**a)
+            .collect(),
+        Target::Rule(_) => return None,
+    };
+    Some(articles.into_iter().filter_map(location_of).collect())
+}
+
+/// The document's headings, in order.
+#[allow(deprecated)] // SymbolInformation::deprecated must be written out
+fn symbols(project: &Project, uri: &Url) -> Option<DocumentSymbolResponse> {
+    let path = uri.to_file_path().ok()?;
+    let text = project.text(&path)?;
+    let lines = LineIndex::new(&text);
+    let header_end =
+        crate::source::header::parse(&text, &path, &mut Vec::new()).map_or(0, |h| h.span.end);
+    let mut found = Vec::new();
+    let mut heading: Option<(u8, usize, String)> = None;
+    let parser =
+        pulldown_cmark::Parser::new_ext(&text[header_end..], pulldown_cmark::Options::empty());
+    for (event, range) in parser.into_offset_iter() {
+        use pulldown_cmark::{Event, Tag, TagEnd};
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level as u8, header_end + range.start, String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, name)) = &mut heading {
+                    name.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start, name)) = heading.take() {
+                    let end = header_end + range.end;
+                    found.push(SymbolInformation {
+                        name: format!("{} {}", "#".repeat(level.into()), name.trim()),
+                        kind: SymbolKind::STRING,
+                        tags: None,
+                        deprecated: None,
+                        location: Location::new(
+                            uri.clone(),
+                            Range::new(lines.position(start), lines.position(end)),
+                        ),
+                        container_name: None,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(DocumentSymbolResponse::Flat(found))
 }
 
 fn answer_unknown(connection: &Connection, request: Request) -> Result<(), Failure> {
@@ -184,6 +483,9 @@ struct Project {
     discovery: Vec<Diagnostic>,
     /// The text of each open document, by path.
     open: HashMap<PathBuf, String>,
+    /// The library as of the last [`Project::refresh`]: what hover, definition and
+    /// references look things up in.
+    library: Library,
 }
 
 impl Project {
@@ -204,6 +506,7 @@ impl Project {
             states,
             discovery: found.diagnostics,
             open: HashMap::new(),
+            library: Library::default(),
         })
     }
 
@@ -299,7 +602,7 @@ impl Project {
 
     /// Every problem of the site, by file: each article's own, then the cross-article rules
     /// over the library, then suppressions and levels, as `shelf check` does.
-    fn diagnostics(&self) -> HashMap<PathBuf, Vec<Diagnostic>> {
+    fn refresh(&mut self) -> HashMap<PathBuf, Vec<Diagnostic>> {
         let mut all = self.discovery.clone();
         let mut articles = Vec::with_capacity(self.states.len());
         let mut suppressions = Vec::new();
@@ -311,11 +614,12 @@ impl Project {
             }
         }
         let output = &self.config.output;
-        let library = Library::keeping(articles, &mut all, &|a| load::held_page(output, a));
+        let library = Library::indexed_keeping(articles, &mut all, &|a| load::held_page(output, a));
         rules::identity::check(&library, &self.files, &mut all);
         load::apply_suppressions(&suppressions, &mut all, true);
         self.config.levels.apply(&mut all);
         diagnostic::sort(&mut all);
+        self.library = library;
         let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
         for d in all {
             by_file.entry(d.file.clone()).or_default().push(d);
@@ -343,8 +647,9 @@ struct Published {
 }
 
 impl Published {
-    fn update(&mut self, connection: &Connection, project: &Project) -> Result<(), Failure> {
-        let current = project.diagnostics();
+    fn update(&mut self, connection: &Connection, project: &mut Project) -> Result<(), Failure> {
+        let current = project.refresh();
+        let project = &*project;
         let mut paths: HashSet<&PathBuf> = current.keys().collect();
         paths.extend(self.by_file.keys());
         paths.extend(project.open.keys());
@@ -522,6 +827,21 @@ impl<'t> LineIndex<'t> {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { text, starts }
+    }
+
+    /// The byte offset of `position` (clamped to its line and to the text).
+    fn offset(&self, position: Position) -> usize {
+        let Some(&start) = self.starts.get(position.line as usize) else {
+            return self.text.len();
+        };
+        let mut units = 0;
+        for (i, c) in self.text[start..].char_indices() {
+            if units >= position.character as usize || c == '\n' {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        self.text.len()
     }
 
     fn position(&self, offset: usize) -> Position {

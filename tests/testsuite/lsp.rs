@@ -495,3 +495,137 @@ fn on_the_corpus_a_keystroke_costs_a_small_part_of_reading_the_site() {
     client.notify("exit", Value::Null);
     let _ = client.child.wait();
 }
+
+/// Hover, go to definition, references and document symbols on the samples: a topic ID shows
+/// its description and how many articles list it, a rule code its documentation; a
+/// commonSolutionArticleId goes to its article, a topic ID to the article describing it.
+#[test]
+fn an_editor_can_look_things_up_across_the_site() {
+    let (_dir, root) = samples_site();
+    let mut client = Client::start(&root);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    let open = |client: &mut Client, rel: &str| {
+        let path = root.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc = uri(&path);
+        client.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": doc, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+        (doc, text)
+    };
+    let at = |text: &str, needle: &str| {
+        let offset = text.find(needle).unwrap() + 1;
+        let line = text[..offset].matches('\n').count();
+        let column = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        json!({"line": line, "character": column})
+    };
+
+    // A support topic ID in the header.
+    let (latency, latency_text) =
+        open(&mut client, "articles/microsoft.compute/vm-disk-latency.md");
+    let position = at(&latency_text, "32600003");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": latency}, "position": position}),
+    );
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("Support topic 32600003"), "{shown}");
+    assert!(shown.contains("listed by"), "{shown}");
+    assert!(shown.contains("supporttopics-15001.md"), "{shown}");
+    let definition = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": latency}, "position": position}),
+    );
+    assert!(
+        definition["result"][0]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("supportTopicDescriptions/supporttopics-15001.md"),
+        "{definition}"
+    );
+    let references = client.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": latency}, "position": position,
+               "context": {"includeDeclaration": true}}),
+    );
+    let listing: Vec<&str> = references["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap())
+        .collect();
+    assert!(
+        listing.iter().any(|u| u.ends_with("vm-disk-latency.md")),
+        "{listing:?}"
+    );
+
+    // A commonSolutionArticleId in a payload goes to the article that has it.
+    let (diagnose, diagnose_text) = open(
+        &mut client,
+        "articles/microsoft.compute/diagnoseandsolve-vm.md",
+    );
+    let position = at(&diagnose_text, "5e1f0000-0000-0000-0000-000000000002");
+    let definition = client.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": diagnose}, "position": position}),
+    );
+    assert!(
+        definition["result"][0]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("vm-rdp-connectivity.md"),
+        "{definition}"
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": diagnose}, "position": position}),
+    );
+    assert!(
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("vm-rdp-connectivity.md"),
+        "{hover}"
+    );
+
+    // A rule code in a suppression comment shows the rule's documentation.
+    let with_comment = format!("{latency_text}\n<!-- shelf-disable-next-line SH404 -->\n");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": latency, "version": 2},
+               "contentChanges": [{"text": with_comment}]}),
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": latency}, "position": at(&with_comment, "SH404")}),
+    );
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(shown.starts_with("**SH404 "), "{shown}");
+
+    // The document's headings, in order.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": latency}}),
+    );
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    let headings: Vec<String> = latency_text
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| l.trim().to_string())
+        .collect();
+    assert_eq!(names, headings);
+
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    let _ = client.child.wait();
+}
