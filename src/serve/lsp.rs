@@ -20,17 +20,17 @@ use lsp_types::notification::{
     Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, DocumentSymbolRequest, GotoDefinition, HoverRequest, References,
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References,
     Request as _,
 };
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, DiagnosticSeverity, DocumentSymbolResponse,
-    GotoDefinitionResponse, Hover, HoverContents, HoverProviderCapability, InitializeParams,
-    Location, MarkupContent, MarkupKind, NumberOrString, OneOf, Position, PublishDiagnosticsParams,
-    Range, ServerCapabilities, ServerInfo, SymbolInformation, SymbolKind,
-    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit, Url,
-    WorkspaceEdit,
+    CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionOptions,
+    DiagnosticSeverity, DocumentSymbolResponse, GotoDefinitionResponse, Hover, HoverContents,
+    HoverProviderCapability, InitializeParams, Location, MarkupContent, MarkupKind, NumberOrString,
+    OneOf, Position, PublishDiagnosticsParams, Range, ServerCapabilities, ServerInfo,
+    SymbolInformation, SymbolKind, TextDocumentPositionParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextEdit, Url, WorkspaceEdit,
 };
 use rayon::prelude::*;
 
@@ -65,6 +65,10 @@ pub fn serve(connection: &Connection, root: &Path, config_file: &Path) -> Result
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["\"".into(), ",".into(), "$".into()]),
+            ..CompletionOptions::default()
+        }),
         ..ServerCapabilities::default()
     };
     let (id, params) = connection.initialize_start()?;
@@ -160,6 +164,7 @@ pub fn serve(connection: &Connection, root: &Path, config_file: &Path) -> Result
 fn is_lookup(method: &str) -> bool {
     [
         HoverRequest::METHOD,
+        Completion::METHOD,
         GotoDefinition::METHOD,
         References::METHOD,
         DocumentSymbolRequest::METHOD,
@@ -174,6 +179,10 @@ fn lookup(project: &Project, request: &Request) -> Result<serde_json::Value, Fai
         HoverRequest::METHOD => {
             let at: lsp_types::HoverParams = serde_json::from_value(params)?;
             serde_json::to_value(hover(project, &at.text_document_position_params))?
+        }
+        Completion::METHOD => {
+            let at: lsp_types::CompletionParams = serde_json::from_value(params)?;
+            serde_json::to_value(completion(project, &at.text_document_position))?
         }
         GotoDefinition::METHOD => {
             let at: lsp_types::GotoDefinitionParams = serde_json::from_value(params)?;
@@ -328,6 +337,157 @@ fn hover(project: &Project, at: &TextDocumentPositionParams) -> Option<Hover> {
             lines.position(span.end),
         )),
     })
+}
+
+/// What can be typed at the cursor: in the header, property keys (those the article's
+/// selfHelpType requires first) or values (selfHelpType and cloud names, services, resources,
+/// support topic and product IDs the site uses, with what is known of them); in the body, after
+/// `<!--$`, the names of the tokens the article already uses.
+fn completion(project: &Project, at: &TextDocumentPositionParams) -> Option<Vec<CompletionItem>> {
+    let (_, text, offset) = place(project, at)?;
+    let lib = &project.library;
+    let item = |label: &str, kind: CompletionItemKind, detail: Option<String>| CompletionItem {
+        label: label.to_string(),
+        kind: Some(kind),
+        detail,
+        ..CompletionItem::default()
+    };
+    // The header as typed so far: from `<properties` to its `/>`, or to the end while unclosed.
+    let start = text.find("<properties")?;
+    let end = text[start..].find("/>").map_or(text.len(), |i| start + i);
+    if !(start < offset && offset <= end) {
+        let before = &text[..offset];
+        let open = before.rfind("<!--$")?;
+        let typed = &before[open + "<!--$".len()..];
+        if !typed.chars().all(|c| c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        let tokens = crate::source::body::scan_tokens(&text, 0).0;
+        let mut names: Vec<&str> = tokens.iter().map(|t| t.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        return Some(
+            names
+                .into_iter()
+                .map(|n| item(n, CompletionItemKind::VARIABLE, None))
+                .collect(),
+        );
+    }
+    let header = &text[start..offset];
+    let in_value = header.matches('"').count() % 2 == 1;
+    if !in_value {
+        // A key: the ones this article has not written yet.
+        let written: Vec<String> = text[start..end]
+            .split(|c: char| c.is_whitespace())
+            .filter_map(|w| w.split_once('=').map(|(k, _)| k.to_ascii_lowercase()))
+            .collect();
+        let self_help_type = value_of(&text[start..end], "selfHelpType")
+            .map(crate::source::model::SelfHelpType::parse)
+            .unwrap_or(crate::source::model::SelfHelpType::Generic);
+        let required: Vec<&str> =
+            crate::check::rules::metadata::required_property::required_keys(&self_help_type)
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect();
+        let mut items: Vec<CompletionItem> = crate::source::model::KNOWN_KEYS
+            .iter()
+            .filter(|k| !written.contains(&k.name.to_ascii_lowercase()))
+            .map(|k| {
+                let needed = required.contains(&k.name);
+                CompletionItem {
+                    insert_text: Some(format!("{}=\"\"", k.name)),
+                    sort_text: Some(format!("{}{}", u8::from(!needed), k.name)),
+                    ..item(
+                        k.name,
+                        CompletionItemKind::PROPERTY,
+                        needed.then(|| format!("required for {}", self_help_type.as_str())),
+                    )
+                }
+            })
+            .collect();
+        items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+        return Some(items);
+    }
+    let quote = header.rfind('"')?;
+    let key: String = header[..quote]
+        .trim_end_matches(|c: char| c == '=' || c.is_whitespace())
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let count = |n: usize| format!("{n} article{}", if n == 1 { "" } else { "s" });
+    let value = CompletionItemKind::VALUE;
+    let items: Vec<CompletionItem> = match key.to_ascii_lowercase().as_str() {
+        "selfhelptype" => crate::source::model::SelfHelpType::known_names()
+            .map(|n| item(n, value, lib.types.get(n).map(|a| count(a.len()))))
+            .collect(),
+        "cloudenvironments" | "disableclouds" => crate::source::model::Cloud::ALL
+            .iter()
+            .map(|c| item(c.as_str(), value, lib.clouds.get(c).map(|a| count(a.len()))))
+            .collect(),
+        "service" => lib
+            .services
+            .iter()
+            .map(|(s, resources)| {
+                item(
+                    s,
+                    value,
+                    Some(count(resources.values().map(Vec::len).sum())),
+                )
+            })
+            .collect(),
+        "resource" => {
+            let service = value_of(&text[start..end], "service").map(|s| s.to_lowercase());
+            let mut resources: Vec<(&String, usize)> = lib
+                .services
+                .iter()
+                .filter(|(s, _)| service.as_ref().is_none_or(|want| *s == want))
+                .flat_map(|(_, r)| {
+                    r.iter()
+                        .filter(|(r, _)| !r.is_empty())
+                        .map(|(r, a)| (r, a.len()))
+                })
+                .collect();
+            resources.sort();
+            resources.dedup_by(|a, b| a.0 == b.0);
+            resources
+                .into_iter()
+                .map(|(r, n)| item(r, value, Some(count(n))))
+                .collect()
+        }
+        "supporttopicids" => lib
+            .topics
+            .iter()
+            .map(|(id, articles)| {
+                let described = lib.topic_descriptions.get(id).map(|d| d.short.clone());
+                let detail = match described {
+                    Some(short) if !short.is_empty() => {
+                        format!("{short} ({})", count(articles.len()))
+                    }
+                    _ => count(articles.len()),
+                };
+                item(id, value, Some(detail))
+            })
+            .collect(),
+        "productpesids" => lib
+            .products
+            .iter()
+            .map(|(id, articles)| item(id, value, Some(count(articles.len()))))
+            .collect(),
+        _ => return None,
+    };
+    Some(items)
+}
+
+/// The value of `key` in a header's text, as written.
+fn value_of<'t>(header: &'t str, key: &str) -> Option<&'t str> {
+    let lower = header.to_ascii_lowercase();
+    let at = lower.find(&format!("{}=\"", key.to_ascii_lowercase()))? + key.len() + 2;
+    let end = header[at..].find('"')? + at;
+    Some(&header[at..end])
 }
 
 /// The start of an article's file, or its articleId when known.

@@ -607,6 +607,57 @@ fn an_editor_can_look_things_up_across_the_site() {
     let shown = hover["result"]["contents"]["value"].as_str().unwrap();
     assert!(shown.starts_with("**SH404 "), "{shown}");
 
+    // Completion: values the site uses, keys the article lacks, tokens it already has.
+    let complete = |client: &mut Client, text: &str, needle: &str, after: usize| {
+        let offset = text.find(needle).unwrap() + after;
+        let line = text[..offset].matches('\n').count();
+        let column = offset - text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let response = client.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": latency},
+                   "position": {"line": line, "character": column}}),
+        );
+        response["result"].as_array().cloned().unwrap_or_default()
+    };
+    let labels = |items: &[Value]| -> Vec<String> {
+        items
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let topics = complete(&mut client, &with_comment, "supportTopicIds=\"", 17);
+    let topic = topics.iter().find(|i| i["label"] == "32600003").unwrap();
+    assert!(
+        topic["detail"].as_str().unwrap().contains("article"),
+        "{topic}"
+    );
+    let types = labels(&complete(&mut client, &with_comment, "selfHelpType=\"", 14));
+    assert!(types.contains(&"diagnostics".to_string()), "{types:?}");
+    let clouds = labels(&complete(
+        &mut client,
+        &with_comment,
+        "cloudEnvironments=\"",
+        19,
+    ));
+    assert!(clouds.contains(&"fairfax".to_string()), "{clouds:?}");
+    let keys = labels(&complete(&mut client, &with_comment, "<properties", 12));
+    assert!(keys.contains(&"resourceTags".to_string()), "{keys:?}");
+    assert!(
+        !keys.contains(&"articleId".to_string()),
+        "written already: {keys:?}"
+    );
+    let with_token = with_comment.replace(
+        "<!-- shelf-disable-next-line SH404 -->",
+        "Restart <!--$vmName-->the VM<!--/$vmName--> then <!--$",
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": latency, "version": 3},
+               "contentChanges": [{"text": with_token}]}),
+    );
+    let tokens = labels(&complete(&mut client, &with_token, "then <!--$", 10));
+    assert_eq!(tokens, ["vmName"]);
+
     // The document's headings, in order.
     let symbols = client.request(
         "textDocument/documentSymbol",
