@@ -111,28 +111,16 @@ pub fn serve(connection: &Connection, root: &Path, config_file: &Path) -> Result
                 }
                 Message::Request(request) if request.method == CodeActionRequest::METHOD => {
                     let actions = serde_json::from_value(request.params.clone())
-                        .map(|params| code_actions(&project, &published, &params));
-                    let response = match actions {
-                        Ok(actions) => Response::new_ok(request.id, actions),
-                        Err(e) => Response::new_err(
-                            request.id,
-                            ErrorCode::InvalidParams as i32,
-                            e.to_string(),
-                        ),
-                    };
-                    connection.sender.send(Message::Response(response))?;
+                        .map_err(Failure::from)
+                        .and_then(|params| {
+                            let actions = code_actions(&project, &published, &params);
+                            Ok(serde_json::to_value(actions)?)
+                        });
+                    answer(connection, request, actions)?;
                 }
                 Message::Request(request) if is_lookup(&request.method) => {
-                    let answer = lookup(&project, &request);
-                    let response = match answer {
-                        Ok(value) => Response::new_ok(request.id, value),
-                        Err(e) => Response::new_err(
-                            request.id,
-                            ErrorCode::InvalidParams as i32,
-                            e.to_string(),
-                        ),
-                    };
-                    connection.sender.send(Message::Response(response))?;
+                    let value = lookup(&project, &request);
+                    answer(connection, request, value)?;
                 }
                 Message::Request(request) => answer_unknown(connection, request)?,
                 Message::Notification(notification) if notification.method == "exit" => {
@@ -592,6 +580,20 @@ fn symbols(project: &Project, uri: &Url) -> Option<DocumentSymbolResponse> {
         }
     }
     Some(DocumentSymbolResponse::Flat(found))
+}
+
+/// Sends the answer to `request`: its result, or why its parameters could not be read.
+fn answer(
+    connection: &Connection,
+    request: Request,
+    result: Result<serde_json::Value, Failure>,
+) -> Result<(), Failure> {
+    let response = match result {
+        Ok(value) => Response::new_ok(request.id, value),
+        Err(e) => Response::new_err(request.id, ErrorCode::InvalidParams as i32, e.to_string()),
+    };
+    connection.sender.send(Message::Response(response))?;
+    Ok(())
 }
 
 fn answer_unknown(connection: &Connection, request: Request) -> Result<(), Failure> {

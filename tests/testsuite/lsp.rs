@@ -266,6 +266,8 @@ fn an_editor_sees_what_shelf_check_says_as_it_types() {
     client.notify("textDocument/didOpen", json!({"textDocument": 42}));
     let unknown = client.request("workspace/unknownThing", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    let malformed = client.request("textDocument/hover", json!({"position": "nowhere"}));
+    assert_eq!(malformed["error"]["code"], -32602, "{malformed}");
 
     let a_rel = "articles/microsoft.compute/vm-disk-latency.md";
     let a_path = root.join(a_rel);
