@@ -546,40 +546,109 @@ fn symbols(project: &Project, uri: &Url) -> Option<DocumentSymbolResponse> {
     let header_end =
         crate::source::header::parse(&text, &path, &mut Vec::new()).map_or(0, |h| h.span.end);
     let mut found = Vec::new();
-    let mut heading: Option<(u8, usize, String)> = None;
-    let parser =
-        pulldown_cmark::Parser::new_ext(&text[header_end..], pulldown_cmark::Options::empty());
-    for (event, range) in parser.into_offset_iter() {
-        use pulldown_cmark::{Event, Tag, TagEnd};
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level as u8, header_end + range.start, String::new()));
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, name)) = &mut heading {
-                    name.push_str(&t);
+    // The body around the payload (whose `---` lines would read as headings).
+    let segments = match crate::source::body::find_payload(&text[header_end..], header_end) {
+        Some(fence) => vec![header_end..fence.whole.start, fence.whole.end..text.len()],
+        None => vec![header_end..text.len()],
+    };
+    for segment in segments {
+        let mut heading: Option<(u8, usize, String)> = None;
+        let parser = pulldown_cmark::Parser::new_ext(
+            &text[segment.clone()],
+            pulldown_cmark::Options::empty(),
+        );
+        for (event, range) in parser.into_offset_iter() {
+            use pulldown_cmark::{Event, Tag, TagEnd};
+            match event {
+                Event::Start(Tag::Heading { level, .. }) => {
+                    heading = Some((level as u8, segment.start + range.start, String::new()));
                 }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, start, name)) = heading.take() {
-                    let end = header_end + range.end;
-                    found.push(SymbolInformation {
-                        name: format!("{} {}", "#".repeat(level.into()), name.trim()),
-                        kind: SymbolKind::STRING,
-                        tags: None,
-                        deprecated: None,
-                        location: Location::new(
-                            uri.clone(),
-                            Range::new(lines.position(start), lines.position(end)),
-                        ),
-                        container_name: None,
-                    });
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some((_, _, name)) = &mut heading {
+                        name.push_str(&t);
+                    }
                 }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some((level, start, name)) = heading.take() {
+                        let end = segment.start + range.end;
+                        found.push(SymbolInformation {
+                            name: format!("{} {}", "#".repeat(level.into()), name.trim()),
+                            kind: SymbolKind::STRING,
+                            tags: None,
+                            deprecated: None,
+                            location: Location::new(
+                                uri.clone(),
+                                Range::new(lines.position(start), lines.position(end)),
+                            ),
+                            container_name: None,
+                        });
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
+    found.extend(payload_symbols(&text, &path, uri, &lines));
     Some(DocumentSymbolResponse::Flat(found))
+}
+
+/// The elements of the article's payload: form elements, common problems, described topics
+/// (by id, else title), each at the first place after the previous one where its name is
+/// written in the JSON.
+#[allow(deprecated)] // SymbolInformation::deprecated must be written out
+fn payload_symbols(
+    text: &str,
+    path: &Path,
+    uri: &Url,
+    lines: &LineIndex,
+) -> Vec<SymbolInformation> {
+    let parsed = article::parse(path, "", text.as_bytes(), Mode::Check);
+    let Some(payload) = parsed.article.and_then(|a| a.payload) else {
+        return Vec::new();
+    };
+    let mut symbols = Vec::new();
+    let mut from = payload.span.start;
+    for (list, kind) in [
+        ("formElements", SymbolKind::FIELD),
+        ("commonProblems", SymbolKind::OBJECT),
+        ("supportTopics", SymbolKind::OBJECT),
+    ] {
+        let Some(items) = payload.value.as_object().and_then(|o| {
+            o.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(list))
+                .and_then(|(_, v)| v.as_array())
+        }) else {
+            continue;
+        };
+        for item in items {
+            let name = ["id", "title", "displayLabel"].iter().find_map(|key| {
+                item.as_object()?
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                    .and_then(|(_, v)| v.as_str().map(str::to_string))
+            });
+            let Some(name) = name.filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            let quoted = serde_json::to_string(&name).unwrap_or_default();
+            let Some(at) = text[from..payload.span.end].find(&quoted).map(|i| from + i) else {
+                continue;
+            };
+            from = at + quoted.len();
+            symbols.push(SymbolInformation {
+                name: format!("{list}: {name}"),
+                kind,
+                tags: None,
+                deprecated: None,
+                location: Location::new(
+                    uri.clone(),
+                    Range::new(lines.position(at), lines.position(from)),
+                ),
+                container_name: Some("payload".into()),
+            });
+        }
+    }
+    symbols
 }
 
 /// Sends the answer to `request`: its result, or why its parameters could not be read.

@@ -677,6 +677,39 @@ fn an_editor_can_look_things_up_across_the_site() {
         .map(|l| l.trim().to_string())
         .collect();
     assert_eq!(names, headings);
+    // A payload's elements are symbols too, each where it is written.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": diagnose}}),
+    );
+    let problems: Vec<&Value> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["name"].as_str().unwrap().starts_with("commonProblems: "))
+        .collect();
+    assert_eq!(problems.len(), 2, "{symbols}");
+    assert!(
+        !symbols["result"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"].as_str().unwrap().contains("$schema")),
+        "the payload is not a heading: {symbols}"
+    );
+    for symbol in problems {
+        let name = symbol["name"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("commonProblems: ");
+        let line = symbol["location"]["range"]["start"]["line"]
+            .as_u64()
+            .unwrap() as usize;
+        assert!(
+            diagnose_text.lines().nth(line).unwrap().contains(name),
+            "{symbol}"
+        );
+    }
 
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
