@@ -549,7 +549,7 @@ fn symbols(project: &Project, uri: &Url) -> Option<DocumentSymbolResponse> {
     // The body around the payload (whose `---` lines would read as headings).
     let segments = match crate::source::body::find_payload(&text[header_end..], header_end) {
         Some(fence) => vec![header_end..fence.whole.start, fence.whole.end..text.len()],
-        None => vec![header_end..text.len()],
+        None => std::iter::once(header_end..text.len()).collect(),
     };
     for segment in segments {
         let mut heading: Option<(u8, usize, String)> = None;
