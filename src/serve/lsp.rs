@@ -211,7 +211,12 @@ fn place(project: &Project, at: &TextDocumentPositionParams) -> Option<(PathBuf,
 }
 
 /// What is at `offset` of `text`, and the byte range it covers.
-fn target_at(path: &Path, text: &str, offset: usize) -> Option<(Target, std::ops::Range<usize>)> {
+fn target_at(
+    project: &Project,
+    path: &Path,
+    text: &str,
+    offset: usize,
+) -> Option<(Target, std::ops::Range<usize>)> {
     let word = word_at(text, offset);
     if let Some(rule) = crate::check::rules::levels::find(&text[word.clone()])
         && text[word.clone()].starts_with("SH")
@@ -235,14 +240,16 @@ fn target_at(path: &Path, text: &str, offset: usize) -> Option<(Target, std::ops
             _ => None,
         };
     }
-    // A reference in the payload: parse the file as the check does to find them.
-    let parsed = article::parse(path, "", text.as_bytes(), Mode::Check);
-    let reference = parsed
-        .article?
+    // A reference in the payload, as the check found them when it last read the file.
+    let reference = project
+        .article(path)?
         .references
-        .into_iter()
+        .iter()
         .find(|r| r.span.start <= offset && offset <= r.span.end)?;
-    Some((Target::Reference(reference.article_id), reference.span))
+    Some((
+        Target::Reference(reference.article_id.clone()),
+        reference.span.clone(),
+    ))
 }
 
 /// The run of ID characters around `offset` (letters, digits, `-`, `_`, `.`).
@@ -264,7 +271,7 @@ fn word_at(text: &str, offset: usize) -> std::ops::Range<usize> {
 
 fn hover(project: &Project, at: &TextDocumentPositionParams) -> Option<Hover> {
     let (path, text, offset) = place(project, at)?;
-    let (target, span) = target_at(&path, &text, offset)?;
+    let (target, span) = target_at(project, &path, &text, offset)?;
     let lib = &project.library;
     let count = |n: usize| match n {
         1 => "1 article".to_string(),
@@ -332,7 +339,7 @@ fn hover(project: &Project, at: &TextDocumentPositionParams) -> Option<Hover> {
 /// support topic and product IDs the site uses, with what is known of them); in the body, after
 /// `<!--$`, the names of the tokens the article already uses.
 fn completion(project: &Project, at: &TextDocumentPositionParams) -> Option<Vec<CompletionItem>> {
-    let (_, text, offset) = place(project, at)?;
+    let (path, text, offset) = place(project, at)?;
     let lib = &project.library;
     let item = |label: &str, kind: CompletionItemKind, detail: Option<String>| CompletionItem {
         label: label.to_string(),
@@ -350,8 +357,8 @@ fn completion(project: &Project, at: &TextDocumentPositionParams) -> Option<Vec<
         if !typed.chars().all(|c| c.is_alphanumeric() || c == '_') {
             return None;
         }
-        let tokens = crate::source::body::scan_tokens(&text, 0).0;
-        let mut names: Vec<&str> = tokens.iter().map(|t| t.name.as_str()).collect();
+        let article = project.article(&path)?;
+        let mut names: Vec<&str> = article.tokens.iter().map(|t| t.name.as_str()).collect();
         names.sort_unstable();
         names.dedup();
         return Some(
@@ -494,7 +501,7 @@ fn location_of(article: &Article) -> Option<Location> {
 fn definition(project: &Project, at: &TextDocumentPositionParams) -> Option<Vec<Location>> {
     let (path, text, offset) = place(project, at)?;
     let lib = &project.library;
-    let article = match target_at(&path, &text, offset)?.0 {
+    let article = match target_at(project, &path, &text, offset)?.0 {
         Target::Reference(id) => lib.by_id(&id)?,
         Target::Topic(id) => {
             let d = lib.topic_descriptions.get(&id.to_lowercase())?;
@@ -509,7 +516,7 @@ fn definition(project: &Project, at: &TextDocumentPositionParams) -> Option<Vec<
 fn references(project: &Project, at: &TextDocumentPositionParams) -> Option<Vec<Location>> {
     let (path, text, offset) = place(project, at)?;
     let lib = &project.library;
-    let articles: Vec<&Article> = match target_at(&path, &text, offset)?.0 {
+    let articles: Vec<&Article> = match target_at(project, &path, &text, offset)?.0 {
         Target::Topic(id) => lib
             .topics
             .get(&id.to_lowercase())?
@@ -588,7 +595,7 @@ fn symbols(project: &Project, uri: &Url) -> Option<DocumentSymbolResponse> {
             }
         }
     }
-    found.extend(payload_symbols(&text, &path, uri, &lines));
+    found.extend(payload_symbols(project, &text, &path, uri, &lines));
     Some(DocumentSymbolResponse::Flat(found))
 }
 
@@ -597,13 +604,13 @@ fn symbols(project: &Project, uri: &Url) -> Option<DocumentSymbolResponse> {
 /// written in the JSON.
 #[allow(deprecated)] // SymbolInformation::deprecated must be written out
 fn payload_symbols(
+    project: &Project,
     text: &str,
     path: &Path,
     uri: &Url,
     lines: &LineIndex,
 ) -> Vec<SymbolInformation> {
-    let parsed = article::parse(path, "", text.as_bytes(), Mode::Check);
-    let Some(payload) = parsed.article.and_then(|a| a.payload) else {
+    let Some(payload) = project.article(path).and_then(|a| a.payload.as_ref()) else {
         return Vec::new();
     };
     let mut symbols = Vec::new();
@@ -712,6 +719,8 @@ struct Project {
     states: Vec<FileState>,
     /// What kept files from being listed.
     discovery: Vec<Diagnostic>,
+    /// What discovery leaves out, for files that appear later.
+    filters: crate::source::discover::Filters,
     /// The text of each open document, by path.
     open: HashMap<PathBuf, String>,
     /// The library as of the last [`Project::refresh`]: what hover, definition and
@@ -731,7 +740,12 @@ impl Project {
             .par_iter()
             .map(|f| FileState::of(load::parse_file(f, Mode::Check)))
             .collect();
+        let mut filters = config.filters();
+        if let Ok(root) = filters.root.canonicalize() {
+            filters.root = root;
+        }
         Ok(Project {
+            filters,
             config,
             files: found.files,
             states,
@@ -787,7 +801,10 @@ impl Project {
         };
         let index = match self.files.binary_search_by(|f| f.path.cmp(&path)) {
             Ok(i) => i,
-            Err(i) if text.is_some() || path.is_file() => {
+            // A new file joins the site unless discovery would have left it out.
+            Err(i)
+                if (text.is_some() || path.is_file()) && !self.filters.leaves_out(&path, &rel) =>
+            {
                 let file = SourceFile {
                     path: path.clone(),
                     rel,
@@ -856,6 +873,15 @@ impl Project {
             by_file.entry(d.file.clone()).or_default().push(d);
         }
         by_file
+    }
+
+    /// The article read from `path` (its open text, else the file), if it could be read.
+    fn article(&self, path: &Path) -> Option<&Article> {
+        let i = self
+            .files
+            .binary_search_by(|f| f.path.as_path().cmp(path))
+            .ok()?;
+        self.states[i].article.as_deref()
     }
 
     /// The text a diagnostic's span is in: the open document's, else the file's on disk.

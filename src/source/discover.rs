@@ -49,6 +49,13 @@ impl Filters {
         Filters::default()
     }
 
+    /// Whether discovery would leave out the file `path` (`rel` below the source, with `/`):
+    /// hidden, or matched by `exclude`. For a file learnt of after discovery (a document an
+    /// editor opens); `.gitignore` is not read again for it.
+    pub fn leaves_out(&self, path: &Path, rel: &str) -> bool {
+        rel.split('/').any(|part| part.starts_with('.')) || self.excludes(path)
+    }
+
     fn excludes(&self, path: &Path) -> bool {
         let Some(set) = &self.exclude else {
             return false;
@@ -315,6 +322,18 @@ mod tests {
         let (files, diags) = discover(&root, &follow);
         assert_eq!(files.len(), 6, "{files:?}");
         assert!(diags.is_empty());
+    }
+
+    #[test]
+    fn a_file_found_later_is_left_out_as_discovery_would() {
+        let filters = Filters {
+            exclude: Some(glob_set(&["legacy/**".into()]).unwrap()),
+            root: PathBuf::from("/site"),
+            ..Filters::none()
+        };
+        assert!(filters.leaves_out(Path::new("/site/legacy/a.md"), "legacy/a.md"));
+        assert!(filters.leaves_out(Path::new("/site/.drafts/a.md"), ".drafts/a.md"));
+        assert!(!filters.leaves_out(Path::new("/site/vm/a.md"), "vm/a.md"));
     }
 
     #[test]

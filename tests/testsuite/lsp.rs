@@ -242,7 +242,7 @@ fn samples_site() -> (tempfile::TempDir, PathBuf) {
     );
     std::fs::write(
         root.join("shelf.toml"),
-        "source = \"articles\"\noutput = \"out\"\n",
+        "source = \"articles\"\noutput = \"out\"\nexclude = [\"articles/drafts/**\"]\n",
     )
     .unwrap();
     (dir, root)
@@ -269,6 +269,15 @@ fn an_editor_sees_what_shelf_check_says_as_it_types() {
     let malformed = client.request("textDocument/hover", json!({"position": "nowhere"}));
     assert_eq!(malformed["error"]["code"], -32602, "{malformed}");
 
+    // A new document where discovery would not look (shelf.toml's exclude) is not checked, as
+    // `shelf check` would not check it.
+    let draft = uri(&root.join("articles/drafts/new.md"));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": draft, "languageId": "markdown", "version": 1,
+               "text": "no header here"}}),
+    );
+
     let a_rel = "articles/microsoft.compute/vm-disk-latency.md";
     let a_path = root.join(a_rel);
     let a = uri(&a_path);
@@ -284,6 +293,11 @@ fn an_editor_sees_what_shelf_check_says_as_it_types() {
     );
     let got = client.diagnostics_of(&a, |d| !d.is_empty());
     assert_eq!(lsp_codes(&got), expected);
+    assert!(
+        !client.diagnostics.contains_key(&draft),
+        "{:?}",
+        client.diagnostics
+    );
     let typo_diagnostic = got.iter().find(|d| d["code"] == "SH102").unwrap();
     assert_eq!(typo_diagnostic["source"], "shelf");
     assert_eq!(typo_diagnostic["severity"], 1, "{typo_diagnostic}");
