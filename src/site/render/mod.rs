@@ -74,6 +74,16 @@ pub const PORTER2_MODULE: &str = concat!(
     "\nexport const stem = exports.stem;\n"
 );
 
+/// One method per page template, each rendering its view with [`Renderer::page`]: the
+/// compiled template (`templates::$macro!`) unless the site overrides a file it is made of.
+macro_rules! page_methods {
+    ($($method:ident($view:ident) => $template:ident, $macro:ident;)*) => {$(
+        fn $method(&self, page: &$view) -> Result<String, Error> {
+            self.page(&templates::$template, page, |out| templates::$macro!(out, page))
+        }
+    )*};
+}
+
 pub struct Renderer {
     tera: Tera,
     /// The templates the site overrides: pages made only of built-in templates are written by
@@ -148,59 +158,25 @@ impl Renderer {
         Ok(out)
     }
 
-    fn article(&self, page: &ArticlePage) -> Result<String, Error> {
-        self.page(&templates::ARTICLE_HTML, page, |out| {
-            templates::article_html!(out, page)
-        })
-    }
-
-    fn embed(&self, page: &EmbedPage) -> Result<String, Error> {
-        self.page(&templates::EMBED_HTML, page, |out| {
-            templates::embed_html!(out, page)
-        })
-    }
-
-    fn payload(&self, page: &PayloadPage) -> Result<String, Error> {
-        self.page(&templates::PAYLOAD_HTML, page, |out| {
-            templates::payload_html!(out, page)
-        })
+    page_methods! {
+        article(ArticlePage) => ARTICLE_HTML, article_html;
+        embed(EmbedPage) => EMBED_HTML, embed_html;
+        payload(PayloadPage) => PAYLOAD_HTML, payload_html;
+        list_page(ListPage) => LIST_HTML, list_html;
+        topic_page(ListPage) => TOPIC_HTML, topic_html;
+        home(HomePage) => HOME_HTML, home_html;
+        search(SearchPage) => SEARCH_HTML, search_html;
+        overview(OverviewPage) => OVERVIEW_HTML, overview_html;
+        sitemap(SitemapPage) => SITEMAP_XML, sitemap_xml;
     }
 
     /// `list.html`, or `topic.html` for a support topic's page.
     fn list(&self, page: &ListPage, topic: bool) -> Result<String, Error> {
         if topic {
-            self.page(&templates::TOPIC_HTML, page, |out| {
-                templates::topic_html!(out, page)
-            })
+            self.topic_page(page)
         } else {
-            self.page(&templates::LIST_HTML, page, |out| {
-                templates::list_html!(out, page)
-            })
+            self.list_page(page)
         }
-    }
-
-    fn home(&self, page: &HomePage) -> Result<String, Error> {
-        self.page(&templates::HOME_HTML, page, |out| {
-            templates::home_html!(out, page)
-        })
-    }
-
-    fn search(&self, page: &SearchPage) -> Result<String, Error> {
-        self.page(&templates::SEARCH_HTML, page, |out| {
-            templates::search_html!(out, page)
-        })
-    }
-
-    fn overview(&self, page: &OverviewPage) -> Result<String, Error> {
-        self.page(&templates::OVERVIEW_HTML, page, |out| {
-            templates::overview_html!(out, page)
-        })
-    }
-
-    fn sitemap(&self, page: &SitemapPage) -> Result<String, Error> {
-        self.page(&templates::SITEMAP_XML, page, |out| {
-            templates::sitemap_xml!(out, page)
-        })
     }
 
     fn render<T: Serialize>(&self, template: &str, view: &T) -> Result<String, Error> {
