@@ -664,25 +664,7 @@ fn codes(o: &Output) -> Vec<String> {
 fn stdin_diff_and_rule_selection_work_as_editors_and_scripts_use_them() {
     let site = small_site();
     let root = site.path();
-    let run_stdin = |args: &[&str], input: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-            .args(args)
-            .current_dir(root)
-            .env("NO_COLOR", "1")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write as _;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let run_stdin = |args: &[&str], input: &str| super::shelf_with_stdin(args, root, input);
     // Standard input stands for a file not yet saved: the tree is context (its ID is taken).
     let draft = clean_article("clean-0001").replace("pageTitle=", "pagetitel=");
     let o = run_stdin(

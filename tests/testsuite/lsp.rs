@@ -116,6 +116,16 @@ impl Client {
         }
     }
 
+    /// The result of a request about `position` in the document `uri` (hover, definition...).
+    fn at(&mut self, method: &str, uri: &str, position: &Value) -> Value {
+        let response = self.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": position}),
+        );
+        assert!(response["error"].is_null(), "{method}: {response}");
+        response["result"].clone()
+    }
+
     /// Waits for diagnostics of `uri` that satisfy `want`; returns them.
     fn diagnostics_of(&mut self, uri: &str, want: impl Fn(&[Value]) -> bool) -> Vec<Value> {
         if self.diagnostics.get(uri).is_some_and(|d| want(d)) {
@@ -150,21 +160,11 @@ fn lsp_codes(diagnostics: &[Value]) -> Vec<(String, u64)> {
 
 /// What `shelf check --stdin-filename` says of `text` as the file `rel`.
 fn check_codes(root: &Path, rel: &str, text: &str) -> Vec<(String, u64)> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
-        .args(["check", "--format", "json", "--stdin-filename", rel])
-        .current_dir(root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = crate::shelf_with_stdin(
+        &["check", "--format", "json", "--stdin-filename", rel],
+        root,
+        text,
+    );
     let report: Value = serde_json::from_slice(&o.stdout).unwrap();
     let mut codes: Vec<_> = report["diagnostics"]
         .as_array()
@@ -545,20 +545,14 @@ fn an_editor_can_look_things_up_across_the_site() {
     let (latency, latency_text) =
         open(&mut client, "articles/microsoft.compute/vm-disk-latency.md");
     let position = at(&latency_text, "32600003");
-    let hover = client.request(
-        "textDocument/hover",
-        json!({"textDocument": {"uri": latency}, "position": position}),
-    );
-    let shown = hover["result"]["contents"]["value"].as_str().unwrap();
+    let hover = client.at("textDocument/hover", &latency, &position);
+    let shown = hover["contents"]["value"].as_str().unwrap();
     assert!(shown.contains("Support topic 32600003"), "{shown}");
     assert!(shown.contains("listed by"), "{shown}");
     assert!(shown.contains("supporttopics-15001.md"), "{shown}");
-    let definition = client.request(
-        "textDocument/definition",
-        json!({"textDocument": {"uri": latency}, "position": position}),
-    );
+    let definition = client.at("textDocument/definition", &latency, &position);
     assert!(
-        definition["result"][0]["uri"]
+        definition[0]["uri"]
             .as_str()
             .unwrap()
             .ends_with("supportTopicDescriptions/supporttopics-15001.md"),
@@ -586,23 +580,17 @@ fn an_editor_can_look_things_up_across_the_site() {
         "articles/microsoft.compute/diagnoseandsolve-vm.md",
     );
     let position = at(&diagnose_text, "5e1f0000-0000-0000-0000-000000000002");
-    let definition = client.request(
-        "textDocument/definition",
-        json!({"textDocument": {"uri": diagnose}, "position": position}),
-    );
+    let definition = client.at("textDocument/definition", &diagnose, &position);
     assert!(
-        definition["result"][0]["uri"]
+        definition[0]["uri"]
             .as_str()
             .unwrap()
             .ends_with("vm-rdp-connectivity.md"),
         "{definition}"
     );
-    let hover = client.request(
-        "textDocument/hover",
-        json!({"textDocument": {"uri": diagnose}, "position": position}),
-    );
+    let hover = client.at("textDocument/hover", &diagnose, &position);
     assert!(
-        hover["result"]["contents"]["value"]
+        hover["contents"]["value"]
             .as_str()
             .unwrap()
             .contains("vm-rdp-connectivity.md"),
@@ -616,11 +604,8 @@ fn an_editor_can_look_things_up_across_the_site() {
         json!({"textDocument": {"uri": latency, "version": 2},
                "contentChanges": [{"text": with_comment}]}),
     );
-    let hover = client.request(
-        "textDocument/hover",
-        json!({"textDocument": {"uri": latency}, "position": at(&with_comment, "SH404")}),
-    );
-    let shown = hover["result"]["contents"]["value"].as_str().unwrap();
+    let hover = client.at("textDocument/hover", &latency, &at(&with_comment, "SH404"));
+    let shown = hover["contents"]["value"].as_str().unwrap();
     assert!(shown.starts_with("**SH404 "), "{shown}");
 
     // Completion: values the site uses, keys the article lacks, tokens it already has.

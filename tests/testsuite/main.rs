@@ -44,6 +44,27 @@ pub fn shelf(args: &[&str], cwd: &Path) -> Output {
         .expect("shelf runs")
 }
 
+/// [`shelf`] with `input` on its standard input (`--stdin-filename`, as editors and hooks run it).
+pub fn shelf_with_stdin(args: &[&str], cwd: &Path, input: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shelf"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("shelf runs");
+    // Written from a thread: a large input must not wait on an output nobody reads yet.
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("shelf runs");
+    writer.join().unwrap().unwrap();
+    output
+}
+
 /// [`shelf`] with the build time fixed by `SOURCE_DATE_EPOCH`: the API index says when a site
 /// was built, to the second, and only then do two builds compare byte for byte.
 pub fn shelf_at_fixed_time(
