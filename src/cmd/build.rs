@@ -202,9 +202,11 @@ pub fn print_peak_memory() {
     }
 }
 
-/// 1 when files were skipped for errors, as the build that wrote the site said.
+/// 1 when the build found an error (the same rules at the same levels as `shelf check`),
+/// whether or not it kept a file from being built; 0 otherwise, warnings or not. An up-to-date
+/// build answers as the build that wrote the site did.
 fn build_exit_code(report: &fingerprint::Report) -> ExitCode {
-    if report.skipped > 0 {
+    if report.errors() > 0 || report.skipped > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -168,35 +168,15 @@ pub fn load_in_context(
             None => unusable += 1,
         }
     }
-    let mut other_cloud = 0;
-    if let Some(cloud) = cloud {
-        articles.retain(|a| {
-            let keep = a.meta.is_in_cloud(cloud);
-            other_cloud += usize::from(!keep);
-            keep
-        });
-    }
-    let before = articles.len();
-    let held_page = |a: &crate::source::model::Article| held_page(&config.output, a);
-    let library = match mode {
-        Mode::Build => Library::indexed_keeping(articles, &mut diagnostics, &held_page),
-        Mode::Check => {
-            let library = Library::keeping(articles, &mut diagnostics, &held_page);
-            rules::identity::check(&library, &files, &mut diagnostics);
-            rules::identity::removed_solution_article::check(
-                &library,
-                &context.removed,
-                &mut diagnostics,
-            );
-            library
-        }
+    let site = SiteWide {
+        config,
+        cloud,
+        files: &files,
+        suppressions: &suppressions,
+        removed: &context.removed,
+        indexed: mode == Mode::Build,
     };
-    let duplicates = before - library.articles.len();
-    // Suppressions act on what the rules found (across articles too), then levels on what is
-    // left; only a check, which runs every rule, can tell that a suppression is unused.
-    apply_suppressions(&suppressions, &mut diagnostics, mode == Mode::Check);
-    config.levels.apply(&mut diagnostics);
-    diagnostic::sort(&mut diagnostics);
+    let (library, other_cloud, duplicates) = site.assemble(articles, &mut diagnostics);
     let index_time = started.elapsed();
 
     Ok(Loaded {
@@ -212,6 +192,77 @@ pub fn load_in_context(
             ("index", index_time),
         ],
     })
+}
+
+/// The step every command takes once each file is parsed (build, check, serve, the language
+/// server): the library (one article per articleId and URL), the cross-article rules, then
+/// suppressions and levels. One definition, so that all of them report the same problems.
+pub struct SiteWide<'a> {
+    pub config: &'a Config,
+    /// The cloud the site is built for: the rules still see every article.
+    pub cloud: Option<Cloud>,
+    /// Every source file, sorted by path.
+    pub files: &'a [SourceFile],
+    /// The `shelf-disable` comments of each file that has any.
+    pub suppressions: &'a [(std::path::PathBuf, rules::suppress::Suppressions)],
+    /// Articles the change being checked removed (`--changed-since`).
+    pub removed: &'a [rules::identity::removed_solution_article::RemovedArticle],
+    /// Whether the library is indexed by topic, service, ... (a site is built from it).
+    pub indexed: bool,
+}
+
+impl SiteWide<'_> {
+    /// The library of `articles` (those of the cloud), with every problem added to
+    /// `diagnostics` (sorted); and how many articles were of another cloud, and how many were
+    /// left out as duplicates.
+    pub fn assemble(
+        &self,
+        articles: Vec<Arc<crate::source::model::Article>>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (Library, usize, usize) {
+        let output = &self.config.output;
+        let held_page = |a: &crate::source::model::Article| held_page(output, a);
+        let library = |articles, diagnostics: &mut Vec<Diagnostic>| match self.indexed {
+            true => Library::indexed_keeping(articles, diagnostics, &held_page),
+            false => Library::keeping(articles, diagnostics, &held_page),
+        };
+        let total = articles.len();
+        let (library, other_cloud, duplicates) = match self.cloud {
+            None => {
+                let library = library(articles, diagnostics);
+                self.check_across(&library, diagnostics);
+                let duplicates = total - library.articles.len();
+                (library, 0, duplicates)
+            }
+            Some(cloud) => {
+                // The rules read the whole tree, as `shelf check` does: a reference to an
+                // article of another cloud is no broken reference.
+                let mine: Vec<_> = articles
+                    .iter()
+                    .filter(|a| a.meta.is_in_cloud(cloud))
+                    .cloned()
+                    .collect();
+                let whole = Library::keeping(articles, diagnostics, &held_page);
+                self.check_across(&whole, diagnostics);
+                let in_cloud = mine.len();
+                // Its duplicates are duplicates of the whole tree, said above.
+                let library = library(mine, &mut Vec::new());
+                let duplicates = in_cloud - library.articles.len();
+                (library, total - in_cloud, duplicates)
+            }
+        };
+        // Suppressions act on what the rules found (across articles too), then levels on what
+        // is left.
+        apply_suppressions(self.suppressions, diagnostics, true);
+        self.config.levels.apply(diagnostics);
+        diagnostic::sort(diagnostics);
+        (library, other_cloud, duplicates)
+    }
+
+    fn check_across(&self, library: &Library, diagnostics: &mut Vec<Diagnostic>) {
+        rules::identity::check(library, self.files, diagnostics);
+        rules::identity::removed_solution_article::check(library, self.removed, diagnostics);
+    }
 }
 
 /// Whether the last build to `output` published `article`'s page from its file (the page's API

@@ -33,7 +33,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use percent_encoding::percent_decode_str;
 use tokio::sync::{Semaphore, watch};
 
-use crate::base::diagnostic::Diagnostic;
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::nofollow::{Dir, Kind};
 
 /// How long a poll waits for a rebuild before answering "nothing new".
@@ -56,10 +56,14 @@ const LIVE_SCRIPT: &str = include_str!("live.js");
 /// An error shown in the overlay.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shown {
+    pub severity: Severity,
     /// `file:line:col`.
     pub location: String,
     pub code: &'static str,
+    /// The rule's name (`list-after-paragraph`); empty for a build failure.
+    pub rule: &'static str,
     pub message: String,
+    pub help: Option<String>,
 }
 
 impl Shown {
@@ -69,9 +73,12 @@ impl Shown {
             let _ = write!(location, ":{}:{}", at.line, at.column);
         }
         Shown {
+            severity: d.severity,
             location,
             code: d.code,
+            rule: d.rule,
             message: d.message.clone(),
+            help: d.help.clone(),
         }
     }
 }
@@ -83,7 +90,8 @@ pub struct Status {
     pub generation: u64,
     /// The site's folder.
     pub output: PathBuf,
-    /// Errors in edited articles (or the templates), shown over every page.
+    /// The errors and warnings of the edited articles (or a build failure), shown on every
+    /// page.
     pub errors: Vec<Shown>,
     /// Every article page (path from the site root) and its title, for suggestions.
     pub pages: Vec<(String, String)>,
@@ -348,10 +356,15 @@ async fn poll(live: &Live, query: &str) -> Answer {
     let _ = tokio::time::timeout(POLL_WAIT, rebuilt.wait_for(|g| *g != since)).await;
     let body = {
         let status = live.lock();
+        let errors = status
+            .errors
+            .iter()
+            .filter(|e| e.severity == Severity::Error)
+            .count();
         format!(
-            "{{\"generation\":{},\"errors\":{}}}",
+            "{{\"generation\":{},\"errors\":{errors},\"warnings\":{}}}",
             status.generation,
-            status.errors.len()
+            status.errors.len() - errors
         )
     };
     text(200, "application/json", body.into_bytes())
@@ -450,28 +463,79 @@ fn esc(s: &str) -> String {
     crate::base::escape::html(s)
 }
 
-fn overlay(out: &mut String, errors: &[Shown]) {
-    let n = errors.len();
+/// What `shelf check` says about the edited articles: over the whole page when one has an
+/// error, in a corner when they have only warnings.
+fn overlay(out: &mut String, shown: &[Shown]) {
+    let errors = shown
+        .iter()
+        .filter(|e| e.severity == Severity::Error)
+        .count();
+    let warnings = shown.len() - errors;
+    let counts = match (errors, warnings) {
+        (e, 0) => format!("{e} error{}", crate::check::emit::plural(e)),
+        (0, w) => format!("{w} warning{}", crate::check::emit::plural(w)),
+        (e, w) => format!(
+            "{e} error{} and {w} warning{}",
+            crate::check::emit::plural(e),
+            crate::check::emit::plural(w)
+        ),
+    };
+    let build_failed = shown.iter().any(|e| e.rule.is_empty());
+    let place = if errors > 0 {
+        "inset:0;background:rgba(20,20,24,.94);padding:2rem"
+    } else {
+        "right:1rem;bottom:1rem;max-width:40rem;max-height:50vh;background:rgba(20,20,24,.9);\
+         padding:1rem;border-radius:.5rem"
+    };
     let _ = write!(
         out,
-        "<div id=\"shelf-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;\
-         overflow:auto;background:rgba(20,20,24,.94);color:#f4f4f5;font:15px/1.5 ui-monospace,\
-         SFMono-Regular,Menlo,Consolas,monospace;padding:2rem\">\
-         <button type=\"button\" onclick=\"this.parentNode.remove()\" style=\"float:right;\
-         font:inherit\">Close</button>\
-         <h2 style=\"color:#fca5a5;margin-top:0\">{n} error{} in the articles you changed</h2>\
-         <p>The site shows the last build that could be made; fix these and it reloads.</p><ol>",
-        crate::check::emit::plural(n)
+        "<div id=\"shelf-overlay\" role=\"{}\" data-errors=\"{errors}\" \
+         data-warnings=\"{warnings}\" style=\"position:fixed;{place};z-index:2147483647;\
+         overflow:auto;color:#f4f4f5;font:15px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,\
+         monospace\"><button type=\"button\" onclick=\"this.parentNode.remove()\" \
+         style=\"float:right;font:inherit\">Close</button>",
+        if errors > 0 { "alert" } else { "status" }
     );
-    for e in errors {
+    if build_failed {
         let _ = write!(
             out,
-            "<li class=\"shelf-overlay-error\"><code style=\"color:#93c5fd\">{}</code> \
-             <code style=\"color:#fca5a5\">{}</code><br>{}</li>",
+            "<h2 style=\"color:#fca5a5;margin-top:0\">The site could not be rebuilt</h2>\
+             <p>The pages are those of the last rebuild that succeeded; fix this and they \
+             reload.</p><ol>"
+        );
+    } else {
+        let _ = write!(
+            out,
+            "<h2 style=\"color:{};margin:0 0 .5rem\">{counts} in the articles you changed</h2>\
+             <p style=\"margin:0\">What <code>shelf check</code> reports. Pages show the \
+             articles as they are now; an article whose error keeps it from being built has no \
+             page until it is fixed.</p><ol>",
+            if errors > 0 { "#fca5a5" } else { "#fde68a" }
+        );
+    }
+    for e in shown {
+        let (class, colour) = match e.severity {
+            Severity::Error => ("shelf-overlay-error", "#fca5a5"),
+            _ => ("shelf-overlay-warning", "#fde68a"),
+        };
+        let _ = write!(
+            out,
+            "<li class=\"{class}\"><code style=\"color:#93c5fd\">{}</code> \
+             <code style=\"color:{colour}\">{}[{}]</code> <code>{}</code><br>{}",
             esc(&e.location),
+            e.severity,
             e.code,
+            e.rule,
             esc(&e.message)
         );
+        if let Some(help) = &e.help {
+            let _ = write!(
+                out,
+                "<br><span style=\"color:#a1a1aa\">help: {}</span>",
+                esc(help)
+            );
+        }
+        out.push_str("</li>");
     }
     out.push_str("</ol></div>");
 }
@@ -705,9 +769,12 @@ mod tests {
         let status = Status {
             generation: 7,
             errors: vec![Shown {
+                severity: Severity::Error,
                 location: "a.md:1:2".into(),
                 code: "SH101",
+                rule: "unknown-property",
                 message: "bad <script>".into(),
+                help: Some("did you mean <b>?".into()),
             }],
             ..Status::default()
         };
@@ -716,9 +783,42 @@ mod tests {
         let overlay = page.find("id=\"shelf-overlay\"").unwrap();
         assert!(overlay < script && script < page.find("</body>").unwrap());
         assert!(page.contains("bad &lt;script&gt;") && !page.contains("bad <script>"));
-        assert!(page.contains("a.md:1:2"));
+        assert!(page.contains("help: did you mean &lt;b&gt;?"));
+        assert!(page.contains("a.md:1:2") && page.contains("error[SH101]"));
+        assert!(page.contains("unknown-property") && page.contains("1 error in"));
+        assert!(page.contains("role=\"alert\""), "an error covers the page");
         let clean = inject("<p>no body tag", &Status::default());
         assert!(clean.ends_with("</script>") && !clean.contains("shelf-overlay"));
+    }
+
+    #[test]
+    fn warnings_alone_show_in_a_corner_and_a_failed_rebuild_says_what_is_shown() {
+        let warning = Shown {
+            severity: Severity::Warning,
+            location: "a.md:3:1".into(),
+            code: "SH307",
+            rule: "table",
+            message: "a table".into(),
+            help: None,
+        };
+        let mut status = Status {
+            errors: vec![warning.clone(), warning],
+            ..Status::default()
+        };
+        let page = inject("<body></body>", &status);
+        assert!(page.contains("2 warnings in the articles you changed"));
+        assert!(page.contains("role=\"status\"") && !page.contains("inset:0"));
+        assert!(page.contains("warning[SH307]") && !page.contains("last rebuild"));
+        status.errors = vec![Shown {
+            severity: Severity::Error,
+            location: "templates".into(),
+            code: "build",
+            rule: "",
+            message: "a template does not compile".into(),
+            help: None,
+        }];
+        let page = inject("<body></body>", &status);
+        assert!(page.contains("could not be rebuilt") && page.contains("last rebuild"));
     }
 
     #[test]

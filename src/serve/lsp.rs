@@ -34,7 +34,7 @@ use lsp_types::{
 };
 use rayon::prelude::*;
 
-use crate::base::diagnostic::{self, Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::check::article::{self, Mode};
 use crate::check::rules;
 use crate::check::rules::suppress::Suppressions;
@@ -861,13 +861,15 @@ impl Project {
                 suppressions.push((file.path.clone(), state.suppressions.clone()));
             }
         }
-        let output = &self.config.output;
-        let library = Library::indexed_keeping(articles, &mut all, &|a| load::held_page(output, a));
-        rules::identity::check(&library, &self.files, &mut all);
-        load::apply_suppressions(&suppressions, &mut all, true);
-        self.config.levels.apply(&mut all);
-        diagnostic::sort(&mut all);
-        self.library = library;
+        let site = load::SiteWide {
+            config: &self.config,
+            cloud: None,
+            files: &self.files,
+            suppressions: &suppressions,
+            removed: &[],
+            indexed: true,
+        };
+        self.library = site.assemble(articles, &mut all).0;
         let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
         for d in all {
             by_file.entry(d.file.clone()).or_default().push(d);

@@ -273,7 +273,11 @@ fn watch(
             Ok(rebuilt) if rebuilt.changed.is_empty() && !batch.change.templates => {}
             Ok(rebuilt) => {
                 report(&rebuilt, false, options);
-                let errors: Vec<Shown> = session.overlay_errors().iter().map(Shown::of).collect();
+                let errors: Vec<Shown> = session
+                    .overlay_diagnostics()
+                    .iter()
+                    .map(Shown::of)
+                    .collect();
                 let gone: Vec<(String, String)> = rebuilt
                     .removed
                     .iter()
@@ -326,9 +330,12 @@ fn gone_reason(rebuilt: &Rebuilt) -> String {
 fn show_failure(live: &Live, e: &Error, file: PathBuf) {
     eprintln!("error: {e}");
     let shown = Shown {
+        severity: crate::base::diagnostic::Severity::Error,
         location: file.display().to_string(),
         code: "build",
+        rule: "",
         message: e.to_string(),
+        help: None,
     };
     live.publish(|s| s.errors = vec![shown]);
 }

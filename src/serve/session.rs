@@ -7,7 +7,7 @@
 //! index). A change that adds or removes a key (a new support topic, the last article of a
 //! product gone) can move other keys' slugs and links, so it rebuilds the whole site instead.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,8 +18,9 @@ use crate::base::diagnostic::{self, Diagnostic, Severity};
 use crate::base::error::Error;
 use crate::base::progress::Progress;
 use crate::check::article::Mode;
+use crate::check::rules::suppress::Suppressions;
 use crate::config::Config;
-use crate::pipeline::load::parse_file;
+use crate::pipeline::load::{SiteWide, parse_file};
 use crate::site::output::{InPlace, Staging};
 use crate::site::paths::{article_embed, article_page, article_record};
 use crate::site::render::{self, Renderer, Touched, Written};
@@ -60,24 +61,23 @@ pub struct Rebuilt {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// One source file and what parsing it gave.
+/// One source file and what parsing it gave: its own problems, before the site-wide step
+/// ([`SiteWide`]) applies suppressions and levels.
 struct FileState {
     source: SourceFile,
     article: Option<Arc<Article>>,
-    diagnostics: Vec<Diagnostic>,
+    found: Vec<Diagnostic>,
+    suppressions: Suppressions,
 }
 
 impl FileState {
-    fn read(source: SourceFile, config: &Config) -> FileState {
-        let mut parsed = parse_file(&source, Mode::Build);
-        parsed
-            .suppressions
-            .apply(&source.path, &mut parsed.diagnostics, false);
-        config.levels.apply(&mut parsed.diagnostics);
+    fn read(source: SourceFile) -> FileState {
+        let parsed = parse_file(&source, Mode::Build);
         FileState {
             source,
             article: parsed.article.map(Arc::new),
-            diagnostics: parsed.diagnostics,
+            found: parsed.diagnostics,
+            suppressions: parsed.suppressions,
         }
     }
 }
@@ -90,8 +90,11 @@ pub struct Session {
     /// walks in (which decides which of two duplicate articleIds wins).
     files: BTreeMap<Vec<String>, FileState>,
     lib: Library,
-    /// Diagnostics of the library itself (duplicate articleIds, colliding URLs).
-    lib_diagnostics: Vec<Diagnostic>,
+    /// Every problem of the site as `shelf check` reports it (each file's own and the
+    /// cross-article rules', after suppressions and levels), by file.
+    diagnostics: HashMap<PathBuf, Vec<Diagnostic>>,
+    /// What kept files from being listed when the source was last walked.
+    discovery: Vec<Diagnostic>,
     /// Files changed since serving started: their errors are what the browser overlay shows.
     edited: BTreeSet<String>,
 }
@@ -112,18 +115,15 @@ impl Session {
             renderer,
             files: BTreeMap::new(),
             lib: Library::default(),
-            lib_diagnostics: Vec::new(),
+            diagnostics: HashMap::new(),
+            discovery: Vec::new(),
             edited: BTreeSet::new(),
         };
         session.rescan()?;
         session.lib = session.assemble();
         let written = session.build_whole()?;
-        let mut diagnostics: Vec<Diagnostic> = session
-            .files
-            .values()
-            .flat_map(|f| f.diagnostics.iter().cloned())
-            .chain(session.lib_diagnostics.iter().cloned())
-            .collect();
+        let mut diagnostics: Vec<Diagnostic> =
+            session.diagnostics.values().flatten().cloned().collect();
         diagnostic::sort(&mut diagnostics);
         let rebuilt = Rebuilt {
             changed: Vec::new(),
@@ -139,29 +139,26 @@ impl Session {
         Ok((session, rebuilt))
     }
 
-    /// Errors in the files edited since serving started, for the browser overlay.
-    pub fn overlay_errors(&self) -> Vec<Diagnostic> {
-        let mut errors = self.diagnostics_of(&self.edited);
-        errors.retain(|d| d.severity == Severity::Error);
-        errors
+    /// The errors and warnings of the files edited since serving started, for the browser
+    /// overlay.
+    pub fn overlay_diagnostics(&self) -> Vec<Diagnostic> {
+        self.diagnostics_of(&self.edited)
     }
 
-    /// The diagnostics of these files (paths below the source) and those of the library that
-    /// name them, sorted.
+    /// Whether any of the edited files has an error.
+    pub fn has_errors(&self) -> bool {
+        self.overlay_diagnostics()
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// The diagnostics of these files (paths below the source), sorted.
     fn diagnostics_of<'a>(&self, rels: impl IntoIterator<Item = &'a String>) -> Vec<Diagnostic> {
-        let files: Vec<&FileState> = rels
+        let mut diagnostics: Vec<Diagnostic> = rels
             .into_iter()
             .filter_map(|rel| self.files.get(&key(rel)))
-            .collect();
-        let paths: HashSet<&Path> = files.iter().map(|f| f.source.path.as_path()).collect();
-        let mut diagnostics: Vec<Diagnostic> = files
-            .iter()
-            .flat_map(|f| &f.diagnostics)
-            .chain(
-                self.lib_diagnostics
-                    .iter()
-                    .filter(|d| paths.contains(d.file.as_path())),
-            )
+            .filter_map(|f| self.diagnostics.get(&f.source.path))
+            .flatten()
             .cloned()
             .collect();
         diagnostic::sort(&mut diagnostics);
@@ -311,7 +308,8 @@ impl Session {
                 source.display()
             )));
         }
-        let (found, _unreadable) = discover(source, &self.config.filters());
+        let (found, unlisted) = discover(source, &self.config.filters());
+        self.discovery = unlisted;
         let found_keys: HashSet<Vec<String>> = found.iter().map(|f| key(&f.rel)).collect();
         let mut changed: Vec<String> = self
             .files
@@ -324,10 +322,7 @@ impl Session {
             .into_iter()
             .filter(|f| !self.files.contains_key(&key(&f.rel)))
             .collect();
-        let parsed: Vec<FileState> = new
-            .into_par_iter()
-            .map(|source| FileState::read(source, &self.config))
-            .collect();
+        let parsed: Vec<FileState> = new.into_par_iter().map(FileState::read).collect();
         for f in parsed {
             changed.push(f.source.rel.clone());
             self.files.insert(key(&f.source.rel), f);
@@ -356,31 +351,41 @@ impl Session {
                 path: self.config.source.join(rel_path),
                 rel: rel.clone(),
             };
-            self.files
-                .insert(key(&rel), FileState::read(source, &self.config));
+            self.files.insert(key(&rel), FileState::read(source));
         } else if self.files.remove(&key(&rel)).is_none() {
             return None;
         }
         Some(rel)
     }
 
-    /// The library of the current articles (those of the requested cloud).
+    /// The library of the current articles (those of the requested cloud), and every problem
+    /// of the site, as `shelf build` finds them.
     fn assemble(&mut self) -> Library {
-        let cloud = self.cloud;
-        let articles: Vec<Arc<Article>> = self
-            .files
-            .values()
-            .filter_map(|f| f.article.as_ref())
-            .filter(|a| cloud.is_none_or(|c| a.meta.is_in_cloud(c)))
-            .cloned()
-            .collect();
-        let mut diagnostics = Vec::new();
-        let output = &self.config.output;
-        let lib = Library::indexed_keeping(articles, &mut diagnostics, &|a| {
-            crate::pipeline::load::held_page(output, a)
-        });
-        self.config.levels.apply(&mut diagnostics);
-        self.lib_diagnostics = diagnostics;
+        let mut all = self.discovery.clone();
+        let mut articles: Vec<Arc<Article>> = Vec::with_capacity(self.files.len());
+        let mut suppressions = Vec::new();
+        let mut files = Vec::with_capacity(self.files.len());
+        for f in self.files.values() {
+            all.extend(f.found.iter().cloned());
+            articles.extend(f.article.clone());
+            if !f.suppressions.is_empty() {
+                suppressions.push((f.source.path.clone(), f.suppressions.clone()));
+            }
+            files.push(f.source.clone());
+        }
+        let site = SiteWide {
+            config: &self.config,
+            cloud: self.cloud,
+            files: &files,
+            suppressions: &suppressions,
+            removed: &[],
+            indexed: true,
+        };
+        let (lib, _, _) = site.assemble(articles, &mut all);
+        self.diagnostics.clear();
+        for d in all {
+            self.diagnostics.entry(d.file.clone()).or_default().push(d);
+        }
         lib
     }
 

@@ -291,7 +291,13 @@ fn placeholders_that_look_like_tags_stay_visible_next_to_hostile_html() {
     )
     .unwrap();
     let o = build(&src, &out, &["-q"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The script is an error, as `shelf check` says (the page is still built, without it).
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("error[SH327/unsafe-html]"),
+        "{}",
+        stderr(&o)
+    );
     let page = fs::read_to_string(out.join("articles/p.html")).unwrap();
     assert!(page.contains("&lt;your-storage-account&gt;"), "{page}");
     assert!(page.contains("&lt;resource group&gt;"), "{page}");

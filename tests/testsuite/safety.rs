@@ -211,8 +211,10 @@ fn source_symlinks_that_leave_the_tree_are_reported_and_never_read() {
         assert!(out.contains("SH015"), "{format}:\n{out}");
     }
     let o = shelf_in(&site, &["build"], &env);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Built without them; the links are errors, as `shelf check` says.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("SH015"), "{}", stderr(&o));
+    assert!(site.join("output/index.html").is_file());
     for (path, bytes) in site_files(&site.join("output")) {
         assert!(
             !leaks(&String::from_utf8_lossy(&bytes)),

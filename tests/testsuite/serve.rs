@@ -528,3 +528,76 @@ fn serve_reads_and_watches_the_configuration_named_by_config() {
         s == 200 && b.contains("Renamed while serving")
     });
 }
+
+/// `shelf build`, `shelf serve` and `shelf check` run the same rules at the same levels: on
+/// the corpus, the problems the first two print (with --verbose, warnings included) are
+/// exactly those `shelf check` reports, and build's exit code says there are errors.
+#[test]
+fn build_serve_and_check_report_the_same_problems_on_the_corpus() {
+    let Some(corpus) = crate::build::corpus() else {
+        return;
+    };
+    let site = tempfile::tempdir().unwrap();
+    let source = corpus.to_str().unwrap();
+    // (file:line:col, severity, code) of each printed diagnostic.
+    let printed = |log: &str| -> Vec<(String, String, String)> {
+        let mut found: Vec<_> = log
+            .lines()
+            .filter_map(|line| {
+                let (place, rest) = [": error[", ": warning["]
+                    .iter()
+                    .find_map(|sep| line.split_once(sep).map(|(p, r)| (p, (sep, r))))?;
+                let code = rest.1.split(['/', ']']).next()?;
+                let severity = rest.0.trim_matches([':', ' ', '[']);
+                Some((place.to_string(), severity.to_string(), code.to_string()))
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let mut checked: Vec<(String, String, String)> =
+        crate::check_json(&["--source", source], site.path())
+            .iter()
+            .map(|d| {
+                let mut place = d["file"].as_str().unwrap().to_string();
+                if let Some(line) = d["start"]["line"].as_u64() {
+                    place = format!("{place}:{line}:{}", d["start"]["column"]);
+                }
+                let text = |k: &str| d[k].as_str().unwrap().to_string();
+                (place, text("severity"), text("code"))
+            })
+            .collect();
+    checked.sort();
+    let errors = checked.iter().filter(|d| d.1 == "error").count();
+    assert!(errors > 0 && checked.len() > errors, "the corpus has both");
+
+    let output = site.path().join("built");
+    let built = crate::shelf(
+        &[
+            "build",
+            "--verbose",
+            "--source",
+            source,
+            "--output",
+            output.to_str().unwrap(),
+        ],
+        site.path(),
+    );
+    assert_eq!(built.status.code(), Some(1), "errors make the build exit 1");
+    let build_log = crate::stderr(&built);
+    assert_eq!(printed(&build_log), checked, "build and check differ");
+    assert!(
+        build_log.contains(&format!(
+            "{errors} errors and {} warnings",
+            checked.len() - errors
+        )),
+        "{}",
+        &build_log[build_log.len().saturating_sub(300)..]
+    );
+
+    let serve = Serve::start(
+        site.path(),
+        &["--verbose", "--source", source, "--output", "served"],
+    );
+    assert_eq!(printed(&serve.log()), checked, "serve and check differ");
+}
