@@ -209,10 +209,24 @@ fn parse_inner(
         }
     };
 
-    rules::check_body(&body_context(payload_json()), diagnostics);
+    let body = body_context(payload_json());
+    rules::check_body(&body, diagnostics);
     if let Some(fatal) = unbuildable {
         return Err(fatal);
     }
+    let mut blades: Vec<String> = Vec::new();
+    for link in &body.links {
+        let target = link.target.trim();
+        if let Some(blade) = target
+            .get(.."data-blade:".len())
+            .filter(|scheme| scheme.eq_ignore_ascii_case("data-blade:"))
+            .map(|_| target["data-blade:".len()..].trim())
+            .filter(|b| !b.is_empty() && !blades.iter().any(|known| known == b))
+        {
+            blades.push(blade.to_string());
+        }
+    }
+    drop(body);
     let rendered = match mode {
         Mode::Check => markdown::Rendered::default(),
         Mode::Build => {
@@ -234,6 +248,7 @@ fn parse_inner(
     Ok(Article {
         article_id_at,
         references,
+        blades,
         path: rel_path.to_string(),
         file: file.to_path_buf(),
         title,

@@ -352,6 +352,9 @@ fn completion(project: &Project, at: &TextDocumentPositionParams) -> Option<Vec<
     let end = text[start..].find("/>").map_or(text.len(), |i| start + i);
     if !(start < offset && offset <= end) {
         let before = &text[..offset];
+        if let Some(typed) = blade_typed(before) {
+            return Some(blades(lib, typed, &item));
+        }
         let open = before.rfind("<!--$")?;
         let typed = &before[open + "<!--$".len()..];
         if !typed.chars().all(|c| c.is_alphanumeric() || c == '_') {
@@ -475,6 +478,54 @@ fn completion(project: &Project, at: &TextDocumentPositionParams) -> Option<Vec<
         _ => return None,
     };
     Some(items)
+}
+
+/// What is typed of a `data-blade:` target just before the cursor, if the cursor is in one.
+fn blade_typed(before: &str) -> Option<&str> {
+    let line = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+    let at = line.to_ascii_lowercase().rfind("data-blade:")?;
+    let typed = &line[at + "data-blade:".len()..];
+    let in_target = typed
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '-'));
+    in_target.then_some(typed)
+}
+
+/// The `data-blade:` targets the site's articles link to, most linked first, with how many
+/// articles link each.
+fn blades(
+    lib: &Library,
+    typed: &str,
+    item: &dyn Fn(&str, CompletionItemKind, Option<String>) -> CompletionItem,
+) -> Vec<CompletionItem> {
+    let mut linked: HashMap<&str, usize> = HashMap::new();
+    for article in &lib.articles {
+        for blade in &article.blades {
+            *linked.entry(blade.as_str()).or_default() += 1;
+        }
+    }
+    let typed = typed.to_ascii_lowercase();
+    let mut found: Vec<(&str, usize)> = linked
+        .into_iter()
+        .filter(|(b, _)| b.to_ascii_lowercase().starts_with(&typed))
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    found
+        .into_iter()
+        .enumerate()
+        .map(|(rank, (blade, n))| CompletionItem {
+            // Editors sort by this, not by the order given.
+            sort_text: Some(format!("{rank:05}")),
+            ..item(
+                blade,
+                CompletionItemKind::REFERENCE,
+                Some(format!(
+                    "linked by {n} article{}",
+                    crate::check::emit::plural(n)
+                )),
+            )
+        })
+        .collect()
 }
 
 /// The value of `key` in a header's text, as written.

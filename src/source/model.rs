@@ -356,8 +356,11 @@ pub struct Article {
     pub slug: String,
     /// Where the articleId value is, for diagnostics made after the text is dropped.
     pub article_id_at: Option<LineCol>,
-    /// Other articles its payload names (`shelf check` only), checked across the library.
+    /// Other articles its payload names, checked across the library.
     pub references: Vec<ArticleReference>,
+    /// The portal blades its body links to: each `data-blade:` target as written (after the
+    /// scheme), once, in order; what the editor offers when another article links a blade.
+    pub blades: Vec<String>,
 }
 
 /// A reference from a payload to another article (found by the payload rules), checked once

@@ -658,6 +658,29 @@ fn an_editor_can_look_things_up_across_the_site() {
     );
     let tokens = labels(&complete(&mut client, &with_token, "then <!--$", 10));
     assert_eq!(tokens, ["vmName"]);
+    // A `data-blade:` link offers the blades other articles link (vm-rdp-connectivity.md's),
+    // narrowed by what is typed.
+    let with_blade = with_token.replace(
+        " then <!--$",
+        " then open the [console](data-blade:Microsoft_Azure_Compute.Ser",
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": latency, "version": 4},
+               "contentChanges": [{"text": with_blade}]}),
+    );
+    let blades = complete(&mut client, &with_blade, "Compute.Ser", 11);
+    assert_eq!(
+        labels(&blades),
+        ["Microsoft_Azure_Compute.SerialConsoleBlade.resourceId.$resourceId"]
+    );
+    assert_eq!(blades[0]["detail"], "linked by 1 article");
+    assert!(complete(&mut client, &with_blade, "data-blade:Microsoft", 20).len() == 1);
+    let elsewhere = complete(&mut client, &with_blade, "[console]", 3);
+    assert!(
+        !labels(&elsewhere).iter().any(|l| l.contains("Blade")),
+        "offered outside a blade link"
+    );
 
     // The document's headings, in order.
     let symbols = client.request(
