@@ -79,6 +79,15 @@ impl Client {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
+    /// The editor's whole text of `uri` is now `text` (full-document sync).
+    fn change(&mut self, uri: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version},
+                   "contentChanges": [{"text": text}]}),
+        );
+    }
+
     /// Sends a request and waits for its response (keeping what is published meanwhile).
     fn request(&mut self, method: &str, params: Value) -> Value {
         self.next_id += 1;
@@ -336,10 +345,7 @@ fn an_editor_sees_what_shelf_check_says_as_it_types() {
     // A problem in the body can be disabled for its line: the comment goes above it, and
     // `shelf check` agrees that it is gone.
     let broken = format!("{a_text}\nSee [the portal]() for more.\n");
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": a, "version": 2}, "contentChanges": [{"text": broken}]}),
-    );
+    client.change(&a, 2, &broken);
     let got = client.diagnostics_of(&a, |d| d.iter().any(|d| d["code"] == "SH404"));
     let empty_link = got.iter().find(|d| d["code"] == "SH404").unwrap();
     let line = empty_link["range"]["start"]["line"].as_u64().unwrap() as usize;
@@ -364,10 +370,7 @@ fn an_editor_sees_what_shelf_check_says_as_it_types() {
     // The writer applies the fix: the list empties as `shelf check` on that text says.
     let fixed = apply(&typo, &fix, &a);
     assert_eq!(fixed, a_text);
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": a, "version": 3}, "contentChanges": [{"text": fixed}]}),
-    );
+    client.change(&a, 3, &fixed);
     let expected = check_codes(&root, a_rel, &a_text);
     client.diagnostics_of(&a, |d| lsp_codes(d) == expected);
 
@@ -402,19 +405,13 @@ fn an_editor_sees_what_shelf_check_says_as_it_types() {
     );
     assert_ne!(fresh, taken);
     assert!(!fresh.contains("5e1f0000-0000-0000-0000-000000000004"));
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": b, "version": 2}, "contentChanges": [{"text": fresh}]}),
-    );
+    client.change(&b, 2, &fresh);
     client.diagnostics_of(&b, |d| !duplicate(d));
     client.diagnostics_of(&a, |d| !duplicate(d));
 
     // The duplicate again, then closed unsaved: back to the file on disk, and the other file's
     // problem goes with it.
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": b, "version": 3}, "contentChanges": [{"text": taken}]}),
-    );
+    client.change(&b, 3, &taken);
     client.diagnostics_of(&a, duplicate);
     client.notify("textDocument/didClose", json!({"textDocument": {"uri": b}}));
     client.diagnostics_of(&a, |d| !duplicate(d));
@@ -599,11 +596,7 @@ fn an_editor_can_look_things_up_across_the_site() {
 
     // A rule code in a suppression comment shows the rule's documentation.
     let with_comment = format!("{latency_text}\n<!-- shelf-disable-next-line SH404 -->\n");
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": latency, "version": 2},
-               "contentChanges": [{"text": with_comment}]}),
-    );
+    client.change(&latency, 2, &with_comment);
     let hover = client.at("textDocument/hover", &latency, &at(&with_comment, "SH404"));
     let shown = hover["contents"]["value"].as_str().unwrap();
     assert!(shown.starts_with("**SH404 "), "{shown}");
@@ -651,11 +644,7 @@ fn an_editor_can_look_things_up_across_the_site() {
         "<!-- shelf-disable-next-line SH404 -->",
         "Restart <!--$vmName-->the VM<!--/$vmName--> then <!--$",
     );
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": latency, "version": 3},
-               "contentChanges": [{"text": with_token}]}),
-    );
+    client.change(&latency, 3, &with_token);
     let tokens = labels(&complete(&mut client, &with_token, "then <!--$", 10));
     assert_eq!(tokens, ["vmName"]);
     // A `data-blade:` link offers the blades other articles link (vm-rdp-connectivity.md's),
@@ -664,11 +653,7 @@ fn an_editor_can_look_things_up_across_the_site() {
         " then <!--$",
         " then open the [console](data-blade:Microsoft_Azure_Compute.Ser",
     );
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": latency, "version": 4},
-               "contentChanges": [{"text": with_blade}]}),
-    );
+    client.change(&latency, 4, &with_blade);
     let blades = complete(&mut client, &with_blade, "Compute.Ser", 11);
     assert_eq!(
         labels(&blades),
