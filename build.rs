@@ -19,7 +19,11 @@ use tera::Template;
 use tera::ast::{Expr, ExprVal, FunctionCall, LogicOperator, Node};
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    // Read when the script runs, not when it was compiled: one compiled build script may serve
+    // another checkout sharing the target folder.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("templates");
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut templates = BTreeMap::new();
     for entry in std::fs::read_dir(&dir).expect("templates/ is readable") {
