@@ -2,6 +2,8 @@
 //! per-article rules in check mode), index the library, run the cross-article rules, then
 //! suppressions and levels. Never writes. `build`, `check` and `serve` all start here.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -194,9 +196,29 @@ pub fn load_in_context(
     })
 }
 
+/// One file's parse as `serve` and the language server keep it between edits: its article and
+/// its own problems, before the site-wide step.
+#[derive(Default)]
+pub struct KeptFile {
+    pub article: Option<Arc<crate::source::model::Article>>,
+    pub found: Vec<Diagnostic>,
+    pub suppressions: rules::suppress::Suppressions,
+}
+
+impl From<article::Parsed> for KeptFile {
+    fn from(parsed: article::Parsed) -> KeptFile {
+        KeptFile {
+            article: parsed.article.map(Arc::new),
+            found: parsed.diagnostics,
+            suppressions: parsed.suppressions,
+        }
+    }
+}
+
 /// The step every command takes once each file is parsed (build, check, serve, the language
 /// server): the library (one article per articleId and URL), the cross-article rules, then
 /// suppressions and levels. One definition, so that all of them report the same problems.
+#[derive(Clone, Copy)]
 pub struct SiteWide<'a> {
     pub config: &'a Config,
     /// The cloud the site is built for: the rules still see every article.
@@ -204,7 +226,7 @@ pub struct SiteWide<'a> {
     /// Every source file, sorted by path.
     pub files: &'a [SourceFile],
     /// The `shelf-disable` comments of each file that has any.
-    pub suppressions: &'a [(std::path::PathBuf, rules::suppress::Suppressions)],
+    pub suppressions: &'a [(PathBuf, rules::suppress::Suppressions)],
     /// Articles the change being checked removed (`--changed-since`).
     pub removed: &'a [rules::identity::removed_solution_article::RemovedArticle],
     /// Whether the library is indexed by topic, service, ... (a site is built from it).
@@ -259,6 +281,36 @@ impl SiteWide<'_> {
         (library, other_cloud, duplicates)
     }
 
+    /// [`SiteWide::assemble`] of files kept between edits (`kept[i]` is `self.files[i]`'s, and
+    /// `self.suppressions` is ignored: theirs are used), and every problem, `found` first
+    /// (what kept files from being listed), by file.
+    pub fn assemble_kept(
+        &self,
+        kept: &[&KeptFile],
+        found: &[Diagnostic],
+    ) -> (Library, HashMap<PathBuf, Vec<Diagnostic>>) {
+        let mut all = found.to_vec();
+        let mut articles = Vec::with_capacity(kept.len());
+        let mut suppressions = Vec::new();
+        for (file, state) in self.files.iter().zip(kept) {
+            all.extend(state.found.iter().cloned());
+            articles.extend(state.article.clone());
+            if !state.suppressions.is_empty() {
+                suppressions.push((file.path.clone(), state.suppressions.clone()));
+            }
+        }
+        let site = SiteWide {
+            suppressions: &suppressions,
+            ..*self
+        };
+        let (library, _, _) = site.assemble(articles, &mut all);
+        let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+        for d in all {
+            by_file.entry(d.file.clone()).or_default().push(d);
+        }
+        (library, by_file)
+    }
+
     fn check_across(&self, library: &Library, diagnostics: &mut Vec<Diagnostic>) {
         rules::identity::check(library, self.files, diagnostics);
         rules::identity::removed_solution_article::check(library, self.removed, diagnostics);
@@ -284,10 +336,7 @@ pub fn held_page(output: &std::path::Path, article: &crate::source::model::Artic
 
 /// Applies each file's suppressions to its diagnostics (found in one pass over them all).
 pub fn apply_suppressions(
-    suppressions: &[(
-        std::path::PathBuf,
-        crate::check::rules::suppress::Suppressions,
-    )],
+    suppressions: &[(PathBuf, crate::check::rules::suppress::Suppressions)],
     diagnostics: &mut Vec<Diagnostic>,
     report_unused: bool,
 ) {

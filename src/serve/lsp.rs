@@ -12,7 +12,6 @@
 use std::collections::{HashMap, HashSet};
 use std::error::Error as StdError;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::{
@@ -37,9 +36,8 @@ use rayon::prelude::*;
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::check::article::{self, Mode};
 use crate::check::rules;
-use crate::check::rules::suppress::Suppressions;
 use crate::config::{CONFIG_FILE, Config};
-use crate::pipeline::load;
+use crate::pipeline::load::{self, KeptFile};
 use crate::source::discover::SourceFile;
 use crate::source::library::Library;
 use crate::source::model::Article;
@@ -745,29 +743,13 @@ fn workspace_root(params: &InitializeParams) -> Option<PathBuf> {
     uri.to_file_path().ok()
 }
 
-/// One source file as last read: from disk, or the editor's text while it is open.
-struct FileState {
-    article: Option<Arc<Article>>,
-    diagnostics: Vec<Diagnostic>,
-    suppressions: Suppressions,
-}
-
-impl FileState {
-    fn of(parsed: article::Parsed) -> FileState {
-        FileState {
-            article: parsed.article.map(Arc::new),
-            diagnostics: parsed.diagnostics,
-            suppressions: parsed.suppressions,
-        }
-    }
-}
-
 /// The site as the editor sees it.
 struct Project {
     config: Config,
     /// Every source file, sorted by path, and its state (same order).
     files: Vec<SourceFile>,
-    states: Vec<FileState>,
+    /// Each file as last read: from disk, or the editor's text while it is open.
+    states: Vec<KeptFile>,
     /// What kept files from being listed.
     discovery: Vec<Diagnostic>,
     /// What discovery leaves out, for files that appear later.
@@ -789,7 +771,7 @@ impl Project {
         let states = found
             .files
             .par_iter()
-            .map(|f| FileState::of(load::parse_file(f, Mode::Check)))
+            .map(|f| KeptFile::from(load::parse_file(f, Mode::Check)))
             .collect();
         let mut filters = config.filters();
         if let Ok(root) = filters.root.canonicalize() {
@@ -861,8 +843,7 @@ impl Project {
                     rel,
                 };
                 self.files.insert(i, file);
-                self.states
-                    .insert(i, FileState::of(article::Parsed::default()));
+                self.states.insert(i, KeptFile::default());
                 i
             }
             Err(_) => return false,
@@ -879,7 +860,7 @@ impl Project {
                 return true;
             }
         };
-        self.states[index] = FileState::of(parsed);
+        self.states[index] = KeptFile::from(parsed);
         match text {
             Some(text) => self.open.insert(path, text),
             None => self.open.remove(&path),
@@ -902,29 +883,17 @@ impl Project {
     /// Every problem of the site, by file: each article's own, then the cross-article rules
     /// over the library, then suppressions and levels, as `shelf check` does.
     fn refresh(&mut self) -> HashMap<PathBuf, Vec<Diagnostic>> {
-        let mut all = self.discovery.clone();
-        let mut articles = Vec::with_capacity(self.states.len());
-        let mut suppressions = Vec::new();
-        for (file, state) in self.files.iter().zip(&self.states) {
-            all.extend(state.diagnostics.iter().cloned());
-            articles.extend(state.article.clone());
-            if !state.suppressions.is_empty() {
-                suppressions.push((file.path.clone(), state.suppressions.clone()));
-            }
-        }
         let site = load::SiteWide {
             config: &self.config,
             cloud: None,
             files: &self.files,
-            suppressions: &suppressions,
+            suppressions: &[],
             removed: &[],
             indexed: true,
         };
-        self.library = site.assemble(articles, &mut all).0;
-        let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
-        for d in all {
-            by_file.entry(d.file.clone()).or_default().push(d);
-        }
+        let kept: Vec<&KeptFile> = self.states.iter().collect();
+        let (library, by_file) = site.assemble_kept(&kept, &self.discovery);
+        self.library = library;
         by_file
     }
 

@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -18,15 +17,14 @@ use crate::base::diagnostic::{self, Diagnostic, Severity};
 use crate::base::error::Error;
 use crate::base::progress::Progress;
 use crate::check::article::Mode;
-use crate::check::rules::suppress::Suppressions;
 use crate::config::Config;
-use crate::pipeline::load::{SiteWide, parse_file};
+use crate::pipeline::load::{KeptFile, SiteWide, parse_file};
 use crate::site::output::{InPlace, Staging};
 use crate::site::paths::{article_embed, article_page, article_record};
 use crate::site::render::{self, Renderer, Touched, Written};
 use crate::source::discover::{SourceFile, discover};
 use crate::source::library::{Keys, Library};
-use crate::source::model::{Article, Cloud};
+use crate::source::model::Cloud;
 
 /// What changed on disk.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -61,24 +59,16 @@ pub struct Rebuilt {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// One source file and what parsing it gave: its own problems, before the site-wide step
-/// ([`SiteWide`]) applies suppressions and levels.
+/// One source file and what parsing it gave.
 struct FileState {
     source: SourceFile,
-    article: Option<Arc<Article>>,
-    found: Vec<Diagnostic>,
-    suppressions: Suppressions,
+    kept: KeptFile,
 }
 
 impl FileState {
     fn read(source: SourceFile) -> FileState {
-        let parsed = parse_file(&source, Mode::Build);
-        FileState {
-            source,
-            article: parsed.article.map(Arc::new),
-            found: parsed.diagnostics,
-            suppressions: parsed.suppressions,
-        }
+        let kept = KeptFile::from(parse_file(&source, Mode::Build));
+        FileState { source, kept }
     }
 }
 
@@ -361,31 +351,18 @@ impl Session {
     /// The library of the current articles (those of the requested cloud), and every problem
     /// of the site, as `shelf build` finds them.
     fn assemble(&mut self) -> Library {
-        let mut all = self.discovery.clone();
-        let mut articles: Vec<Arc<Article>> = Vec::with_capacity(self.files.len());
-        let mut suppressions = Vec::new();
-        let mut files = Vec::with_capacity(self.files.len());
-        for f in self.files.values() {
-            all.extend(f.found.iter().cloned());
-            articles.extend(f.article.clone());
-            if !f.suppressions.is_empty() {
-                suppressions.push((f.source.path.clone(), f.suppressions.clone()));
-            }
-            files.push(f.source.clone());
-        }
+        let files: Vec<SourceFile> = self.files.values().map(|f| f.source.clone()).collect();
+        let kept: Vec<&KeptFile> = self.files.values().map(|f| &f.kept).collect();
         let site = SiteWide {
             config: &self.config,
             cloud: self.cloud,
             files: &files,
-            suppressions: &suppressions,
+            suppressions: &[],
             removed: &[],
             indexed: true,
         };
-        let (lib, _, _) = site.assemble(articles, &mut all);
-        self.diagnostics.clear();
-        for d in all {
-            self.diagnostics.entry(d.file.clone()).or_default().push(d);
-        }
+        let (lib, diagnostics) = site.assemble_kept(&kept, &self.discovery);
+        self.diagnostics = diagnostics;
         lib
     }
 
