@@ -60,6 +60,11 @@ pub struct Config {
     /// table). Default: every rule at its default severity.
     #[serde(rename = "rules")]
     pub rule_table: BTreeMap<String, Level>,
+    /// The baseline file (`shelf check --update-baseline` writes it), relative to the site
+    /// root: the problems the repository already has. `check`, `build`, `serve` and `shelf
+    /// lsp` count them but neither show them nor fail on them; a new problem still fails.
+    /// `shelf check --baseline FILE` uses another file, `--no-baseline` none. Default: none.
+    pub baseline: Option<PathBuf>,
     /// `rule_table` and `override_tables` validated against the catalog (filled by
     /// [`Config::parse`]), with the command line's levels when given.
     #[serde(skip)]
@@ -115,6 +120,7 @@ impl Default for Config {
             respect_gitignore: true,
             override_tables: Vec::new(),
             rule_table: BTreeMap::new(),
+            baseline: None,
             levels: Levels::default(),
             root: PathBuf::from("."),
         }
@@ -143,6 +149,7 @@ impl Config {
         config.source = root.join(&config.source);
         config.output = root.join(&config.output);
         config.templates = root.join(&config.templates);
+        config.baseline = config.baseline.map(|b| root.join(b));
         config.root = root.to_path_buf();
         config.levels.set_root(root);
         Ok(config)
@@ -230,6 +237,19 @@ mod tests {
         assert_eq!(c.source, PathBuf::from("docs"));
         assert!(c.search);
         assert!(!Config::parse("search = false").unwrap().search);
+        assert_eq!(c.baseline, None);
+    }
+
+    #[test]
+    fn the_baseline_is_relative_to_the_site_root() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(
+            root.path().join(CONFIG_FILE),
+            "baseline = \"ci/known.json\"",
+        )
+        .unwrap();
+        let c = Config::load(root.path()).unwrap();
+        assert_eq!(c.baseline, Some(root.path().join("ci/known.json")));
     }
 
     #[test]

@@ -97,6 +97,17 @@ impl Baseline {
         self.entries.is_empty()
     }
 
+    /// Takes the problems the baseline holds out of `diagnostics` (order kept) and returns
+    /// how many: what `build`, `serve` and `shelf lsp` do with the site's baseline.
+    pub fn hide(&self, diagnostics: &mut Vec<Diagnostic>, root: &Path) -> usize {
+        if self.entries.is_empty() {
+            return 0;
+        }
+        let split = self.split(std::mem::take(diagnostics), root, |_| false);
+        *diagnostics = split.new;
+        split.baselined_errors + split.baselined_warnings
+    }
+
     /// Splits `diagnostics` into the new ones and those the baseline holds. `files` limits
     /// which recorded problems can be "gone" (a check of some files says nothing of the rest).
     pub fn split(

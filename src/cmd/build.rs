@@ -74,6 +74,7 @@ pub fn run(site: &Site, args: BuildArgs) -> anyhow::Result<ExitCode> {
         loaded.skipped,
         loaded.other_cloud,
         &loaded.diagnostics,
+        loaded.baselined,
     );
     // The state describes exactly the bytes this build parsed.
     let saving = Instant::now();
@@ -163,8 +164,12 @@ fn print_build_report(
 /// The summary's last line: files skipped, errors and warnings.
 fn print_problem_count(report: &fingerprint::Report, args: &BuildArgs) {
     let (errors, warnings) = (report.errors(), report.warnings());
+    let baselined = match report.baselined {
+        0 => String::new(),
+        n => format!("; {n} more in the baseline"),
+    };
     eprintln!(
-        "{} of {} files skipped for errors; {} error{} and {} warning{} in all{}",
+        "{} of {} files skipped for errors; {} error{} and {} warning{} in all{}{baselined}",
         report.skipped,
         report.sources,
         errors,

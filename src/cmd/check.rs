@@ -52,11 +52,16 @@ pub struct CheckArgs {
     timings: bool,
     /// The problems the repository already has (e.g. `.shelf-baseline.json`): those are
     /// counted, not listed, and never fail the check. A missing file is an empty baseline.
+    /// Default: `baseline` in shelf.toml.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Write what this check finds to the --baseline file (sorted, one problem per line;
-    /// problems of files outside the paths or change checked are kept) and exit 0.
-    #[arg(long, requires = "baseline")]
+    /// Ignore the baseline of shelf.toml: list and count every problem.
+    #[arg(long, conflicts_with_all = ["baseline", "update_baseline"])]
+    no_baseline: bool,
+    /// Write what this check finds to the baseline file (--baseline, else shelf.toml's;
+    /// sorted, one problem per line; problems of files outside the paths or change checked
+    /// are kept) and exit 0.
+    #[arg(long)]
     update_baseline: bool,
     /// Report only on the files changed since the merge base of REV and HEAD (commits, staged
     /// and unstaged edits, untracked files), plus what the change breaks elsewhere: a payload
@@ -97,6 +102,16 @@ pub fn run(site: &Site, args: CheckArgs, color: ColorChoice) -> anyhow::Result<E
         .levels
         .command_line(&args.select, &args.ignore, &args.rules)
         .map_err(Error::Usage)?;
+    let baseline_file = match args.no_baseline {
+        true => None,
+        false => args.baseline.clone().or_else(|| config.baseline.clone()),
+    };
+    if args.update_baseline && baseline_file.is_none() {
+        return Err(Error::Usage(
+            "--update-baseline writes the baseline: name it with --baseline FILE or `baseline` in shelf.toml".into(),
+        )
+        .into());
+    }
     let stdin_text = match &args.stdin_filename {
         Some(_) => {
             let mut text = Vec::new();
@@ -134,7 +149,7 @@ pub fn run(site: &Site, args: CheckArgs, color: ColorChoice) -> anyhow::Result<E
     let mut summary = emit::Summary::of(checked.files, &[]);
     let mut fingerprints = Vec::new();
     let format = args.format;
-    let mut shown = match &args.baseline {
+    let mut shown = match &baseline_file {
         Some(path) => {
             let before = Baseline::read(path)?;
             // The root resolved once; entries are below it.

@@ -141,7 +141,10 @@ pub fn check(config: &Config, request: &Request) -> Result<Checked, Error> {
         )));
     }
     let source = absolute(&config.source)?;
-    let mut context = load::Context::default();
+    let mut context = load::Context {
+        keep_baselined: true,
+        ..Default::default()
+    };
     let mut stdin_file = None;
     if let (Some((_, text)), Some(abs)) = (request.stdin, &stdin_path) {
         let rel = abs.strip_prefix(&source).unwrap_or(abs);

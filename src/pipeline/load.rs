@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::base::diagnostic::{self, Diagnostic};
 use crate::base::error::Error;
 use crate::check::article::{self, Mode};
+use crate::check::baseline::Baseline;
 use crate::config::Config;
 use crate::source::discover::{SourceFile, discover};
 use crate::source::library::Library;
@@ -35,6 +36,8 @@ pub struct Loaded {
     pub skipped: usize,
     /// Articles left out because they are not published to the requested cloud.
     pub other_cloud: usize,
+    /// Problems left out of `diagnostics` because the configured baseline holds them.
+    pub baselined: usize,
     pub timings: Vec<(&'static str, Duration)>,
 }
 
@@ -89,6 +92,9 @@ pub struct Context {
     pub overlay: Option<(String, Vec<u8>)>,
     /// Articles the change being checked removed (`--changed-since`).
     pub removed: Vec<rules::identity::removed_solution_article::RemovedArticle>,
+    /// Keep the problems the configured baseline holds (`shelf check` splits them itself, to
+    /// update the file and say which recorded problems are gone).
+    pub keep_baselined: bool,
 }
 
 /// [`load_with_progress`] of files already found.
@@ -170,6 +176,10 @@ pub fn load_in_context(
             None => unusable += 1,
         }
     }
+    let baseline = match &config.baseline {
+        Some(path) if !context.keep_baselined => Some(Baseline::read(path)?),
+        _ => None,
+    };
     let site = SiteWide {
         config,
         cloud,
@@ -177,17 +187,19 @@ pub fn load_in_context(
         suppressions: &suppressions,
         removed: &context.removed,
         indexed: mode == Mode::Build,
+        baseline: baseline.as_ref(),
     };
-    let (library, other_cloud, duplicates) = site.assemble(articles, &mut diagnostics);
+    let assembled = site.assemble(articles, &mut diagnostics);
     let index_time = started.elapsed();
 
     Ok(Loaded {
-        library,
+        library: assembled.library,
         diagnostics,
         sources: files,
         digests,
-        skipped: unusable + duplicates,
-        other_cloud,
+        skipped: unusable + assembled.duplicates,
+        other_cloud: assembled.other_cloud,
+        baselined: assembled.baselined,
         timings: vec![
             ("discover", discovered),
             ("parse", parse_time),
@@ -231,17 +243,29 @@ pub struct SiteWide<'a> {
     pub removed: &'a [rules::identity::removed_solution_article::RemovedArticle],
     /// Whether the library is indexed by topic, service, ... (a site is built from it).
     pub indexed: bool,
+    /// The problems the repository already has (`baseline` in shelf.toml): left out, counted.
+    pub baseline: Option<&'a Baseline>,
+}
+
+/// What [`SiteWide::assemble`] makes of the articles.
+pub struct Assembled {
+    pub library: Library,
+    /// Articles of another cloud than the one built for.
+    pub other_cloud: usize,
+    /// Articles left out as duplicates of another's articleId or URL.
+    pub duplicates: usize,
+    /// Problems left out because the baseline holds them.
+    pub baselined: usize,
 }
 
 impl SiteWide<'_> {
     /// The library of `articles` (those of the cloud), with every problem added to
-    /// `diagnostics` (sorted); and how many articles were of another cloud, and how many were
-    /// left out as duplicates.
+    /// `diagnostics` (sorted) but those of the baseline.
     pub fn assemble(
         &self,
         articles: Vec<Arc<crate::source::model::Article>>,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> (Library, usize, usize) {
+    ) -> Assembled {
         let output = &self.config.output;
         let held_page = |a: &crate::source::model::Article| held_page(output, a);
         let library = |articles, diagnostics: &mut Vec<Diagnostic>| match self.indexed {
@@ -278,7 +302,15 @@ impl SiteWide<'_> {
         apply_suppressions(self.suppressions, diagnostics, true);
         self.config.levels.apply(diagnostics);
         diagnostic::sort(diagnostics);
-        (library, other_cloud, duplicates)
+        let baselined = self
+            .baseline
+            .map_or(0, |b| b.hide(diagnostics, &self.config.root));
+        Assembled {
+            library,
+            other_cloud,
+            duplicates,
+            baselined,
+        }
     }
 
     /// [`SiteWide::assemble`] of files kept between edits (`kept[i]` is `self.files[i]`'s, and
@@ -288,7 +320,7 @@ impl SiteWide<'_> {
         &self,
         kept: &[&KeptFile],
         found: &[Diagnostic],
-    ) -> (Library, HashMap<PathBuf, Vec<Diagnostic>>) {
+    ) -> (Assembled, HashMap<PathBuf, Vec<Diagnostic>>) {
         let mut all = found.to_vec();
         let mut articles = Vec::with_capacity(kept.len());
         let mut suppressions = Vec::new();
@@ -303,12 +335,12 @@ impl SiteWide<'_> {
             suppressions: &suppressions,
             ..*self
         };
-        let (library, _, _) = site.assemble(articles, &mut all);
+        let assembled = site.assemble(articles, &mut all);
         let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
         for d in all {
             by_file.entry(d.file.clone()).or_default().push(d);
         }
-        (library, by_file)
+        (assembled, by_file)
     }
 
     fn check_across(&self, library: &Library, diagnostics: &mut Vec<Diagnostic>) {

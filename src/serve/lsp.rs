@@ -35,6 +35,7 @@ use rayon::prelude::*;
 
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::check::article::{self, Mode};
+use crate::check::baseline::Baseline;
 use crate::check::rules;
 use crate::config::{CONFIG_FILE, Config};
 use crate::pipeline::load::{self, KeptFile};
@@ -759,6 +760,8 @@ struct Project {
     /// The library as of the last [`Project::refresh`]: what hover, definition and
     /// references look things up in.
     library: Library,
+    /// The configured baseline (empty when none): its problems are not shown, as in `check`.
+    baseline: Baseline,
 }
 
 impl Project {
@@ -768,6 +771,10 @@ impl Project {
             config.source = source;
         }
         let found = load::find(&config)?;
+        let baseline = match &config.baseline {
+            Some(path) => Baseline::read(path)?,
+            None => Baseline::default(),
+        };
         let states = found
             .files
             .par_iter()
@@ -785,6 +792,7 @@ impl Project {
             discovery: found.diagnostics,
             open: HashMap::new(),
             library: Library::default(),
+            baseline,
         })
     }
 
@@ -890,10 +898,11 @@ impl Project {
             suppressions: &[],
             removed: &[],
             indexed: true,
+            baseline: Some(&self.baseline),
         };
         let kept: Vec<&KeptFile> = self.states.iter().collect();
-        let (library, by_file) = site.assemble_kept(&kept, &self.discovery);
-        self.library = library;
+        let (assembled, by_file) = site.assemble_kept(&kept, &self.discovery);
+        self.library = assembled.library;
         by_file
     }
 

@@ -138,6 +138,8 @@ struct Watched {
     source_as_given: PathBuf,
     templates: PathBuf,
     config_file: PathBuf,
+    /// The configured baseline file: a change to it is read as a change of configuration.
+    baseline: Option<PathBuf>,
     root: PathBuf,
     output: PathBuf,
 }
@@ -161,6 +163,7 @@ impl Watched {
             source_as_given: config.source.clone(),
             templates: abs(&config.templates),
             config_file: abs(config_file),
+            baseline: config.baseline.as_deref().map(abs),
             root: abs(root),
             output: abs(&config.output),
         }
@@ -176,6 +179,11 @@ impl Watched {
         }
         // shelf.toml, and a templates folder created later.
         let _ = watcher.watch(&self.root, RecursiveMode::NonRecursive);
+        if let Some(folder) = self.baseline.as_deref().and_then(Path::parent)
+            && folder != self.root
+        {
+            let _ = watcher.watch(folder, RecursiveMode::NonRecursive);
+        }
         Ok(())
     }
 }
@@ -196,7 +204,7 @@ impl Batch {
         if path.starts_with(&w.output) {
             return;
         }
-        if path == w.config_file {
+        if path == w.config_file || w.baseline.as_deref() == Some(path) {
             self.config = true;
         } else if let Ok(rel) = path.strip_prefix(&w.source) {
             let hidden = rel

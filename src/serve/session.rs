@@ -17,6 +17,7 @@ use crate::base::diagnostic::{self, Diagnostic, Severity};
 use crate::base::error::Error;
 use crate::base::progress::Progress;
 use crate::check::article::Mode;
+use crate::check::baseline::Baseline;
 use crate::config::Config;
 use crate::pipeline::load::{KeptFile, SiteWide, parse_file};
 use crate::site::output::{InPlace, Staging};
@@ -87,6 +88,8 @@ pub struct Session {
     discovery: Vec<Diagnostic>,
     /// Files changed since serving started: their errors are what the browser overlay shows.
     edited: BTreeSet<String>,
+    /// The configured baseline (empty when none), read when serving starts.
+    baseline: Baseline,
 }
 
 fn key(rel: &str) -> Vec<String> {
@@ -99,6 +102,10 @@ impl Session {
     pub fn start(config: Config, cloud: Option<Cloud>) -> Result<(Session, Rebuilt), Error> {
         let started = Instant::now();
         let renderer = Renderer::new(&config.templates)?;
+        let baseline = match &config.baseline {
+            Some(path) => Baseline::read(path)?,
+            None => Baseline::default(),
+        };
         let mut session = Session {
             config,
             cloud,
@@ -108,6 +115,7 @@ impl Session {
             diagnostics: HashMap::new(),
             discovery: Vec::new(),
             edited: BTreeSet::new(),
+            baseline,
         };
         session.rescan()?;
         session.lib = session.assemble();
@@ -360,10 +368,11 @@ impl Session {
             suppressions: &[],
             removed: &[],
             indexed: true,
+            baseline: Some(&self.baseline),
         };
-        let (lib, diagnostics) = site.assemble_kept(&kept, &self.discovery);
+        let (assembled, diagnostics) = site.assemble_kept(&kept, &self.discovery);
         self.diagnostics = diagnostics;
-        lib
+        assembled.library
     }
 
     /// Renders the whole site and swaps it in, as `shelf build` does.

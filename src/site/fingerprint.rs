@@ -33,7 +33,7 @@ use crate::source::discover::SourceFile;
 pub const CACHE_DIR: &str = ".shelf-cache";
 
 /// Bumped whenever the state file's shape or the meaning of the hash changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The hash of everything a build reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +51,8 @@ pub struct Report {
     pub other_cloud: usize,
     /// Every diagnostic, as printed.
     pub diagnostics: Vec<ReportLine>,
+    /// Problems not printed because the configured baseline holds them.
+    pub baselined: usize,
 }
 
 /// One diagnostic as text.
@@ -67,12 +69,14 @@ impl Report {
         skipped: usize,
         other_cloud: usize,
         diagnostics: &[Diagnostic],
+        baselined: usize,
     ) -> Report {
         Report {
             written,
             sources,
             skipped,
             other_cloud,
+            baselined,
             diagnostics: diagnostics
                 .iter()
                 .map(|d| ReportLine {
@@ -132,6 +136,11 @@ pub fn of(
     hasher.update(binary_identity()?.as_bytes());
     // The resolved configuration: paths, cloud, search, title, base URL, rule levels.
     hasher.update(format!("{config:?}").as_bytes());
+    // What the baseline holds decides what the report says.
+    if let Some(baseline) = &config.baseline {
+        let bytes = std::fs::read(baseline).unwrap_or_default();
+        hasher.update(&crate::source::read::digest_of(&bytes).to_le_bytes());
+    }
     let epoch = std::env::var("SOURCE_DATE_EPOCH").unwrap_or_default();
     hasher.update(format!("\0SOURCE_DATE_EPOCH={epoch}\0").as_bytes());
     for d in found {
@@ -440,6 +449,7 @@ mod tests {
             },
             sources: 1,
             skipped: 0,
+            baselined: 0,
             other_cloud: 0,
             diagnostics: vec![ReportLine {
                 severity: Severity::Warning,
@@ -507,6 +517,7 @@ mod tests {
             written: Written::default(),
             sources: 1,
             skipped: 0,
+            baselined: 0,
             other_cloud: 0,
             diagnostics: Vec::new(),
         };
@@ -552,6 +563,7 @@ mod tests {
             written: Written::default(),
             sources: 1,
             skipped: 0,
+            baselined: 0,
             other_cloud: 0,
             diagnostics: Vec::new(),
         };

@@ -722,3 +722,54 @@ fn an_editor_can_look_things_up_across_the_site() {
     client.notify("exit", Value::Null);
     let _ = client.child.wait();
 }
+
+/// The baseline named in shelf.toml holds in the editor as in `shelf check`: a recorded
+/// problem is not shown, a new one is.
+#[test]
+fn an_editor_does_not_show_what_the_baseline_holds() {
+    let (_dir, root) = samples_site();
+    let config = std::fs::read_to_string(root.join("shelf.toml")).unwrap();
+    std::fs::write(
+        root.join("shelf.toml"),
+        format!("{config}baseline = \".shelf-baseline.json\"\n"),
+    )
+    .unwrap();
+    let a_rel = "articles/microsoft.compute/vm-disk-latency.md";
+    let a_text = std::fs::read_to_string(root.join(a_rel)).unwrap();
+    let known = a_text.replace("supportTopicIds", "supportTopcIds");
+    std::fs::write(root.join(a_rel), &known).unwrap();
+    let recorded = crate::shelf(&["check", "--update-baseline"], &root);
+    assert_eq!(
+        recorded.status.code(),
+        Some(0),
+        "{}",
+        crate::stderr(&recorded)
+    );
+
+    let mut client = Client::start(&root);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&root), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    let a = uri(&root.join(a_rel));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": a, "languageId": "markdown", "version": 1, "text": known}}),
+    );
+    let shown = client.diagnostics_of(&a, |_| true);
+    assert!(lsp_codes(&shown).is_empty(), "{shown:?}");
+    // A second misspelling is new: shown, as `shelf check` would fail on it.
+    let new = known.replace("productPesIds", "productPesId");
+    assert_ne!(new, known);
+    client.change(&a, 2, &new);
+    let shown = client.diagnostics_of(&a, |d| !d.is_empty());
+    let codes: Vec<String> = lsp_codes(&shown).into_iter().map(|c| c.0).collect();
+    assert!(!codes.is_empty());
+    // `shelf check` reads the same baseline from shelf.toml.
+    let expected: Vec<String> = check_codes(&root, a_rel, &new)
+        .into_iter()
+        .map(|c| c.0)
+        .collect();
+    assert_eq!(codes, expected);
+}

@@ -601,3 +601,70 @@ fn build_serve_and_check_report_the_same_problems_on_the_corpus() {
     );
     assert_eq!(printed(&serve.log()), checked, "serve and check differ");
 }
+
+/// The baseline named in shelf.toml is one for every command: the problems it holds are
+/// counted but neither printed nor failing in `check`, `build` and `serve`; a new problem
+/// still is, in all three.
+#[test]
+fn the_baseline_of_shelf_toml_quiets_known_problems_everywhere_and_new_ones_still_fail() {
+    let dir = samples_site();
+    let site = dir.path();
+    std::fs::write(
+        site.join("shelf.toml"),
+        "baseline = \".shelf-baseline.json\"\n",
+    )
+    .unwrap();
+    // A problem the repository already has: an article whose header is not closed.
+    let known = site.join(RDP);
+    let text = read(&known);
+    std::fs::write(&known, text.replacen("/>", ">", 1)).unwrap();
+    let check = |args: &[&str]| crate::shelf(&[&["check"], args].concat(), site);
+    let before = check(&["--no-baseline"]);
+    assert_eq!(before.status.code(), Some(1), "{}", crate::stdout(&before));
+    assert!(crate::stdout(&before).contains("SH004"));
+
+    let recorded = check(&["--update-baseline"]);
+    assert_eq!(
+        recorded.status.code(),
+        Some(0),
+        "{}",
+        crate::stderr(&recorded)
+    );
+    assert!(site.join(".shelf-baseline.json").is_file());
+    let quiet = check(&[]);
+    let report = crate::stdout(&quiet);
+    assert_eq!(quiet.status.code(), Some(0), "{report}");
+    assert!(
+        !report.contains("SH004") && report.contains("more in the baseline"),
+        "{report}"
+    );
+
+    let built = crate::shelf(&["build"], site);
+    let log = crate::stderr(&built);
+    assert_eq!(built.status.code(), Some(0), "{log}");
+    assert!(
+        !log.contains("error[") && log.contains("more in the baseline"),
+        "{log}"
+    );
+
+    let serve = Serve::start(site, &["--output", "served"]);
+    assert!(!serve.log().contains("error["), "{}", serve.log());
+    // A new problem in another article: served as an error, and it fails check and build.
+    let other = site.join("articles/microsoft.compute/vm-disk-latency.md");
+    let other_text = read(&other);
+    std::fs::write(&other, other_text.replacen("/>", ">", 1)).unwrap();
+    let (_, page) = serve.until("/index.html", "the overlay", |_, b| {
+        b.contains("shelf-overlay")
+    });
+    assert!(page.contains("vm-disk-latency.md") && !page.contains("vm-rdp-connectivity.md"));
+    let log = serve.log();
+    assert!(
+        log.contains("vm-disk-latency.md") && !log.contains("vm-rdp-connectivity.md:"),
+        "{log}"
+    );
+    let failed = check(&[]);
+    let report = crate::stdout(&failed);
+    assert_eq!(failed.status.code(), Some(1), "{report}");
+    assert!(report.contains("vm-disk-latency.md") && !report.contains("vm-rdp-connectivity.md"));
+    assert_eq!(crate::shelf(&["build"], site).status.code(), Some(1));
+}
