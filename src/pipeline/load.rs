@@ -297,6 +297,29 @@ impl SiteWide<'_> {
                 (library, total - in_cloud, duplicates)
             }
         };
+        self.finish(library, other_cloud, duplicates, diagnostics)
+    }
+
+    /// [`SiteWide::assemble`] with the library already made (`shelf serve` updates the last
+    /// one in place after an edit that changes nothing it decides: [`Library::replace`]); its
+    /// collisions are reported again and the cross-article rules run. Every article counts
+    /// (a cloud's site needs the whole tree's library for the rules: not for this).
+    pub fn assemble_with(&self, library: Library, diagnostics: &mut Vec<Diagnostic>) -> Assembled {
+        debug_assert!(self.cloud.is_none());
+        diagnostics.extend(library.collisions.iter().cloned());
+        self.check_across(&library, diagnostics);
+        let duplicates = library.collisions.len() / 2;
+        self.finish(library, 0, duplicates, diagnostics)
+    }
+
+    /// Suppressions, levels, order and baseline: the end of every assembly.
+    fn finish(
+        &self,
+        library: Library,
+        other_cloud: usize,
+        duplicates: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Assembled {
         // Suppressions act on what the rules found (across articles too), then levels on what
         // is left.
         apply_suppressions(self.suppressions, diagnostics, true);
@@ -316,17 +339,22 @@ impl SiteWide<'_> {
     /// [`SiteWide::assemble`] of files kept between edits (`kept[i]` is `self.files[i]`'s, and
     /// `self.suppressions` is ignored: theirs are used), and every problem, `found` first
     /// (what kept files from being listed), by file.
+    /// `library`, when given, is the library of these files already made
+    /// ([`SiteWide::assemble_with`]).
     pub fn assemble_kept(
         &self,
         kept: &[&KeptFile],
         found: &[Diagnostic],
+        library: Option<Library>,
     ) -> (Assembled, HashMap<PathBuf, Vec<Diagnostic>>) {
         let mut all = found.to_vec();
         let mut articles = Vec::with_capacity(kept.len());
         let mut suppressions = Vec::new();
         for (file, state) in self.files.iter().zip(kept) {
             all.extend(state.found.iter().cloned());
-            articles.extend(state.article.clone());
+            if library.is_none() {
+                articles.extend(state.article.clone());
+            }
             if !state.suppressions.is_empty() {
                 suppressions.push((file.path.clone(), state.suppressions.clone()));
             }
@@ -335,18 +363,35 @@ impl SiteWide<'_> {
             suppressions: &suppressions,
             ..*self
         };
-        let assembled = site.assemble(articles, &mut all);
-        let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
-        for d in all {
-            by_file.entry(d.file.clone()).or_default().push(d);
-        }
-        (assembled, by_file)
+        let assembled = match library {
+            Some(library) => site.assemble_with(library, &mut all),
+            None => site.assemble(articles, &mut all),
+        };
+        (assembled, by_file(all))
     }
 
     fn check_across(&self, library: &Library, diagnostics: &mut Vec<Diagnostic>) {
         rules::identity::check(library, self.files, diagnostics);
         rules::identity::removed_solution_article::check(library, self.removed, diagnostics);
     }
+}
+
+/// Sorted diagnostics grouped by file: one map entry per run of one file's problems.
+pub fn by_file(sorted: Vec<Diagnostic>) -> HashMap<PathBuf, Vec<Diagnostic>> {
+    let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+    let mut run: Vec<Diagnostic> = Vec::new();
+    for d in sorted {
+        if run.last().is_some_and(|last| last.file != d.file) {
+            let file = run[0].file.clone();
+            by_file.entry(file).or_default().append(&mut run);
+        }
+        run.push(d);
+    }
+    if let Some(first) = run.first() {
+        let file = first.file.clone();
+        by_file.entry(file).or_default().append(&mut run);
+    }
+    by_file
 }
 
 /// Whether the last build to `output` published `article`'s page from its file (the page's API

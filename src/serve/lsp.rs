@@ -901,7 +901,7 @@ impl Project {
             baseline: Some(&self.baseline),
         };
         let kept: Vec<&KeptFile> = self.states.iter().collect();
-        let (assembled, by_file) = site.assemble_kept(&kept, &self.discovery);
+        let (assembled, by_file) = site.assemble_kept(&kept, &self.discovery, None);
         self.library = assembled.library;
         by_file
     }

@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -90,6 +91,8 @@ pub struct Session {
     edited: BTreeSet<String>,
     /// The configured baseline (empty when none), read when serving starts.
     baseline: Baseline,
+    /// Every file's source, in the order of `files`: made again only when files come or go.
+    sources: Option<Vec<SourceFile>>,
 }
 
 fn key(rel: &str) -> Vec<String> {
@@ -116,9 +119,10 @@ impl Session {
             discovery: Vec::new(),
             edited: BTreeSet::new(),
             baseline,
+            sources: None,
         };
         session.rescan()?;
-        session.lib = session.assemble();
+        session.lib = session.assemble(None);
         let written = session.build_whole()?;
         let mut diagnostics: Vec<Diagnostic> =
             session.diagnostics.values().flatten().cloned().collect();
@@ -204,10 +208,15 @@ impl Session {
         self.edited.extend(changed.iter().cloned());
         self.edited.retain(|rel| self.files.contains_key(&key(rel)));
         let mut timings = vec![("read", started.elapsed())];
+        if !change.templates
+            && let Some(rebuilt) = self.apply_in_place(&changed, &mut timings, started)?
+        {
+            return Ok(rebuilt);
+        }
 
         let phase = Instant::now();
         let old = std::mem::take(&mut self.lib);
-        let new = self.assemble();
+        let new = self.assemble(None);
         let keys_moved = old.topics.keys().ne(new.topics.keys())
             || old.services.keys().ne(new.services.keys())
             || old.products.keys().ne(new.products.keys())
@@ -286,6 +295,81 @@ impl Session {
         })
     }
 
+    /// [`Session::apply`] when every changed file is an article that keeps its place in the
+    /// library ([`Library::replace`]: the same identity, index keys and display order, as
+    /// after an edit of its body): the library is updated in place rather than made again,
+    /// and only the changed articles' page, fragment and record are written, with the pages
+    /// that list them when what a list shows of them (title, description) changed. None, with
+    /// nothing changed but articles swapped for equivalent ones, when an edit is more than
+    /// that.
+    fn apply_in_place(
+        &mut self,
+        changed: &BTreeSet<String>,
+        timings: &mut Vec<(&'static str, Duration)>,
+        started: Instant,
+    ) -> Result<Option<Rebuilt>, Error> {
+        if self.cloud.is_some() {
+            return Ok(None);
+        }
+        let phase = Instant::now();
+        let mut swapped = Vec::with_capacity(changed.len());
+        for rel in changed {
+            let Some(new) = self
+                .files
+                .get(&key(rel))
+                .and_then(|f| f.kept.article.clone())
+            else {
+                return Ok(None);
+            };
+            let Some(old) = self.lib.index_of(&new.meta.article_id) else {
+                return Ok(None);
+            };
+            let old = Arc::clone(&self.lib.articles[old]);
+            let listed_alike =
+                old.title == new.title && old.meta.description == new.meta.description;
+            if !self.lib.replace(Arc::clone(&new)) {
+                return Ok(None);
+            }
+            swapped.push((new, listed_alike));
+        }
+        let library = std::mem::take(&mut self.lib);
+        self.lib = self.assemble(Some(library));
+        timings.push(("index", phase.elapsed()));
+
+        let phase = Instant::now();
+        let mut touched = Touched::default();
+        for (article, listed_alike) in &swapped {
+            if let Some(ix) = self.lib.index_of(&article.meta.article_id) {
+                touched.articles.insert(ix);
+            }
+            if !listed_alike {
+                touched.keys.extend(Keys::of(article));
+            }
+        }
+        let sink = InPlace::new(&self.config.output);
+        let written = render::render_touched(
+            &self.renderer,
+            &self.lib,
+            &self.config,
+            self.cloud,
+            &sink,
+            &touched,
+        )?;
+        let diagnostics = self.diagnostics_of(changed);
+        timings.push(("render+write", phase.elapsed()));
+        Ok(Some(Rebuilt {
+            changed: changed.iter().cloned().collect(),
+            diagnostics,
+            full: false,
+            rendered: written.files,
+            written,
+            removed: Vec::new(),
+            search_pending: self.config.search,
+            took: started.elapsed(),
+            timings: std::mem::take(timings),
+        }))
+    }
+
     /// Rewrites the search index after [`Session::apply`] left it pending, and removes the
     /// index files the new one no longer uses (their names change with their content).
     pub fn reindex(&self) -> Result<Duration, Error> {
@@ -316,6 +400,7 @@ impl Session {
             .map(|(_, f)| f.source.rel.clone())
             .collect();
         self.files.retain(|k, _| found_keys.contains(k));
+        self.sources = None;
         let new: Vec<SourceFile> = found
             .into_iter()
             .filter(|f| !self.files.contains_key(&key(&f.rel)))
@@ -349,28 +434,38 @@ impl Session {
                 path: self.config.source.join(rel_path),
                 rel: rel.clone(),
             };
-            self.files.insert(key(&rel), FileState::read(source));
+            if self
+                .files
+                .insert(key(&rel), FileState::read(source))
+                .is_none()
+            {
+                self.sources = None;
+            }
         } else if self.files.remove(&key(&rel)).is_none() {
             return None;
+        } else {
+            self.sources = None;
         }
         Some(rel)
     }
 
     /// The library of the current articles (those of the requested cloud), and every problem
     /// of the site, as `shelf build` finds them.
-    fn assemble(&mut self) -> Library {
-        let files: Vec<SourceFile> = self.files.values().map(|f| f.source.clone()).collect();
+    fn assemble(&mut self, library: Option<Library>) -> Library {
+        let files = self
+            .sources
+            .get_or_insert_with(|| self.files.values().map(|f| f.source.clone()).collect());
         let kept: Vec<&KeptFile> = self.files.values().map(|f| &f.kept).collect();
         let site = SiteWide {
             config: &self.config,
             cloud: self.cloud,
-            files: &files,
+            files,
             suppressions: &[],
             removed: &[],
             indexed: true,
             baseline: Some(&self.baseline),
         };
-        let (assembled, diagnostics) = site.assemble_kept(&kept, &self.discovery);
+        let (assembled, diagnostics) = site.assemble_kept(&kept, &self.discovery, library);
         self.diagnostics = diagnostics;
         assembled.library
     }

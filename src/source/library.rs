@@ -43,6 +43,9 @@ pub struct Library {
     pub clouds: BTreeMap<Cloud, Vec<ArticleIx>>,
     /// selfHelpType (canonical spelling) to articles.
     pub types: BTreeMap<String, Vec<ArticleIx>>,
+    /// The problems found making it (shared articleIds and page URLs), also given to the
+    /// caller: kept so that a library updated in place reports them again.
+    pub collisions: Vec<Diagnostic>,
 }
 
 impl Library {
@@ -129,10 +132,37 @@ impl Library {
                 },
             };
             let built = &articles[winner];
-            diagnostics.push(collision(rule, article, built, what, false));
-            diagnostics.push(collision(rule, built, article, what, true));
+            lib.collisions
+                .push(collision(rule, article, built, what, false));
+            lib.collisions
+                .push(collision(rule, built, article, what, true));
         }
+        diagnostics.extend(lib.collisions.iter().cloned());
         lib
+    }
+
+    /// Puts `new` in the place of the article read from the same file, when the library would
+    /// decide nothing differently from it ([`same_place`]) and that file shares no articleId
+    /// or URL; false, and nothing changed, otherwise. `shelf serve` makes the next library so
+    /// after an edit of an article's body, instead of indexing every article again.
+    pub fn replace(&mut self, new: Arc<Article>) -> bool {
+        let Some(&ix) = self.by_id.get(&new.meta.article_id.to_lowercase()) else {
+            return false;
+        };
+        let old = &self.articles[ix];
+        if old.path != new.path
+            || !same_place(old, &new)
+            || self.collisions.iter().any(|d| d.file == new.file)
+        {
+            return false;
+        }
+        self.articles[ix] = new;
+        true
+    }
+
+    /// Where the article of `article_id` is in [`Library::articles`].
+    pub fn index_of(&self, article_id: &str) -> Option<ArticleIx> {
+        self.by_id.get(&article_id.trim().to_lowercase()).copied()
     }
 
     pub fn by_id(&self, article_id: &str) -> Option<&Article> {
@@ -288,6 +318,15 @@ impl Keys {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.topics.is_empty()
+            && self.services.is_empty()
+            && self.products.is_empty()
+            && self.clouds.is_empty()
+            && self.types.is_empty()
+            && self.described.is_empty()
+    }
+
     pub fn extend(&mut self, other: Keys) {
         self.topics.extend(other.topics);
         self.services.extend(other.services);
@@ -305,6 +344,29 @@ fn display_key(a: &Article) -> (i64, String, &str) {
         a.title.to_lowercase(),
         &a.path,
     )
+}
+
+/// Whether `new` can take `old`'s place in a library with nothing the library decides from an
+/// article changing: its identity (articleId, page URL), every index key (topics, products,
+/// clouds, service and resource, type), its place in display order, and the topics it
+/// describes.
+pub fn same_place(old: &Article, new: &Article) -> bool {
+    let (a, b) = (&old.meta, &new.meta);
+    let described = |x: &Article| match (&x.meta.self_help_type, &x.payload) {
+        (SelfHelpType::SupportTopicDescription, Some(p)) => descriptions(0, &p.value),
+        _ => Vec::new(),
+    };
+    old.slug == new.slug
+        && a.article_id == b.article_id
+        && a.support_topic_ids == b.support_topic_ids
+        && a.product_pes_ids == b.product_pes_ids
+        && a.clouds == b.clouds
+        && a.disabled_clouds == b.disabled_clouds
+        && a.service == b.service
+        && a.resource == b.resource
+        && a.self_help_type == b.self_help_type
+        && display_key(old) == display_key(new)
+        && described(old) == described(new)
 }
 
 fn push_unique(list: &mut Vec<ArticleIx>, ix: ArticleIx) {

@@ -153,3 +153,73 @@ fn keys_of_an_article_are_the_index_entries_that_list_it() {
     }
     assert_eq!(Keys::of(&lib.articles[0]).topics.len(), 2);
 }
+
+/// `shelf serve` updates the library in place after an edit that changes nothing the library
+/// decides (a body edit); any other edit must make it again.
+#[test]
+fn an_article_is_replaced_in_place_only_when_it_keeps_its_place() {
+    let header = "articleId=\"a\" supportTopicIds=\"1\" productPesIds=\"9\" service=\"microsoft.compute\" cloudEnvironments=\"public\" selfHelpType=\"generic\"";
+    let other = art("b.md", "articleId=\"b\" supportTopicIds=\"1\"", "# Beta");
+    let made = || {
+        Library::indexed(
+            vec![art("a.md", header, "# Alpha\nOld body."), other.clone()],
+            &mut Vec::new(),
+        )
+    };
+
+    let mut lib = made();
+    let edited = std::sync::Arc::new(art("a.md", header, "# Alpha\nA new body."));
+    assert!(lib.replace(edited.clone()));
+    let ix = lib.index_of("A").unwrap();
+    assert!(std::sync::Arc::ptr_eq(&lib.articles[ix], &edited));
+    // The indexes are those of a library made from the edited article.
+    let fresh = Library::indexed(vec![(*edited).clone(), other.clone()], &mut Vec::new());
+    assert_eq!(lib.topics, fresh.topics);
+    assert_eq!(lib.products, fresh.products);
+    assert_eq!(lib.services, fresh.services);
+    assert_eq!(lib.clouds, fresh.clouds);
+    assert_eq!(lib.types, fresh.types);
+
+    // Each of these moves the article in an index, in display order or in identity.
+    let moved = [
+        (
+            header.replace("supportTopicIds=\"1\"", "supportTopicIds=\"2\""),
+            "# Alpha",
+        ),
+        (
+            header.replace("productPesIds=\"9\"", "productPesIds=\"8\""),
+            "# Alpha",
+        ),
+        (
+            header.replace("microsoft.compute", "microsoft.network"),
+            "# Alpha",
+        ),
+        (header.replace("public", "public, mooncake"), "# Alpha"),
+        (header.replace("generic", "diagnostics"), "# Alpha"),
+        (format!("{header} displayOrder=\"1\""), "# Alpha"),
+        (header.to_string(), "# Zeta"),
+        (
+            header.replace("articleId=\"a\"", "articleId=\"c\""),
+            "# Alpha",
+        ),
+    ];
+    for (changed, title) in moved {
+        let mut lib = made();
+        let before: Vec<_> = lib.articles.iter().map(|a| a.path.clone()).collect();
+        let new = std::sync::Arc::new(art("a.md", &changed, &format!("{title}\nBody.")));
+        assert!(!lib.replace(new), "{changed} {title}");
+        let after: Vec<_> = lib.articles.iter().map(|a| a.path.clone()).collect();
+        assert_eq!(before, after);
+    }
+    // Nor is a file that shares its articleId with another: the collision is said of it.
+    let mut d = Vec::new();
+    let mut shared = Library::indexed(
+        vec![
+            art("a.md", header, "# Alpha"),
+            art("z.md", header, "# Alpha"),
+        ],
+        &mut d,
+    );
+    assert_eq!(shared.collisions, d);
+    assert!(!shared.replace(std::sync::Arc::new(art("a.md", header, "# Alpha\nNew."))));
+}

@@ -299,8 +299,14 @@ fn render(
         paths: SitePaths::new(lib),
         embed_link_root: embed_link_root(&config.base_url),
     };
-    let mut pages = vec![Page::Home, Page::Sitemap];
-    if config.search {
+    // The home page, sitemap and overviews show keys and counts: when no list changes (an
+    // article rewritten in place by serve), neither do they.
+    let lists = only.is_none_or(|t| !t.keys.is_empty());
+    let mut pages = Vec::new();
+    if lists {
+        pages.extend([Page::Home, Page::Sitemap]);
+    }
+    if config.search && lists {
         pages.push(Page::Search);
     }
     for section in [
@@ -310,7 +316,9 @@ fn render(
         Section::Clouds,
         Section::Types,
     ] {
-        pages.push(Page::Overview(section));
+        if lists {
+            pages.push(Page::Overview(section));
+        }
         staging.create_dir(section.dir())?;
     }
     staging.create_dir("articles")?;
@@ -388,7 +396,11 @@ fn render(
                         Vec::new()
                     }
                 },
-                || api::write(lib, &site.paths, &info, staging, only),
+                || match lists {
+                    true => api::write(lib, &site.paths, &info, staging, only),
+                    // The index and the key documents list summaries, which did not change.
+                    false => Ok(0),
+                },
             )
         },
     );
