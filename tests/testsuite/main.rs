@@ -7,6 +7,7 @@ mod browser;
 mod build;
 mod check;
 mod commonmark;
+mod editors;
 mod fuzzing;
 mod gate;
 mod hostile;
