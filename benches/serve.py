@@ -2,10 +2,10 @@
 """Edit to served, as a writer sees it in the browser: `shelf serve` on a tree of the size of
 the real repository, an article saved with a new sentence in its body (then with a new title),
 and the time from the save until the page's live-reload long poll answers and the page it
-reloads shows the edit. Median of --runs of each, against the targets (body 100 ms, title
+reloads shows the edit. Median of --edits of each, against the targets (body 100 ms, title
 200 ms).
 
-    python3 benches/serve.py [--tree DIR] [--tmp /dev/shm] [--runs 10]
+    python3 benches/serve.py [--tree DIR] [--tmp /dev/shm] [--edits 10] [--shelf BINARY]
 
 Without --tree, the tree is the corpus copied three times (16,521 articles), each copy after
 the first with fresh articleIds (a file without one gets one), written once under --tmp and
@@ -95,11 +95,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tree")
     ap.add_argument("--tmp", default=None)
-    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--edits", type=int, default=10)
     ap.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus", "articles"))
     ap.add_argument("--port", type=int, default=8799)
     ap.add_argument("--shelf", help="a shelf binary (default: build the release one)")
-    args = ap.parse_args()
+    # benches/run passes e2e.py's options too: those this script does not take are left.
+    args, _ = ap.parse_known_args()
     store = args.tmp or tempfile.gettempdir()
     tree = args.tree
     if not tree:
@@ -125,11 +126,11 @@ def main():
     try:
         if original not in get(server.base + page) and "<h1" not in get(server.base + page):
             raise SystemExit(f"{page} is not served")
-        for i in range(args.runs):
+        for i in range(args.edits):
             marker = f"A sentence added while serving, number {i}."
             body.append(server.edit_to_served(article, f"{original}\n\n{marker}\n", page, marker))
             server.settle(1.0)
-        for i in range(args.runs):
+        for i in range(args.edits):
             marker = f"Title edited while serving {i}"
             text = re.sub(r"(?m)^# .*$", "# " + marker, original, count=1)
             title.append(server.edit_to_served(article, text, page, marker))

@@ -245,17 +245,22 @@ impl Session {
             // Articles whose file changed, or that came or went through a duplicate articleId.
             let mut touched = Touched::default();
             let mut keys = Keys::default();
+            let mut ids = BTreeSet::new();
             for a in &old.articles {
                 if changed.contains(&a.path) || !new_slugs.contains(a.slug.as_str()) {
                     keys.extend(Keys::of(a));
+                    ids.insert(a.meta.article_id.trim().to_lowercase());
                 }
             }
             for (ix, a) in new.articles.iter().enumerate() {
                 if changed.contains(&a.path) || !old_slugs.contains(a.slug.as_str()) {
                     keys.extend(Keys::of(a));
                     touched.articles.insert(ix);
+                    ids.insert(a.meta.article_id.trim().to_lowercase());
                 }
             }
+            // Pages whose payload names one of them show its title or that it is not built.
+            touched.articles.extend(new.referring_to(&ids));
             // A topic's description shows beside the topic on every article filed under it.
             for topic in &keys.described {
                 if let Some(ixs) = new.topics.get(topic) {
@@ -338,14 +343,18 @@ impl Session {
 
         let phase = Instant::now();
         let mut touched = Touched::default();
+        let mut retitled = BTreeSet::new();
         for (article, listed_alike) in &swapped {
             if let Some(ix) = self.lib.index_of(&article.meta.article_id) {
                 touched.articles.insert(ix);
             }
             if !listed_alike {
                 touched.keys.extend(Keys::of(article));
+                retitled.insert(article.meta.article_id.trim().to_lowercase());
             }
         }
+        // Pages whose payload names a retitled article show its title.
+        touched.articles.extend(self.lib.referring_to(&retitled));
         let sink = InPlace::new(&self.config.output);
         let written = render::render_touched(
             &self.renderer,

@@ -141,10 +141,11 @@ impl Library {
         lib
     }
 
-    /// Puts `new` in the place of the article read from the same file, when the library would
-    /// decide nothing differently from it ([`same_place`]) and that file shares no articleId
-    /// or URL; false, and nothing changed, otherwise. `shelf serve` makes the next library so
-    /// after an edit of an article's body, instead of indexing every article again.
+    /// Puts `new` in the place of the article read from the same file, when it keeps its
+    /// identity and index keys ([`same_place`]) and that file shares no articleId or URL, and
+    /// moves it in each list it is in if its display order changed (a new title); false, and
+    /// nothing changed, otherwise. `shelf serve` makes the next library so after an edit of an
+    /// article's body or title, instead of indexing every article again.
     pub fn replace(&mut self, new: Arc<Article>) -> bool {
         let Some(&ix) = self.by_id.get(&new.meta.article_id.to_lowercase()) else {
             return false;
@@ -156,8 +157,61 @@ impl Library {
         {
             return false;
         }
+        let reorder = display_key(old) != display_key(&new);
         self.articles[ix] = new;
+        if reorder {
+            // Each list it is in once (a topic written twice is listed once).
+            let keys = Keys::of(&self.articles[ix]);
+            let m = &self.articles[ix].meta;
+            let resource = m.resource.to_lowercase();
+            let articles = &self.articles;
+            for topic in &keys.topics {
+                if let Some(list) = self.topics.get_mut(topic) {
+                    move_to_its_place(list, ix, articles);
+                }
+            }
+            for product in &keys.products {
+                if let Some(list) = self.products.get_mut(product) {
+                    move_to_its_place(list, ix, articles);
+                }
+            }
+            for cloud in &keys.clouds {
+                if let Some(list) = self.clouds.get_mut(cloud) {
+                    move_to_its_place(list, ix, articles);
+                }
+            }
+            for service in &keys.services {
+                if let Some(list) = self
+                    .services
+                    .get_mut(service)
+                    .and_then(|r| r.get_mut(&resource))
+                {
+                    move_to_its_place(list, ix, articles);
+                }
+            }
+            for kind in &keys.types {
+                if let Some(list) = self.types.get_mut(kind) {
+                    move_to_its_place(list, ix, articles);
+                }
+            }
+        }
         true
+    }
+
+    /// The articles whose payload names one of `ids` (lowercased articleIds): their pages
+    /// show that article's title and link, so they change with it.
+    pub fn referring_to(&self, ids: &BTreeSet<String>) -> Vec<ArticleIx> {
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let names = |a: &Article| {
+            a.references
+                .iter()
+                .any(|r| ids.contains(&r.article_id.trim().to_lowercase()))
+        };
+        (0..self.articles.len())
+            .filter(|&ix| names(&self.articles[ix]))
+            .collect()
     }
 
     /// Where the article of `article_id` is in [`Library::articles`].
@@ -347,8 +401,8 @@ fn display_key(a: &Article) -> (i64, String, &str) {
 }
 
 /// Whether `new` can take `old`'s place in a library with nothing the library decides from an
-/// article changing: its identity (articleId, page URL), every index key (topics, products,
-/// clouds, service and resource, type), its place in display order, and the topics it
+/// article changing but its place in display order: its identity (articleId, page URL), every
+/// index key (topics, products, clouds, service and resource, type), and the topics it
 /// describes.
 pub fn same_place(old: &Article, new: &Article) -> bool {
     let (a, b) = (&old.meta, &new.meta);
@@ -365,8 +419,17 @@ pub fn same_place(old: &Article, new: &Article) -> bool {
         && a.service == b.service
         && a.resource == b.resource
         && a.self_help_type == b.self_help_type
-        && display_key(old) == display_key(new)
         && described(old) == described(new)
+}
+
+/// Moves `ix` to where its display key puts it in `list` (in display order otherwise).
+fn move_to_its_place(list: &mut Vec<ArticleIx>, ix: ArticleIx, articles: &[Arc<Article>]) {
+    if let Some(at) = list.iter().position(|&i| i == ix) {
+        list.remove(at);
+    }
+    let key = display_key(&articles[ix]);
+    let at = list.partition_point(|&i| display_key(&articles[i]) < key);
+    list.insert(at, ix);
 }
 
 fn push_unique(list: &mut Vec<ArticleIx>, ix: ArticleIx) {

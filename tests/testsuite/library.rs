@@ -180,7 +180,42 @@ fn an_article_is_replaced_in_place_only_when_it_keeps_its_place() {
     assert_eq!(lib.clouds, fresh.clouds);
     assert_eq!(lib.types, fresh.types);
 
-    // Each of these moves the article in an index, in display order or in identity.
+    // A new title or display order moves it in each of its lists, as a library made again.
+    let others = || {
+        vec![
+            art(
+                "b.md",
+                "articleId=\"b\" supportTopicIds=\"1\" productPesIds=\"9\" service=\"microsoft.compute\" cloudEnvironments=\"public\"",
+                "# Beta",
+            ),
+            art(
+                "c.md",
+                "articleId=\"c\" supportTopicIds=\"1\" selfHelpType=\"generic\" cloudEnvironments=\"public\"",
+                "# Gamma",
+            ),
+        ]
+    };
+    for (changed, title) in [
+        (header.to_string(), "# Zeta"),
+        (header.to_string(), "# beta"),
+        (format!("{header} displayOrder=\"1\""), "# Alpha"),
+    ] {
+        let mut first = others();
+        first.insert(0, art("a.md", header, "# Alpha\nBody."));
+        let mut lib = Library::indexed(first, &mut Vec::new());
+        let new = std::sync::Arc::new(art("a.md", &changed, &format!("{title}\nBody.")));
+        assert!(lib.replace(new.clone()), "{changed} {title}");
+        let mut again = others();
+        again.insert(0, (*new).clone());
+        let fresh = Library::indexed(again, &mut Vec::new());
+        assert_eq!(lib.topics, fresh.topics, "{title}");
+        assert_eq!(lib.products, fresh.products);
+        assert_eq!(lib.services, fresh.services);
+        assert_eq!(lib.clouds, fresh.clouds);
+        assert_eq!(lib.types, fresh.types);
+    }
+
+    // Each of these moves the article in an index or changes its identity.
     let moved = [
         (
             header.replace("supportTopicIds=\"1\"", "supportTopicIds=\"2\""),
@@ -196,8 +231,6 @@ fn an_article_is_replaced_in_place_only_when_it_keeps_its_place() {
         ),
         (header.replace("public", "public, mooncake"), "# Alpha"),
         (header.replace("generic", "diagnostics"), "# Alpha"),
-        (format!("{header} displayOrder=\"1\""), "# Alpha"),
-        (header.to_string(), "# Zeta"),
         (
             header.replace("articleId=\"a\"", "articleId=\"c\""),
             "# Alpha",

@@ -243,9 +243,11 @@ fn the_site_serve_keeps_up_to_date_is_the_site_build_makes() {
         .unwrap()
     });
     served_is_built(site, &serve, "after edits that keep the article's place");
-    step("edit a body", &|| {
+    // A new title: the article moves in its lists, which are written again.
+    step("edit the title and headings", &|| {
         std::fs::write(&rdp, text.replace("# ", "# Edited: ")).unwrap()
     });
+    served_is_built(site, &serve, "after a new title");
     // A copy with its own articleId, filed under the same topics: a new page, same keys.
     step("add an article", &|| {
         let copy = text.replace(
