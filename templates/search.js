@@ -531,4 +531,13 @@ class SearchPage {
 }
 
 const app = typeof document !== "undefined" && document.getElementById("search-app");
-if (app) new SearchPage(app).start();
+if (app) {
+  const offline = app.querySelector(".search-offline");
+  if (location.protocol === "file:") {
+    // Some browsers run the script from disk but no fetch of the index will succeed.
+    offline?.classList.add("search-offline-now");
+  } else {
+    offline?.remove();
+    new SearchPage(app).start();
+  }
+}

@@ -306,6 +306,45 @@ fn without_javascript_the_page_points_to_the_indexes() {
     assert!(text.contains("needs JavaScript"), "{text}");
 }
 
+/// Opened from disk, the search page cannot load its script or index (browsers forbid it to
+/// `file://` pages): it says so and how to serve the site, instead of staying blank. Served,
+/// the note is gone and search runs.
+#[test]
+fn opened_from_disk_the_search_page_says_why_and_how_to_serve_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+    let o = build(&source, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = url::Url::from_file_path(out.join("search.html")).unwrap();
+    let (_browser, tab) = open(&format!("{file}?q=restore"));
+    let note = wait_for(
+        &tab,
+        "the note on a page opened from disk",
+        "const n = document.querySelector('.search-offline'); \
+         return n && getComputedStyle(n).visibility === 'visible' && n.innerText",
+    );
+    let note = note.as_str().unwrap();
+    assert!(
+        note.contains("shelf serve") && note.contains("python3 -m http.server"),
+        "{note}"
+    );
+    assert!(result_titles(&tab).is_empty());
+
+    let server = samples();
+    let (_browser, tab) = open(&server.url("search.html?q=restore"));
+    wait_for(
+        &tab,
+        "results",
+        "return document.querySelectorAll('.search-results li').length > 0",
+    );
+    let gone = eval(
+        &tab,
+        "return document.querySelector('.search-offline') === null",
+    );
+    assert_eq!(gone, Value::Bool(true));
+}
+
 #[test]
 fn the_browser_splits_and_stems_words_as_the_indexer_does() {
     let server = samples();
