@@ -11,7 +11,8 @@ import { stem as porter2 } from "./porter2.js?v=1.1.0";
 const MAX_WORD = 40;
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const DIGIT_VALUE = new Map([...DIGITS].map((c, i) => [c, i]));
-const WORD = /[\p{Alphabetic}\p{N}]+/gu;
+// Runs of letters and digits, an apostrophe between two of them included ("won't", "VM's").
+const WORD = /[\p{Alphabetic}\p{N}]+(?:['\u2019][\p{Alphabetic}\p{N}]+)*/gu;
 const utf8 = new TextEncoder();
 
 /** The words of `text` as written: runs of letters and digits of at most MAX_WORD bytes. */
@@ -22,6 +23,13 @@ export function words(text) {
 /** Lowercases one character at a time, as Rust's char::to_lowercase does (no final sigma). */
 export function lower(word) {
   return /^[\x00-\x7f]*$/.test(word) ? word.toLowerCase() : [...word].map((c) => c.toLowerCase()).join("");
+}
+
+/** A lowercased word without its apostrophes ("won't" is "wont", "vm's" is "vm"), as
+ *  fold_apostrophes does in src/site/search/text.rs. */
+export function fold(word) {
+  const bare = word.length > 2 ? word.replace(/['\u2019]s$/u, "") : word;
+  return bare.replace(/['\u2019]/gu, "");
 }
 
 /** The Porter2 stem of a lowercased word of ASCII letters; other words are kept whole. */
@@ -146,7 +154,7 @@ export class SearchIndex {
    * words starting with the last word.
    */
   async search(query, { filters = {}, asYouType = false } = {}) {
-    const typed = words(query).map(lower);
+    const typed = words(query).map((w) => fold(lower(w)));
     const terms = [...new Set(typed.map(stem))];
     const scores = new Map(); // page -> [score, words matched]
     const n = this.entry.pages;
@@ -277,7 +285,7 @@ export function highlight(text, terms) {
   const parts = [];
   let last = 0;
   for (const m of text.matchAll(WORD)) {
-    const s = stem(lower(m[0]));
+    const s = stem(fold(lower(m[0])));
     if (terms.some((t) => s === t || (t.length >= 3 && s.startsWith(t)))) {
       if (m.index > last) parts.push({ text: text.slice(last, m.index) });
       parts.push({ text: m[0], mark: true });
@@ -292,7 +300,7 @@ export function highlight(text, terms) {
 export function excerpt(text, terms, length = 220) {
   let at = -1;
   for (const m of text.matchAll(WORD)) {
-    const s = stem(lower(m[0]));
+    const s = stem(fold(lower(m[0])));
     if (terms.some((t) => s === t || (t.length >= 3 && s.startsWith(t)))) {
       at = m.index;
       break;

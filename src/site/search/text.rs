@@ -14,9 +14,10 @@ use rustc_hash::FxHashMap;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-/// Calls `f` with the stem of every word of `text`. Words are runs of letters and digits,
-/// lowercased; words longer than [`MAX_WORD`] bytes (hashes, base64 blobs) are left out, they are
-/// never typed. `f` gets a borrowed buffer, so no word is allocated.
+/// Calls `f` with the stem of every word of `text`. Words are runs of letters and digits (with
+/// the apostrophes inside them), lowercased, apostrophes folded ([`fold_apostrophes`]); words
+/// longer than [`MAX_WORD`] bytes (hashes, base64 blobs) are left out, they are never typed.
+/// `f` gets a borrowed buffer, so no word is allocated.
 pub fn each_stem(text: &str, mut f: impl FnMut(&str)) {
     let mut word = String::with_capacity(MAX_WORD);
     for raw in words(text) {
@@ -27,12 +28,26 @@ pub fn each_stem(text: &str, mut f: impl FnMut(&str)) {
         } else {
             word.extend(raw.chars().flat_map(char::to_lowercase));
         }
+        fold_apostrophes(&mut word);
         stem_in_place(&mut word);
         f(&word);
     }
 }
 
-/// The runs of letters and digits in `text`, as written, at most [`MAX_WORD`] bytes long.
+/// Contractions and possessives as one word without its apostrophes, so that "won't" is found
+/// by "wont" and "won't" (not by "won" and "t"), and "VM's" by "vm": a final `'s` goes, then
+/// every apostrophe (`'` or `’`).
+pub fn fold_apostrophes(word: &mut String) {
+    if let Some(possessive) = ["'s", "’s"].into_iter().find(|p| word.ends_with(p)) {
+        word.truncate(word.len() - possessive.len());
+    }
+    if word.contains(['\'', '’']) {
+        word.retain(|c| c != '\'' && c != '’');
+    }
+}
+
+/// The words of `text`, as written: runs of letters and digits, an apostrophe between two of
+/// them included ("won't", "VM's"), at most [`MAX_WORD`] bytes long.
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
     Words { text, at: 0 }.filter(|w| w.len() <= MAX_WORD)
 }
@@ -77,9 +92,15 @@ impl<'a> Iterator for Words<'a> {
             }
         }
         let start = i;
+        // An apostrophe continues the word when a letter or digit follows it.
+        let continues = |at: usize| at < bytes.len() && self.class(at).0;
         loop {
             match bytes.get(i) {
                 Some(b) if b.is_ascii_alphanumeric() => i += 1,
+                Some(b'\'') if continues(i + 1) => i += 1,
+                Some(0xE2) if bytes[i..].starts_with("’".as_bytes()) && continues(i + 3) => {
+                    i += 3
+                }
                 Some(b) if *b >= 0x80 => match self.class(i) {
                     (true, n) => i += n,
                     (false, _) => break,
@@ -156,6 +177,28 @@ mod tests {
                 "état"
             ]
         );
+    }
+
+    #[test]
+    fn contractions_and_possessives_are_one_word() {
+        let mut stems = Vec::new();
+        each_stem(
+            "VM won't start; the VM's disk, the disks' owner — can’t 'quoted' rock'n'roll it's",
+            |s| stems.push(s.to_string()),
+        );
+        assert_eq!(
+            stems,
+            [
+                "vm", "wont", "start", "the", "vm", "disk", "the", "disk", "owner", "cant", "quot",
+                "rocknrol", "it"
+            ]
+        );
+        assert_eq!(words("don't").collect::<Vec<_>>(), ["don't"]);
+        assert_eq!(words("a'").collect::<Vec<_>>(), ["a"]);
+        assert_eq!(words("’x").collect::<Vec<_>>(), ["x"]);
+        let mut twice = String::from("ab’s's");
+        fold_apostrophes(&mut twice);
+        assert_eq!(twice, "abs");
     }
 
     #[test]
