@@ -21,6 +21,7 @@ use crate::check::article::Mode;
 use crate::check::baseline::Baseline;
 use crate::config::Config;
 use crate::pipeline::load::{KeptFile, SiteWide, parse_file};
+use crate::site::labels::topic_label;
 use crate::site::output::{InPlace, Staging};
 use crate::site::paths::{article_embed, article_page, article_record};
 use crate::site::render::{self, Renderer, Touched, Written};
@@ -261,6 +262,14 @@ impl Session {
             }
             // Pages whose payload names one of them show its title or that it is not built.
             touched.articles.extend(new.referring_to(&ids));
+            // Every article page names its topics: a renamed topic's pages change.
+            for topic in &keys.topics {
+                if let Some(ixs) = new.topics.get(topic)
+                    && topic_label(&old, topic) != topic_label(&new, topic)
+                {
+                    touched.articles.extend(ixs.iter().copied());
+                }
+            }
             // A topic's description shows beside the topic on every article filed under it.
             for topic in &keys.described {
                 if let Some(ixs) = new.topics.get(topic) {
@@ -332,10 +341,22 @@ impl Session {
             let old = Arc::clone(&self.lib.articles[old]);
             let listed_alike =
                 old.title == new.title && old.meta.description == new.meta.description;
+            // A topic named after its articles' titles may be renamed by a new title.
+            let labels: Vec<(String, Option<String>)> = match listed_alike {
+                true => Vec::new(),
+                false => Keys::of(&old)
+                    .topics
+                    .into_iter()
+                    .map(|t| {
+                        let label = topic_label(&self.lib, &t).map(str::to_string);
+                        (t, label)
+                    })
+                    .collect(),
+            };
             if !self.lib.replace(Arc::clone(&new)) {
                 return Ok(None);
             }
-            swapped.push((new, listed_alike));
+            swapped.push((new, listed_alike, labels));
         }
         let library = std::mem::take(&mut self.lib);
         self.lib = self.assemble(Some(library));
@@ -344,13 +365,21 @@ impl Session {
         let phase = Instant::now();
         let mut touched = Touched::default();
         let mut retitled = BTreeSet::new();
-        for (article, listed_alike) in &swapped {
+        for (article, listed_alike, labels) in &swapped {
             if let Some(ix) = self.lib.index_of(&article.meta.article_id) {
                 touched.articles.insert(ix);
             }
             if !listed_alike {
                 touched.keys.extend(Keys::of(article));
                 retitled.insert(article.meta.article_id.trim().to_lowercase());
+            }
+            // Every article page names its topics: a renamed topic's pages change.
+            for (topic, before) in labels {
+                if topic_label(&self.lib, topic) != before.as_deref() {
+                    touched
+                        .articles
+                        .extend(self.lib.topics[topic].iter().copied());
+                }
             }
         }
         // Pages whose payload names a retitled article show its title.

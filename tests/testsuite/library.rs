@@ -256,3 +256,58 @@ fn an_article_is_replaced_in_place_only_when_it_keeps_its_place() {
     assert_eq!(shared.collisions, d);
     assert!(!shared.replace(std::sync::Arc::new(art("a.md", header, "# Alpha\nNew."))));
 }
+
+/// A topic is named by its description, else by the commonest title of its articles (the
+/// first in display order on a tie).
+#[test]
+fn every_topic_has_a_readable_label() {
+    let arts = vec![
+        art(
+            "a.md",
+            "articleId=\"a\" supportTopicIds=\"1,2\" displayOrder=\"1\"",
+            "# Reset a password",
+        ),
+        art(
+            "b.md",
+            "articleId=\"b\" supportTopicIds=\"1\"",
+            "# Unlock an account",
+        ),
+        art(
+            "c.md",
+            "articleId=\"c\" supportTopicIds=\"1\"",
+            "# Unlock an account",
+        ),
+        art(
+            "d.md",
+            "articleId=\"d\" supportTopicIds=\"2\" displayOrder=\"2\"",
+            "# Sign in",
+        ),
+        art(
+            "e.md",
+            "articleId=\"e\" selfHelpType=\"supportTopicDescription\"",
+            "# Topics\n---\n{\"$schema\": \"SelfHelpContent\", \"supportTopics\": [{\"id\": \"3\", \"shortDescription\": \"Billing questions\"}]}\n---\n",
+        ),
+        art(
+            "f.md",
+            "articleId=\"f\" supportTopicIds=\"3\"",
+            "# Pay an invoice",
+        ),
+    ];
+    let lib = Library::indexed(arts, &mut Vec::new());
+    let labels = shelf::site::labels::topic_labels(&lib);
+    assert_eq!(
+        labels.get("1"),
+        Some(&"Unlock an account"),
+        "the commonest title"
+    );
+    assert_eq!(
+        labels.get("2"),
+        Some(&"Reset a password"),
+        "a tie: first in display order"
+    );
+    assert_eq!(
+        labels.get("3"),
+        Some(&"Billing questions"),
+        "the description wins"
+    );
+}

@@ -616,3 +616,51 @@ fn no_search_leaves_out_the_index_the_page_and_the_box() {
     assert!(!out.join("search").exists() && !out.join("search.html").exists());
     assert!(!crate::read(&out.join("index.html")).contains("site-search"));
 }
+
+/// On the corpus, where 55 of 4,694 topics are described, every topic whose articles have a
+/// title is named on the topics overview and on its own page.
+#[test]
+fn on_the_corpus_every_topic_has_a_name() {
+    let Some((dir, _, lib)) = corpus_site() else {
+        return;
+    };
+    let overview = std::fs::read_to_string(dir.path().join("site/topics/index.html")).unwrap();
+    let entries: Vec<&str> = overview
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with("<li><a href="))
+        .collect();
+    assert_eq!(entries.len(), lib.topics.len());
+    let unnamed: Vec<&&str> = entries.iter().filter(|l| !l.contains(" · ")).collect();
+    let untitled = lib
+        .topics
+        .values()
+        .filter(|ixs| {
+            ixs.iter()
+                .all(|&ix| lib.articles[ix].title.trim().is_empty())
+        })
+        .count();
+    assert_eq!(
+        unnamed.len(),
+        untitled,
+        "{:?}",
+        &unnamed[..unnamed.len().min(5)]
+    );
+    let (key, _) = lib
+        .topics
+        .iter()
+        .find(|(k, _)| !lib.topic_descriptions.contains_key(*k))
+        .unwrap();
+    let labels = shelf::site::labels::topic_labels(lib);
+    let entry = entries
+        .iter()
+        .find(|l| l.contains(&format!(">{key}</a>")))
+        .unwrap();
+    let href = entry.split('"').nth(1).unwrap();
+    let page = std::fs::read_to_string(dir.path().join("site/topics").join(href)).unwrap();
+    let label = shelf::base::escape::html(labels[key.as_str()]);
+    assert!(
+        page.contains(&format!("Support topic {key}: {label}")),
+        "{key}: {label}"
+    );
+}

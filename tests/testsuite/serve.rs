@@ -248,6 +248,50 @@ fn the_site_serve_keeps_up_to_date_is_the_site_build_makes() {
         std::fs::write(&rdp, text.replace("# ", "# Edited: ")).unwrap()
     });
     served_is_built(site, &serve, "after a new title");
+    // A topic no article describes is named after its articles' titles: a new title renames
+    // it on the pages of every article filed under it.
+    let named = |order: u8, title: &str| {
+        text.replacen("supportTopicIds=\"", "supportTopicIds=\"77700002,", 1)
+            .replace(
+                "5e1f0000-0000-0000-0000-000000000002",
+                &format!("5e1f0000-0000-0000-0000-0000000000f{order}"),
+            )
+            .replacen(
+                "displayOrder=\"1\"",
+                &format!("displayOrder=\"{order}\""),
+                1,
+            )
+            .replacen("\n# ", &format!("\n# {title}\n\n<!-- was: -->\n"), 1)
+    };
+    step("file two articles under a topic of their own", &|| {
+        std::fs::write(
+            articles.join("microsoft.compute/named-1.md"),
+            named(1, "Alpha one"),
+        )
+        .unwrap();
+        std::fs::write(
+            articles.join("microsoft.compute/named-2.md"),
+            named(2, "Beta two"),
+        )
+        .unwrap();
+    });
+    served_is_built(site, &serve, "after two articles under a new topic");
+    assert!(
+        read(&site.join("output/topics/77700002.html"))
+            .contains("Support topic 77700002: Alpha one")
+    );
+    step("retitle the one the topic is named after", &|| {
+        std::fs::write(
+            articles.join("microsoft.compute/named-1.md"),
+            named(1, "Gamma three"),
+        )
+        .unwrap()
+    });
+    served_is_built(site, &serve, "after a topic was renamed by a title");
+    step("remove them", &|| {
+        std::fs::remove_file(articles.join("microsoft.compute/named-1.md")).unwrap();
+        std::fs::remove_file(articles.join("microsoft.compute/named-2.md")).unwrap();
+    });
     // A copy with its own articleId, filed under the same topics: a new page, same keys.
     step("add an article", &|| {
         let copy = text.replace(

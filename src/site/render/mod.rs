@@ -9,7 +9,7 @@
 //! `index.html`, `articles/<articleId>.html`, `topics/[<id>|index].html`,
 //! `services/…`, `products/…`, `clouds/…`, `types/…`, `sitemap.xml`, `style.css`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -244,6 +244,10 @@ struct Site<'a> {
     /// What links from embeddable fragments to the site's pages start with: the absolute
     /// `base-url` when there is one (a fragment is shown inside another site's page).
     embed_link_root: String,
+    /// Each topic's readable name, made when a page first needs one (all of them at once for
+    /// a whole site; one at a time for the few pages serve rewrites after an edit).
+    topic_labels: std::sync::OnceLock<HashMap<&'a str, &'a str>>,
+    whole: bool,
 }
 
 pub use crate::site::output::sink::{MemorySink, Sink, Touched};
@@ -298,6 +302,8 @@ fn render(
         renderer,
         paths: SitePaths::new(lib),
         embed_link_root: embed_link_root(&config.base_url),
+        topic_labels: std::sync::OnceLock::new(),
+        whole: only.is_none(),
     };
     // The home page, sitemap and overviews show keys and counts: when no list changes (an
     // article rewritten in place by serve), neither do they.
@@ -565,6 +571,17 @@ struct SitemapPage {
 }
 
 impl Site<'_> {
+    /// The readable name of a topic (lowercased ID): see [`crate::site::labels`].
+    fn topic_label(&self, key: &str) -> Option<&str> {
+        if !self.whole {
+            return crate::site::labels::topic_label(self.lib, key);
+        }
+        let labels = self
+            .topic_labels
+            .get_or_init(|| crate::site::labels::topic_labels(self.lib));
+        labels.get(key).copied()
+    }
+
     fn view(&self, depth: usize) -> SiteView<'_> {
         SiteView {
             title: &self.config.title,
@@ -641,9 +658,9 @@ impl Site<'_> {
                         search_tags: &d.search_tags,
                         source: ArticleLink::new(&lib.articles[d.article]),
                     });
-                let title = match &description {
-                    Some(d) if !d.short.is_empty() => format!("Support topic {key}: {}", d.short),
-                    _ => format!("Support topic {key}"),
+                let title = match self.topic_label(key) {
+                    Some(label) => format!("Support topic {key}: {label}"),
+                    None => format!("Support topic {key}"),
                 };
                 let groups = single(&lib.topics[key], self);
                 self.list_page(Section::Topics, key, title, "", description, groups)?
@@ -750,11 +767,9 @@ impl Site<'_> {
                     name: t.clone(),
                     url: self.topic_url(t),
                     note: self
-                        .lib
-                        .topic_descriptions
-                        .get(&t.to_lowercase())
-                        .map(|d| d.short.clone())
-                        .unwrap_or_default(),
+                        .topic_label(&t.to_lowercase())
+                        .unwrap_or_default()
+                        .to_string(),
                 })
                 .collect(),
             products: m
@@ -818,10 +833,8 @@ impl Site<'_> {
                 "Support topics",
                 "Every support topic that articles are filed under.",
                 entries(&lib.topics, &self.paths.topics, &|k| {
-                    lib.topic_descriptions
-                        .get(k)
-                        .filter(|d| !d.short.is_empty())
-                        .map(|d| format!(" · {}", d.short))
+                    self.topic_label(k)
+                        .map(|label| format!(" · {label}"))
                         .unwrap_or_default()
                 }),
             ),
@@ -953,7 +966,7 @@ fn embed_link_root(base_url: &str) -> String {
     }
 }
 
-fn single<'a>(ixs: &[ArticleIx], site: &'a Site<'a>) -> Vec<Group<'a>> {
+fn single<'s>(ixs: &[ArticleIx], site: &'s Site<'_>) -> Vec<Group<'s>> {
     vec![Group {
         name: String::new(),
         articles: site.links(ixs),
