@@ -278,18 +278,7 @@ impl Session {
             }
             touched.keys = keys;
             self.lib = new;
-            let sink = InPlace::new(&self.config.output);
-            for rel in &removed {
-                sink.remove(rel)?;
-            }
-            let written = render::render_touched(
-                &self.renderer,
-                &self.lib,
-                &self.config,
-                self.cloud,
-                &sink,
-                &touched,
-            )?;
+            let written = self.write_touched(&touched, &removed)?;
             let n = written.files;
             (written, n)
         };
@@ -384,15 +373,7 @@ impl Session {
         }
         // Pages whose payload names a retitled article show its title.
         touched.articles.extend(self.lib.referring_to(&retitled));
-        let sink = InPlace::new(&self.config.output);
-        let written = render::render_touched(
-            &self.renderer,
-            &self.lib,
-            &self.config,
-            self.cloud,
-            &sink,
-            &touched,
-        )?;
+        let written = self.write_touched(&touched, &[])?;
         let diagnostics = self.diagnostics_of(changed);
         timings.push(("render+write", phase.elapsed()));
         Ok(Some(Rebuilt {
@@ -506,6 +487,22 @@ impl Session {
         let (assembled, diagnostics) = site.assemble_kept(&kept, &self.discovery, library);
         self.diagnostics = diagnostics;
         assembled.library
+    }
+
+    /// Removes the files of `removed` and rewrites the pages of `touched` in place.
+    fn write_touched(&self, touched: &Touched, removed: &[String]) -> Result<Written, Error> {
+        let sink = InPlace::new(&self.config.output);
+        for rel in removed {
+            sink.remove(rel)?;
+        }
+        render::render_touched(
+            &self.renderer,
+            &self.lib,
+            &self.config,
+            self.cloud,
+            &sink,
+            touched,
+        )
     }
 
     /// Renders the whole site and swaps it in, as `shelf build` does.
