@@ -156,6 +156,12 @@ fn samples_api_validates_and_links_resolve() {
     // The article page shows the same payload with links relative to itself.
     let page = read(&site.join("articles/supporttopics_15001.html"));
     assert!(page.contains("href=\"../topics/32600001.html\""), "{page}");
+    // Every topic document names its topic: by its description, else by its articles.
+    let described = json(&site.join("api/v1/topics/32600001.json"));
+    assert_eq!(described["label"], described["description"]["short"]);
+    let undescribed = json(&site.join("api/v1/topics/32600201.json"));
+    assert!(undescribed["description"].is_null());
+    assert_eq!(undescribed["label"], undescribed["articles"][0]["title"]);
     for kind in ["topics", "services", "products"] {
         let catalog = json(&site.join(format!("api/v1/{kind}/index.json")));
         for entry in catalog["entries"].as_array().unwrap() {

@@ -280,6 +280,8 @@ struct Catalogs {
 #[serde(rename_all = "camelCase")]
 struct TopicDoc<'a> {
     support_topic_id: &'a str,
+    /// A readable name ([`crate::site::labels`]).
+    label: Option<&'a str>,
     page: String,
     description: Option<TopicDescriptionDoc<'a>>,
     count: usize,
@@ -485,6 +487,7 @@ impl<'a> Api<'a> {
                 });
                 let doc = TopicDoc {
                     support_topic_id: key,
+                    label: crate::site::labels::topic_label(lib, key),
                     page,
                     description,
                     count: ixs.len(),
