@@ -664,3 +664,51 @@ fn on_the_corpus_every_topic_has_a_name() {
         "{key}: {label}"
     );
 }
+
+/// The pages follow the reader's colour scheme (light text on a dark page when the system
+/// asks for dark) and print without the site's navigation, links showing where they go.
+#[test]
+fn pages_have_a_dark_scheme_and_print_without_navigation() {
+    use headless_chrome::protocol::cdp::Emulation::{MediaFeature, SetEmulatedMedia};
+    let server = samples();
+    let (_browser, tab) = open(&server.url("articles/5e1f0000-0000-0000-0000-000000000002.html"));
+    let emulate = |media: Option<&str>, scheme: &str| {
+        tab.call_method(SetEmulatedMedia {
+            media: media.map(str::to_string),
+            features: Some(vec![MediaFeature {
+                name: "prefers-color-scheme".into(),
+                value: scheme.into(),
+            }]),
+        })
+        .unwrap();
+    };
+    // Relative luminance of the computed colour of `what` (0 black .. 1 white).
+    let luminance = |what: &str, property: &str| -> f64 {
+        let js = format!(
+            "const c = getComputedStyle(document.querySelector('{what}'))['{property}'].match(/[\\d.]+/g).map(Number); \
+             return (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255"
+        );
+        eval(&tab, &js).as_f64().unwrap()
+    };
+    emulate(None, "light");
+    assert!(luminance("main", "color") < 0.3);
+    emulate(None, "dark");
+    assert!(luminance("body", "backgroundColor") < 0.15, "a dark page");
+    assert!(luminance("main", "color") > 0.7, "light text");
+    assert!(luminance("main a", "color") > 0.4, "links readable on it");
+
+    emulate(Some("print"), "light");
+    let hidden = eval(
+        &tab,
+        "return ['.site-header nav', '.site-search', '.site-footer'] \
+         .map(s => document.querySelector(s)).filter(e => e) \
+         .every(e => getComputedStyle(e).display === 'none')",
+    );
+    assert_eq!(hidden, Value::Bool(true));
+    let shown = eval(
+        &tab,
+        "const a = [...document.querySelectorAll('main a[href^=\"http\"]')][0]; \
+         return a ? getComputedStyle(a, '::after').content : 'none'",
+    );
+    assert!(shown.as_str().unwrap().contains("https://"), "{shown}");
+}
