@@ -712,3 +712,63 @@ fn pages_have_a_dark_scheme_and_print_without_navigation() {
     );
     assert!(shown.as_str().unwrap().contains("https://"), "{shown}");
 }
+
+/// On a phone (390 px wide) the first result is on the first screen, above the filters, and
+/// nothing scrolls sideways; on a desktop (1280 px) the filters sit beside the results.
+#[test]
+fn on_a_narrow_screen_results_come_before_the_filters() {
+    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
+    let server = samples();
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    for (width, height, mobile) in [(390, 844, true), (1280, 900, false)] {
+        tab.call_method(SetDeviceMetricsOverride {
+            width,
+            height,
+            device_scale_factor: 1.0,
+            mobile,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })
+        .unwrap();
+        navigate(&tab, &server.url("search.html?q=virtual+machine"));
+        let layout = wait_for(
+            &tab,
+            "results laid out",
+            "const r = document.querySelector('.search-results li'); \
+             const f = document.querySelector('.search-facets'); \
+             if (!r || !f.children.length) return null; \
+             const a = r.getBoundingClientRect(), b = f.getBoundingClientRect(); \
+             return { resultTop: a.top, resultLeft: a.left, facetsTop: b.top, facetsLeft: b.left, \
+                      scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }",
+        );
+        let n = |k: &str| layout[k].as_f64().unwrap();
+        assert!(
+            n("scrollWidth") <= n("clientWidth"),
+            "{width} px scrolls sideways: {layout}"
+        );
+        if mobile {
+            assert!(
+                n("resultTop") < f64::from(height),
+                "first result below the first screen: {layout}"
+            );
+            assert!(
+                n("facetsTop") > n("resultTop"),
+                "filters above the results: {layout}"
+            );
+        } else {
+            assert!(
+                n("facetsLeft") < n("resultLeft"),
+                "filters not beside the results: {layout}"
+            );
+        }
+    }
+}
