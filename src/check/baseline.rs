@@ -89,6 +89,12 @@ impl Baseline {
         })
     }
 
+    /// The baseline a site names (`baseline` in shelf.toml), or an empty one when it names
+    /// none: what build, serve and the language server subtract.
+    pub fn configured(path: Option<&Path>) -> Result<Baseline, Error> {
+        path.map_or_else(|| Ok(Baseline::default()), Baseline::read)
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

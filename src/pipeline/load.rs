@@ -176,9 +176,9 @@ pub fn load_in_context(
             None => unusable += 1,
         }
     }
-    let baseline = match &config.baseline {
-        Some(path) if !context.keep_baselined => Some(Baseline::read(path)?),
-        _ => None,
+    let baseline = match context.keep_baselined {
+        true => None,
+        false => Some(Baseline::configured(config.baseline.as_deref())?),
     };
     let site = SiteWide {
         config,
@@ -303,12 +303,18 @@ impl SiteWide<'_> {
     /// [`SiteWide::assemble`] with the library already made (`shelf serve` updates the last
     /// one in place after an edit that changes nothing it decides: [`Library::replace`]); its
     /// collisions are reported again and the cross-article rules run. Every article counts
-    /// (a cloud's site needs the whole tree's library for the rules: not for this).
-    pub fn assemble_with(&self, library: Library, diagnostics: &mut Vec<Diagnostic>) -> Assembled {
+    /// (a cloud's site needs the whole tree's library for the rules: not for this); `total`
+    /// is how many were read, as [`SiteWide::assemble`] is given them.
+    pub fn assemble_with(
+        &self,
+        library: Library,
+        total: usize,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Assembled {
         debug_assert!(self.cloud.is_none());
         diagnostics.extend(library.collisions.iter().cloned());
         self.check_across(&library, diagnostics);
-        let duplicates = library.collisions.len() / 2;
+        let duplicates = total - library.articles.len();
         self.finish(library, 0, duplicates, diagnostics)
     }
 
@@ -364,7 +370,10 @@ impl SiteWide<'_> {
             ..*self
         };
         let assembled = match library {
-            Some(library) => site.assemble_with(library, &mut all),
+            Some(library) => {
+                let total = kept.iter().filter(|k| k.article.is_some()).count();
+                site.assemble_with(library, total, &mut all)
+            }
             None => site.assemble(articles, &mut all),
         };
         (assembled, by_file(all))

@@ -771,10 +771,7 @@ impl Project {
             config.source = source;
         }
         let found = load::find(&config)?;
-        let baseline = match &config.baseline {
-            Some(path) => Baseline::read(path)?,
-            None => Baseline::default(),
-        };
+        let baseline = Baseline::configured(config.baseline.as_deref())?;
         let states = found
             .files
             .par_iter()

@@ -106,10 +106,7 @@ impl Session {
     pub fn start(config: Config, cloud: Option<Cloud>) -> Result<(Session, Rebuilt), Error> {
         let started = Instant::now();
         let renderer = Renderer::new(&config.templates)?;
-        let baseline = match &config.baseline {
-            Some(path) => Baseline::read(path)?,
-            None => Baseline::default(),
-        };
+        let baseline = Baseline::configured(config.baseline.as_deref())?;
         let mut session = Session {
             config,
             cloud,

@@ -147,7 +147,7 @@ impl Library {
     /// nothing changed, otherwise. `shelf serve` makes the next library so after an edit of an
     /// article's body or title, instead of indexing every article again.
     pub fn replace(&mut self, new: Arc<Article>) -> bool {
-        let Some(&ix) = self.by_id.get(&new.meta.article_id.to_lowercase()) else {
+        let Some(ix) = self.index_of(&new.meta.article_id) else {
             return false;
         };
         let old = &self.articles[ix];
