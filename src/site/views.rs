@@ -66,8 +66,56 @@ pub struct PayloadView {
     /// `problems`: diagnoseandsolve's common problems linking to their solution articles.
     pub problems: Vec<Problem>,
     pub tools: Vec<Field>,
-    /// `fields`: anything else (advisor recommendations...) as a field table.
+    /// `fields`: anything else (advisor recommendations...): the fields written for readers
+    /// (descriptions, benefits, tips: see [`is_for_readers`]), labelled in words and shown
+    /// first, then every other field as a table folded away.
+    pub prose: Vec<Field>,
     pub fields: Vec<Field>,
+}
+
+impl PayloadView {
+    /// What a reader reads in this view, a line per value: the payload's part of the page's
+    /// text for search. Field ids, control types, JSON keys and folded internal fields are not
+    /// in it; the view's own headings ("Scoping questions") are the theme's, not the article's.
+    pub fn reader_text(&self) -> String {
+        let mut out = String::new();
+        let mut line = |text: &str| {
+            if !text.trim().is_empty() {
+                out.push_str(text.trim());
+                out.push('\n');
+            }
+        };
+        line(&self.title);
+        for e in &self.elements {
+            line(&e.label);
+            line(&e.watermark);
+            line(&e.info);
+            e.options.iter().for_each(|o| line(o));
+        }
+        line(&self.short_description);
+        line(&self.long_description);
+        self.links.iter().for_each(|l| line(&l.name));
+        for t in &self.topics {
+            for text in [&t.id, &t.short, &t.long, &t.category, &t.search_tags] {
+                line(text);
+            }
+        }
+        fn problem(p: &Problem, line: &mut impl FnMut(&str)) {
+            for text in [&p.title, &p.category, &p.description] {
+                line(text);
+            }
+            for link in p.topic.iter().chain(&p.solution) {
+                line(&link.name);
+            }
+            p.sub_problems.iter().for_each(|s| problem(s, line));
+        }
+        self.problems.iter().for_each(|p| problem(p, &mut line));
+        for f in self.tools.iter().chain(&self.prose) {
+            line(&f.key);
+            line(&f.value);
+        }
+        out
+    }
 }
 
 /// The shapes of [`PayloadView`].
@@ -175,12 +223,113 @@ pub fn payload_view(
                 .collect(),
             ..PayloadView::default()
         },
-        _ => PayloadView {
-            kind: PayloadKind::Fields,
-            fields: flatten(value),
-            ..PayloadView::default()
-        },
+        _ => {
+            let (prose, fields) = for_readers_first(flatten(value), &article.title);
+            PayloadView {
+                kind: PayloadKind::Fields,
+                prose,
+                fields,
+                ..PayloadView::default()
+            }
+        }
     })
+}
+
+/// Keys (the last part of a field's path, any case) whose values are written for readers.
+const READER_KEYS: &[&str] = &[
+    "title",
+    "displaylabel",
+    "displayname",
+    "label",
+    "description",
+    "shortdescription",
+    "longdescription",
+    "summary",
+    "tip",
+    "tips",
+    "potentialbenefits",
+    "benefits",
+    "impact",
+    "message",
+    "text",
+    "content",
+    "details",
+    "remediation",
+    "resolution",
+    "recommendation",
+    "costsavinginfo",
+];
+
+/// Whether a field of a payload is written for readers: a known reader key with text that is
+/// not a link or an identifier, or, under any key, a sentence (five words or more, mostly
+/// letters, none of the marks of code or of a query).
+pub fn is_for_readers(key: &str, value: &str) -> bool {
+    let value = value.trim();
+    let words: Vec<&str> = value.split_whitespace().collect();
+    let wordy = |w: &str| w.chars().next().is_some_and(char::is_alphabetic);
+    if words.is_empty()
+        || value.contains("://")
+        || ["==", "!=", "&&", "{", "}", "--", "CN="]
+            .iter()
+            .any(|m| value.contains(m))
+    {
+        return false;
+    }
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let last = last.split('[').next().unwrap_or(last);
+    let known = READER_KEYS.iter().any(|k| k.eq_ignore_ascii_case(last));
+    let sentence =
+        words.len() >= 5 && words.iter().filter(|w| wordy(w)).count() * 5 >= words.len() * 4;
+    (known && words.iter().any(|w| wordy(w))) || sentence
+}
+
+/// Splits a payload's fields into those for readers (labelled in words, a value shown once and
+/// not when it repeats the title) and the rest.
+fn for_readers_first(fields: Vec<Field>, title: &str) -> (Vec<Field>, Vec<Field>) {
+    let mut prose: Vec<Field> = Vec::new();
+    let mut rest = Vec::new();
+    for f in fields {
+        if !is_for_readers(&f.key, &f.value) {
+            rest.push(f);
+            continue;
+        }
+        let repeated = f.value.trim().eq_ignore_ascii_case(title.trim())
+            || prose.iter().any(|p| p.value.trim() == f.value.trim());
+        if !repeated {
+            prose.push(Field {
+                key: label_of_key(&f.key),
+                value: f.value.clone(),
+            });
+        }
+        rest.push(f);
+    }
+    (prose, rest)
+}
+
+/// `actions[0].potentialBenefits` -> "Potential benefits": the last key, its words split at
+/// capitals, underscores and hyphens.
+pub fn label_of_key(key: &str) -> String {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    let last = last.split('[').next().unwrap_or(last);
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in last.chars() {
+        if c == '_' || c == '-' {
+            out.push(' ');
+            previous_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && previous_lower {
+            out.push(' ');
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        out.extend(if out.is_empty() {
+            c.to_uppercase().collect::<Vec<_>>()
+        } else {
+            c.to_lowercase().collect()
+        });
+    }
+    out
 }
 
 fn form(value: &Value) -> PayloadView {
@@ -358,6 +507,57 @@ mod tests {
             .map(|f| (f.key.as_str(), f.value.as_str()))
             .collect();
         assert_eq!(pairs, [("a.b", "1"), ("c", "x, y"), ("d[0].e", "")]);
+    }
+
+    #[test]
+    fn reader_fields_are_told_from_internal_ones() {
+        assert!(is_for_readers(
+            "longDescription",
+            "Deleted data can be recovered."
+        ));
+        assert!(is_for_readers(
+            "actions[0].description",
+            "Enable protection"
+        ));
+        assert!(is_for_readers(
+            "note",
+            "Restart the instance after the change is applied to it"
+        ));
+        assert!(!is_for_readers("owner.icm.team", "Storage/Data Analytics"));
+        assert!(!is_for_readers("description", "https://aka.ms/x"));
+        assert!(!is_for_readers(
+            "recommendationTypeId",
+            "42dbf883-9e4b-4f84-9da4-232b87c4b5e9"
+        ));
+        assert!(!is_for_readers(
+            "condition",
+            "actionType == \"2\" and more words here"
+        ));
+        assert!(!is_for_readers("title", "42"));
+        assert_eq!(
+            label_of_key("actions[0].potentialBenefits"),
+            "Potential benefits"
+        );
+        assert_eq!(label_of_key("cost_saving-info"), "Cost saving info");
+        assert_eq!(label_of_key("displayLabel"), "Display label");
+    }
+
+    #[test]
+    fn fields_for_readers_come_first_once_and_the_rest_stays_whole() {
+        let rows = flatten(&json!({"id": "x1", "description": "My title",
+            "longDescription": "Long text here", "tip": "Long text here", "owner": {"team": "t"}}));
+        let (prose, rest) = for_readers_first(rows, "My title");
+        let pairs: Vec<_> = prose
+            .iter()
+            .map(|f| (f.key.as_str(), f.value.as_str()))
+            .collect();
+        assert_eq!(pairs, [("Long description", "Long text here")]);
+        assert_eq!(
+            rest.len(),
+            5,
+            "the table keeps every field: {:?}",
+            rest.len()
+        );
     }
 
     #[test]

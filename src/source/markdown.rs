@@ -278,7 +278,6 @@ impl<'a, I: Iterator<Item = Event<'a>>> Rewrite<'a, I> {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, text, is_title)) = self.heading.take() {
                     let text = text.trim().to_string();
-                    push_line(&mut self.out.plain_text, &text);
                     if is_title {
                         self.out.title = Some(text);
                         return;
@@ -288,29 +287,21 @@ impl<'a, I: Iterator<Item = Event<'a>>> Rewrite<'a, I> {
                 self.queue.push_back(event);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                match &mut self.heading {
-                    Some((_, text, is_title)) => {
-                        text.push_str(t);
-                        if *is_title {
-                            return;
-                        }
+                if let Some((_, text, is_title)) = &mut self.heading {
+                    text.push_str(t);
+                    if *is_title {
+                        return;
                     }
-                    None => self.out.plain_text.push_str(t),
                 }
                 self.queue.push_back(event);
             }
             Event::SoftBreak | Event::HardBreak => {
-                match &mut self.heading {
-                    Some((_, text, _)) => text.push(' '),
-                    None => self.out.plain_text.push(' '),
+                if let Some((_, text, _)) = &mut self.heading {
+                    text.push(' ');
                 }
                 if !matches!(self.heading, Some((_, _, true))) {
                     self.queue.push_back(event);
                 }
-            }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::CodeBlock | TagEnd::TableRow) => {
-                end_line(&mut self.out.plain_text);
-                self.queue.push_back(event);
             }
             // A raw-HTML block arrives line by line; it is gathered so that a widget spanning
             // lines is seen whole.
@@ -335,7 +326,6 @@ impl<'a, I: Iterator<Item = Event<'a>>> Rewrite<'a, I> {
                         .push_back(Event::InlineHtml(rewrite_markers(&html).into()));
                 } else {
                     // A placeholder such as `<your storage account>`: show it.
-                    self.out.plain_text.push_str(&html);
                     self.queue.push_back(Event::Text(html));
                 }
             }
@@ -397,20 +387,17 @@ pub fn render(markdown: &str) -> Rendered {
     if let Some(annotated) = annotate_token_defaults(&out.html) {
         out.html = annotated;
     }
-    out.plain_text = out.plain_text.trim().to_string();
+    // The text is read from the HTML a reader gets, so that raw-HTML blocks count as much
+    // as Markdown, and whatever the sanitizer dropped does not.
+    let body_text = html::visible_text(&out.html);
+    out.plain_text = match &out.title {
+        Some(title) if !title.is_empty() && !body_text.is_empty() => {
+            format!("{title}\n{body_text}")
+        }
+        Some(title) if !title.is_empty() => title.clone(),
+        _ => body_text,
+    };
     out
-}
-
-fn push_line(s: &mut String, line: &str) {
-    end_line(s);
-    s.push_str(line);
-    s.push('\n');
-}
-
-fn end_line(s: &mut String) {
-    if !s.is_empty() && !s.ends_with('\n') {
-        s.push('\n');
-    }
 }
 
 fn is_blade(url: &CowStr) -> bool {

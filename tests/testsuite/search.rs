@@ -772,3 +772,178 @@ fn on_a_narrow_screen_results_come_before_the_filters() {
         }
     }
 }
+
+/// The search index's terms of every page, by URL, decoded as the browser decodes them.
+pub fn indexed_terms(site: &Path) -> std::collections::HashMap<String, BTreeSet<String>> {
+    use std::io::Read;
+    let json = |path: &Path| -> Value {
+        let bytes = std::fs::read(path).unwrap();
+        let mut text = Vec::new();
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            flate2::read::GzDecoder::new(&bytes[..])
+                .read_to_end(&mut text)
+                .unwrap();
+        } else {
+            text = bytes;
+        }
+        serde_json::from_slice(&text).unwrap()
+    };
+    const DIGITS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let entry = json(&site.join("search/index.json"));
+    let pages = entry["pages"].as_u64().unwrap() as usize;
+    let mut terms: Vec<BTreeSet<String>> = vec![BTreeSet::new(); pages];
+    for chunk in entry["chunks"].as_array().unwrap() {
+        let chunk = json(&site.join(chunk[1].as_str().unwrap()));
+        for (term, postings) in chunk["terms"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(chunk["postings"].as_array().unwrap())
+        {
+            for page in crate::search::decode_pages(postings.as_str().unwrap(), DIGITS) {
+                terms[page].insert(term.as_str().unwrap().to_string());
+            }
+        }
+    }
+    let (bundle, shard) = (
+        entry["bundle"].as_u64().unwrap() as usize,
+        entry["shard"].as_u64().unwrap() as usize,
+    );
+    let mut by_url = std::collections::HashMap::new();
+    for (n, table) in entry["table"].as_array().unwrap().iter().enumerate() {
+        let names = json(&site.join(table.as_str().unwrap()));
+        for (b, name) in names.as_array().unwrap().iter().enumerate() {
+            let fragments =
+                json(&site.join(format!("search/pages/{}.json.gz", name.as_str().unwrap())));
+            for (i, f) in fragments.as_array().unwrap().iter().enumerate() {
+                let page = n * shard + b * bundle + i;
+                by_url.insert(
+                    f["url"].as_str().unwrap().to_string(),
+                    std::mem::take(&mut terms[page]),
+                );
+            }
+        }
+    }
+    by_url
+}
+
+/// Page numbers of an encoded posting list (its scores skipped): see `encode_postings`.
+pub fn decode_pages(text: &str, digits: &str) -> Vec<usize> {
+    let value = |c: u8| digits.bytes().position(|d| d == c).unwrap();
+    let (mut out, mut page, mut bytes) = (Vec::new(), 0, text.bytes());
+    while let Some(first) = bytes.next() {
+        let (mut delta, mut shift, mut v) = (0, 0, value(first));
+        loop {
+            delta |= (v & 31) << shift;
+            shift += 5;
+            if v & 32 == 0 {
+                break;
+            }
+            v = value(bytes.next().unwrap());
+        }
+        page += delta;
+        out.push(page);
+        bytes.next(); // the score
+    }
+    out
+}
+
+/// The words a reader sees in an article page's body and payload view: every text node but
+/// those folded away in a closed `<details>` (its summary excepted) and the theme's own words
+/// (the view's headings, table headers, the summary of the folded table, `.shelf-label`).
+pub fn visible_words(html: &str) -> Vec<String> {
+    use scraper::{ElementRef, Html, Node, Selector};
+    let page = Html::parse_document(html);
+    let roots = Selector::parse("article > div.body, article > section.shelf-payload").unwrap();
+    fn walk(e: ElementRef, theme: bool, out: &mut String) {
+        let name = e.value().name();
+        let closed = name == "details" && e.value().attr("open").is_none();
+        let chrome = theme
+            && (name == "h2" || name == "thead" || e.value().classes().any(|c| c == "shelf-label"));
+        if chrome || matches!(name, "script" | "style" | "template") {
+            return;
+        }
+        for child in e.children() {
+            match child.value() {
+                Node::Text(t) => {
+                    out.push_str(t);
+                    out.push(' ');
+                }
+                Node::Element(_) => {
+                    let child = ElementRef::wrap(child).unwrap();
+                    let summary = child.value().name() == "summary";
+                    if closed && !summary {
+                        continue;
+                    }
+                    // The summary of shelf's own folded table is the theme's words.
+                    if summary && theme {
+                        continue;
+                    }
+                    walk(child, theme, out);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut text = String::new();
+    for root in page.select(&roots) {
+        let theme = root.value().name() == "section";
+        walk(root, theme, &mut text);
+    }
+    let mut out = Vec::new();
+    shelf::site::search::text::each_stem(&text, |w| out.push(w.to_string()));
+    out
+}
+
+/// What a reader sees of an article is what its search finds: on the corpus, for every
+/// selfHelpType, at least 98% of the words of the body and the payload view (counted with
+/// repeats) are in the page's index entry.
+#[test]
+fn on_the_corpus_the_index_holds_the_words_readers_see() {
+    let Some((dir, _, _)) = corpus_site() else {
+        return;
+    };
+    let site = dir.path().join("site");
+    let indexed = indexed_terms(&site);
+    let mut by_type: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    let mut missing: std::collections::BTreeMap<String, usize> = Default::default();
+    for entry in std::fs::read_dir(site.join("articles")).unwrap() {
+        let path = entry.unwrap().path();
+        let html = std::fs::read_to_string(&path).unwrap();
+        let kind = html
+            .split("<article class=\"article type-")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_string();
+        let url = format!("articles/{}", path.file_name().unwrap().to_str().unwrap());
+        let terms = indexed
+            .get(&url)
+            .unwrap_or_else(|| panic!("{url} is not in the index"));
+        let counts = by_type.entry(kind).or_default();
+        for word in visible_words(&html) {
+            counts.0 += 1;
+            if terms.contains(&word) {
+                counts.1 += 1;
+            } else {
+                *missing.entry(word).or_default() += 1;
+            }
+        }
+    }
+    let mut report = String::new();
+    for (kind, (seen, found)) in &by_type {
+        report.push_str(&format!(
+            "{kind}: {found} of {seen} visible words indexed ({:.2}%)\n",
+            100.0 * *found as f64 / (*seen).max(1) as f64
+        ));
+    }
+    let mut commonest: Vec<_> = missing.into_iter().collect();
+    commonest.sort_by_key(|(w, n)| (std::cmp::Reverse(*n), w.clone()));
+    eprintln!(
+        "{report}not indexed, commonest: {:?}",
+        &commonest[..commonest.len().min(20)]
+    );
+    for (kind, (seen, found)) in &by_type {
+        assert!(*found * 100 >= *seen * 98, "{kind}\n{report}");
+    }
+}

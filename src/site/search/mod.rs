@@ -29,6 +29,7 @@ use hashbrown::HashTable;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::site::views;
 use crate::source::library::Library;
 use crate::source::model::Article;
 
@@ -97,7 +98,8 @@ pub type File = (String, Vec<u8>);
 
 /// Builds the index of every article in `lib`.
 pub fn index(lib: &Library, urls: &Urls) -> Vec<File> {
-    let gathered = gather(lib, BATCH);
+    let payload_texts = payload_texts(lib, urls);
+    let gathered = gather(lib, &payload_texts, BATCH);
     let average = average_lengths(&gathered.lengths);
     let norms: Vec<[f32; FIELDS]> = gathered
         .lengths
@@ -108,7 +110,7 @@ pub fn index(lib: &Library, urls: &Urls) -> Vec<File> {
     let goto = goto_targets(lib, urls);
     let mut files = Vec::new();
     let chunks = term_chunks(&terms, &goto, &mut files);
-    let table = fragments(lib, urls, &mut files);
+    let table = fragments(lib, urls, &payload_texts, &mut files);
     let filters = filters(lib, &mut files);
     let entry = Entry {
         version: 1,
@@ -128,6 +130,19 @@ pub fn index(lib: &Library, urls: &Urls) -> Vec<File> {
         serde_json::to_vec(&entry).expect("the entry serializes"),
     ));
     files
+}
+
+/// What a reader reads of each article's payload view (scoping questions, topic tables,
+/// problems, an advisor's descriptions), empty for articles without one: searched as body text.
+fn payload_texts(lib: &Library, urls: &Urls) -> Vec<String> {
+    lib.articles
+        .par_iter()
+        .map(|a| {
+            views::payload_view(a, lib, urls.topic)
+                .map(|view| view.reader_text())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// Pages tokenized at a time. Only one such batch of per-page term lists is alive at once, so
@@ -225,7 +240,7 @@ struct Gathered {
 
 /// Tokenizes the pages `batch` at a time, in parallel, and moves each batch's terms into the
 /// shards (one thread per shard), so pages come in order and every posting list is sorted.
-fn gather(lib: &Library, batch: usize) -> Gathered {
+fn gather(lib: &Library, payload_texts: &[String], batch: usize) -> Gathered {
     let shard_count = rayon::current_num_threads().max(1);
     let mut shards: Vec<Shard> = (0..shard_count)
         .map(|_| Shard::with_capacity(0, 0))
@@ -233,7 +248,12 @@ fn gather(lib: &Library, batch: usize) -> Gathered {
     let mut lengths = Vec::with_capacity(lib.articles.len());
     for (n, articles) in lib.articles.chunks(batch).enumerate() {
         let first = (n * batch) as u32;
-        let pages: Vec<PageTerms> = articles.par_iter().map(|a| PageTerms::new(a)).collect();
+        let texts = &payload_texts[n * batch..n * batch + articles.len()];
+        let pages: Vec<PageTerms> = articles
+            .par_iter()
+            .zip(texts)
+            .map(|(a, payload)| PageTerms::new(a, payload))
+            .collect();
         lengths.extend(pages.iter().map(|p| p.lengths));
         shards.par_iter_mut().enumerate().for_each(|(n, shard)| {
             for (offset, page) in pages.iter().enumerate() {
@@ -332,7 +352,7 @@ fn hash_term(term: &str) -> u64 {
 }
 
 impl PageTerms {
-    fn new(a: &Article) -> PageTerms {
+    fn new(a: &Article, payload_text: &str) -> PageTerms {
         let m = &a.meta;
         let mut page = PageTerms {
             // Sized for a typical page (a few hundred distinct words): over-reserving here is
@@ -352,6 +372,7 @@ impl PageTerms {
         }
         add(Field::Description, &m.description);
         add(Field::Body, &a.plain_text);
+        add(Field::Body, payload_text);
         for value in [&m.service, &m.resource, &m.article_id]
             .into_iter()
             .chain(&m.support_topic_ids)
@@ -516,14 +537,36 @@ struct Fragment<'a> {
 /// Writes the fragments, [`BUNDLE`] pages to a file (thousands of tiny files cost more to
 /// write and delete than they save in transfer), and the shards of the table that names the
 /// bundle files.
-fn fragments(lib: &Library, urls: &Urls, files: &mut Vec<File>) -> Vec<String> {
+fn fragments(
+    lib: &Library,
+    urls: &Urls,
+    payload_texts: &[String],
+    files: &mut Vec<File>,
+) -> Vec<String> {
     let bundles: Vec<File> = lib
         .articles
         .par_chunks(BUNDLE)
-        .map(|articles| {
+        .zip(payload_texts.par_chunks(BUNDLE))
+        .map(|(articles, payloads)| {
+            // Excerpts are cut from the body and then the payload's text (a scoping article's
+            // words are mostly its questions).
+            let texts: Vec<std::borrow::Cow<str>> = articles
+                .iter()
+                .zip(payloads)
+                .map(|(a, payload)| {
+                    let body = prefix(&a.plain_text, EXCERPT_SOURCE);
+                    if payload.is_empty() || body.len() + 64 > EXCERPT_SOURCE {
+                        body.into()
+                    } else {
+                        let joined = format!("{body}\n{payload}");
+                        prefix(&joined, EXCERPT_SOURCE).to_string().into()
+                    }
+                })
+                .collect();
             let fragments: Vec<Fragment> = articles
                 .iter()
-                .map(|a| {
+                .zip(&texts)
+                .map(|(a, text)| {
                     let m = &a.meta;
                     Fragment {
                         url: (urls.article)(a),
@@ -533,7 +576,7 @@ fn fragments(lib: &Library, urls: &Urls, files: &mut Vec<File>) -> Vec<String> {
                         service: &m.service,
                         topics: &m.support_topic_ids
                             [..m.support_topic_ids.len().min(FRAGMENT_TOPICS)],
-                        text: prefix(&a.plain_text, EXCERPT_SOURCE),
+                        text,
                     }
                 })
                 .collect();
@@ -779,7 +822,8 @@ mod tests {
             ("batch-5", "32600002", "epsilon"),
         ]);
         let scored = |batch| {
-            let gathered = gather(&lib, batch);
+            let texts = vec![String::new(); lib.articles.len()];
+            let gathered = gather(&lib, &texts, batch);
             let average = average_lengths(&gathered.lengths);
             let norms: Vec<_> = gathered
                 .lengths
