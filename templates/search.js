@@ -47,22 +47,87 @@ function compare(a, b) {
   return x.length - y.length;
 }
 
-/** Decodes a posting list: per page, its distance from the previous one, then its score. */
+/** Reads the varint at `at` of `text` (5 bits per character, the 6th set on all but the last). */
+function varint(text, at) {
+  let n = 0, shift = 0, v;
+  do {
+    v = DIGIT_VALUE.get(text[at.i++]);
+    n += (v & 31) * 2 ** shift;
+    shift += 5;
+  } while (v & 32);
+  return n;
+}
+
+/** Decodes a posting list: per page, its distance from the previous one, then its score in
+ *  two characters (the title flag, 2048, and the level). */
 function decodePostings(text) {
-  const pages = [], scores = [];
+  const pages = [], scores = [], titles = [];
   let page = 0;
-  for (let i = 0; i < text.length; ) {
-    let delta = 0, shift = 0, v;
-    do {
-      v = DIGIT_VALUE.get(text[i++]);
-      delta |= (v & 31) << shift;
-      shift += 5;
-    } while (v & 32);
-    page += delta;
+  const at = { i: 0 };
+  while (at.i < text.length) {
+    page += varint(text, at);
     pages.push(page);
-    scores.push(DIGIT_VALUE.get(text[i++]));
+    const v = DIGIT_VALUE.get(text[at.i++]) * 64 + DIGIT_VALUE.get(text[at.i++]);
+    scores.push(v & 2047);
+    titles.push(v >> 11);
   }
-  return { pages, scores };
+  return { pages, scores, titles };
+}
+
+/** Decodes a term's positions: per page of its postings, how many, then each as the distance
+ *  from the previous one. */
+function decodePositions(text, pageCount) {
+  const out = [];
+  const at = { i: 0 };
+  for (let p = 0; p < pageCount; p++) {
+    const n = text ? varint(text, at) : 0;
+    const list = [];
+    let position = 0;
+    for (let k = 0; k < n; k++) list.push((position += varint(text, at)));
+    out.push(list);
+  }
+  return out;
+}
+
+/** The parts of a query: phrases in quotes ("..." or “...”) and the loose words around them. */
+export function parseQuery(query) {
+  const phrases = [];
+  const loose = query.replace(/["\u201c\u201d]([^"\u201c\u201d]*)["\u201c\u201d]?/gu, (_, inner) => {
+    const w = words(inner).map((x) => fold(lower(x)));
+    if (w.length > 1) phrases.push(w);
+    else if (w.length === 1) return ` ${inner} `;
+    return " ";
+  });
+  return { phrases, loose: words(loose).map((w) => fold(lower(w))) };
+}
+
+/** Edit distance of two short words, adjacent swaps counting one (Damerau, restricted). */
+function editDistance(a, b) {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The smallest window of word positions holding one position of every list (each sorted). */
+function smallestWindow(lists) {
+  const at = lists.map(() => 0);
+  let best = Infinity;
+  for (;;) {
+    let lo = 0, hi = 0;
+    for (let k = 1; k < lists.length; k++) {
+      if (lists[k][at[k]] < lists[lo][at[lo]]) lo = k;
+      if (lists[k][at[k]] > lists[hi][at[hi]]) hi = k;
+    }
+    best = Math.min(best, lists[hi][at[hi]] - lists[lo][at[lo]] + 1);
+    if (++at[lo] >= lists[lo].length) return best;
+  }
 }
 
 /** Fetches JSON that may be gzipped (hosts that decode .gz themselves hand over plain text). */
@@ -76,6 +141,18 @@ async function fetchJSON(url, init) {
   }
   return JSON.parse(new TextDecoder().decode(bytes));
 }
+
+/** Pages re-ranked by how close the words stand, and by how much at most (adjacent words). */
+const NEAR_PAGES = 60;
+const NEAR_BOOST = 0.5;
+
+/** Best score first; then pages with more words in the title; then page order. */
+function byScore(a, b) {
+  return b.score - a.score || (b.title || 0) - (a.title || 0) || a.page - b.page;
+}
+
+/** Weight of a synonym's match against the form typed. */
+const SYNONYM_WEIGHT = 0.6;
 
 /** Weight of a word found only as the prefix of a longer one (search as you type). */
 const PREFIX_WEIGHT = 0.5;
@@ -121,7 +198,8 @@ export class SearchIndex {
     return lo;
   }
 
-  /** Every indexed term starting with `prefix` (the exact term first, if any), with postings. */
+  /** Every indexed term starting with `prefix` (the exact term first, if any), with postings
+   *  and where its positions are (`chunk`, `slot`). */
   async lookup(prefix, { exactOnly = false } = {}) {
     const found = [];
     const first = this.chunkOf(prefix);
@@ -130,7 +208,7 @@ export class SearchIndex {
       const chunk = await this.load(this.entry.chunks[c][1]);
       let i = lowerBound(chunk.terms, prefix);
       for (; i < chunk.terms.length && chunk.terms[i].startsWith(prefix); i++) {
-        found.push({ term: chunk.terms[i], postings: chunk.postings[i], goto: chunk.goto?.[chunk.terms[i]] });
+        found.push({ term: chunk.terms[i], postings: chunk.postings[i], goto: chunk.goto?.[chunk.terms[i]], chunk: c, slot: i });
         if (exactOnly || found.length > PREFIX_TERMS) return found;
       }
       if (i < chunk.terms.length) break;
@@ -146,60 +224,250 @@ export class SearchIndex {
     return hit && hit.term === id && hit.goto ? hit.goto : null;
   }
 
+  /** One term exactly, decoded (memoized): `{ pages, scores, titles, chunk, slot }`, or null. */
+  term(stem) {
+    this.terms ??= new Map();
+    if (!this.terms.has(stem)) {
+      this.terms.set(
+        stem,
+        this.lookup(stem, { exactOnly: true }).then(([hit]) =>
+          hit && hit.term === stem ? { ...decodePostings(hit.postings), chunk: hit.chunk, slot: hit.slot, index: null } : null,
+        ),
+      );
+    }
+    return this.terms.get(stem);
+  }
+
+  /** Where `stem` stands on each page that has it: a Map page -> sorted word numbers. Loads the
+   *  positions file of its chunk: only a phrase or nearness needs it. */
+  async positions(stem) {
+    const t = await this.term(stem);
+    if (!t) return new Map();
+    if (!t.positionsByPage) {
+      const file = await this.load(this.entry.chunks[t.chunk][2]);
+      const lists = decodePositions(file[t.slot], t.pages.length);
+      t.positionsByPage = new Map(t.pages.map((p, i) => [p, lists[i]]));
+    }
+    return t.positionsByPage;
+  }
+
+  /** Whether `stem` is one of the common words with no positions. */
+  unpositioned(stem) {
+    this.common ??= new Set(this.entry.unpositioned || []);
+    return this.common.has(stem);
+  }
+
+  /** The synonym table as stems: each group a list of forms, each form a list of stems. */
+  synonymForms() {
+    this.synonyms ??= (this.entry.synonyms || []).map((group) => group.map((form) => words(form).map((w) => stem(fold(lower(w))))));
+    return this.synonyms;
+  }
+
+  /** The concepts of a list of typed words: runs matching a form of a synonym group become one
+   *  concept with every form of the group; any other word is a concept of its own stem. */
+  concepts(typed) {
+    const stems = typed.map(stem);
+    const groups = this.synonymForms();
+    const out = [];
+    for (let i = 0; i < stems.length; ) {
+      let best = null;
+      for (const group of groups) {
+        for (const form of group) {
+          if (form.length > (best?.length ?? 0) && form.every((s, k) => stems[i + k] === s)) best = { length: form.length, group, form };
+        }
+      }
+      if (best) {
+        // The form as typed first: the others count for less.
+        const forms = [best.form, ...best.group.filter((f) => f !== best.form)];
+        out.push({ typed: typed.slice(i, i + best.length), forms });
+        i += best.length;
+      } else {
+        out.push({ typed: [typed[i]], forms: [[stems[i]]] });
+        i += 1;
+      }
+    }
+    return out;
+  }
+
+  /** Scores of one concept: page -> [score, title]: the best of its forms, a form of several
+   *  words counting on pages that have them all. */
+  async conceptScores(concept, n, prefixOf) {
+    const best = new Map();
+    for (const [f, form] of concept.forms.entries()) {
+      const formWeight = f === 0 ? 1 : SYNONYM_WEIGHT;
+      let form_scores = null;
+      for (const s of form) {
+        const hits = prefixOf && form.length === 1 ? await this.lookup(prefixOf, {}) : null;
+        const scores = new Map();
+        const add = (t, weight) => {
+          const idf = Math.log(1 + (n - t.pages.length + 0.5) / (t.pages.length + 0.5));
+          t.pages.forEach((p, i) => {
+            const v = (idf * weight * formWeight * t.scores[i]) / this.levels;
+            const old = scores.get(p);
+            if (!old || old[0] < v) scores.set(p, [v, t.titles[i]]);
+          });
+        };
+        if (hits) {
+          for (const hit of hits) {
+            const exact = hit.term === s;
+            add(decodePostings(hit.postings), exact ? 1 : PREFIX_WEIGHT);
+          }
+        } else {
+          const t = await this.term(s);
+          if (t) add(t, 1);
+        }
+        if (!form_scores) form_scores = scores;
+        else {
+          const joined = new Map();
+          for (const [p, [v, title]] of form_scores) {
+            const o = scores.get(p);
+            if (o) joined.set(p, [v + o[0], title | o[1]]);
+          }
+          form_scores = joined;
+        }
+      }
+      for (const [p, r] of form_scores || []) {
+        const o = best.get(p);
+        if (!o || o[0] < r[0]) best.set(p, r);
+      }
+    }
+    return best;
+  }
+
+  /** Pages among `pages` where the phrase's words stand in order; `stems` with their offsets. */
+  async phrasePages(stems, pages) {
+    const placed = stems.map((s, k) => [s, k]).filter(([s]) => !this.unpositioned(s));
+    if (placed.length < 2) return pages;
+    const lists = await Promise.all(placed.map(([s]) => this.positions(s)));
+    const out = new Set();
+    for (const page of pages) {
+      const [first, ...rest] = lists.map((l) => l.get(page) || []);
+      const sets = rest.map((l) => new Set(l));
+      const offset0 = placed[0][1];
+      if (first.some((at) => sets.every((set, k) => set.has(at - offset0 + placed[k + 1][1])))) out.add(page);
+    }
+    return out;
+  }
+
   /**
-   * Runs a query. Returns `{ pages, matched, terms, goto }`: pages sorted best first, as
-   * `{ page, score }`; `matched`, every page the words match before filtering (all pages for
-   * an empty query), for the facet counts. `filters` maps a filter name to the values wanted (any of them); an
-   * empty query with filters lists every page that passes them. `asYouType` also matches longer
-   * words starting with the last word.
+   * Runs a query. Returns `{ pages, matched, terms, goto, unknown }`: pages sorted best first,
+   * as `{ page, score }`; `matched`, every page the words match before filtering (all pages for
+   * an empty query), for the facet counts; `unknown`, typed words found nowhere, each with the
+   * nearest indexed term (`{ word, term }`) for a "did you mean". `filters` maps a filter name to
+   * the values wanted (any of them); an empty query with filters lists every page that passes
+   * them. `asYouType` also matches longer words starting with the last word. A phrase in quotes
+   * must appear as written (common words in it are stepped over); pages where the loose words
+   * stand close together rank higher.
    */
   async search(query, { filters = {}, asYouType = false } = {}) {
-    const typed = words(query).map((w) => fold(lower(w)));
-    const terms = [...new Set(typed.map(stem))];
-    const scores = new Map(); // page -> [score, words matched]
+    this.levels = this.entry.levels || 63;
     const n = this.entry.pages;
+    const { phrases, loose } = parseQuery(query);
+    const concepts = this.concepts(loose);
+    const lastTyped = loose[loose.length - 1];
+    const typingLast = asYouType && !/["\u201c\u201d]\s*$/u.test(query) && lastTyped && lastTyped.length >= 2;
+    // What the results mark: every word searched for, and the other forms of its synonyms.
+    const terms = [...new Set([...loose, ...phrases.flat()].map(stem).concat(concepts.flatMap((c) => c.forms.flat())))];
+    const scores = new Map(); // page -> [score, concepts matched, titles]
+    const unknown = [];
+    const parts = concepts.length + phrases.length;
     await Promise.all(
-      terms.map(async (term, t) => {
-        const prefix = asYouType && t === terms.length - 1 && typed[typed.length - 1].length >= 2;
-        // The last word as typed too: "restor" is the stem of "restore", and a prefix of it.
-        const hits = await this.lookup(prefix ? lastPrefix(term, typed[typed.length - 1]) : term, {
-          exactOnly: !prefix,
-        });
-        const matched = new Map();
-        for (const hit of hits) {
-          const exact = hit.term === term;
-          if (!exact && !prefix) continue;
-          const { pages, scores: s } = decodePostings(hit.postings);
-          const idf = Math.log(1 + (n - pages.length + 0.5) / (pages.length + 0.5));
-          const weight = exact ? 1 : PREFIX_WEIGHT;
-          pages.forEach((p, i) => {
-            const score = (idf * weight * s[i]) / 63;
-            matched.set(p, Math.max(matched.get(p) || 0, score));
-          });
-        }
-        for (const [p, score] of matched) {
-          const r = scores.get(p) || [0, 0];
-          r[0] += score;
+      concepts.map(async (concept, c) => {
+        const last = typingLast && c === concepts.length - 1 && concept.forms.length === 1 && concept.forms[0].length === 1;
+        const common = last ? lastPrefix(concept.forms[0][0], lastTyped) : "";
+        const prefix = common.length >= 2 ? common : null;
+        const found = await this.conceptScores(concept, n, prefix);
+        if (found.size === 0 && !last) unknown.push(concept.typed.join(" "));
+        for (const [p, [v, title]] of found) {
+          const r = scores.get(p) || [0, 0, 0];
+          r[0] += v;
           r[1] += 1;
+          r[2] += title;
           scores.set(p, r);
         }
       }),
     );
+    // Phrases: every word on the page, then their positions in order.
+    let required = null;
+    for (const phrase of phrases) {
+      const stems = phrase.map(stem);
+      const concept = { typed: phrase, forms: [stems.filter((s) => !this.unpositioned(s))] };
+      if (concept.forms[0].length === 0) concept.forms = [stems];
+      const found = await this.conceptScores(concept, n, null);
+      const inOrder = await this.phrasePages(stems, new Set(found.keys()));
+      required = required ? new Set([...required].filter((p) => inOrder.has(p))) : inOrder;
+      for (const p of inOrder) {
+        const [v, title] = found.get(p);
+        const r = scores.get(p) || [0, 0, 0];
+        r[0] += v * 1.5;
+        r[1] += 1;
+        r[2] += title;
+        scores.set(p, r);
+      }
+    }
+    if (required) for (const p of [...scores.keys()]) if (!required.has(p)) scores.delete(p);
     const allowed = await this.allowedPages(filters);
-    const matched = terms.length ? [...scores.keys()] : [...Array(n).keys()];
+    const matched = parts ? [...scores.keys()] : [...Array(n).keys()];
     let pages;
-    if (terms.length === 0) {
+    if (parts === 0) {
       pages = allowed ? [...allowed].sort((a, b) => a - b).map((page) => ({ page, score: 0 })) : [];
     } else {
       pages = [];
-      for (const [page, [score, count]] of scores) {
+      for (const [page, [score, count, title]] of scores) {
         if (allowed && !allowed.has(page)) continue;
-        // Pages with every word first: one word missing of two costs seven eighths.
-        pages.push({ page, score: score * (count / terms.length) ** 3 });
+        // Pages with every part first: one word missing of two costs seven eighths.
+        pages.push({ page, score: score * (count / parts) ** 3, title });
       }
-      pages.sort((a, b) => b.score - a.score || a.page - b.page);
+      pages.sort(byScore);
+      await this.nearness(pages, concepts, typingLast);
     }
-    return { pages, matched, terms, goto: await this.goto(query) };
+    const suggestions = unknown.length ? await this.suggest(unknown) : [];
+    return { pages, matched, terms, goto: await this.goto(query), unknown: suggestions };
+  }
+
+  /** Ranks the first pages higher where the loose words stand close together (their smallest
+   *  window of positions), then sorts again. Loads the words' positions. */
+  async nearness(pages, concepts, typingLast) {
+    const stems = [...new Set(concepts.slice(0, typingLast ? -1 : undefined).filter((c) => c.forms.length === 1 && c.forms[0].length === 1).map((c) => c.forms[0][0]))].filter((s) => !this.unpositioned(s));
+    if (stems.length < 2) return;
+    const lists = await Promise.all(stems.map((s) => this.positions(s)));
+    const top = pages.slice(0, NEAR_PAGES);
+    for (const r of top) {
+      const present = lists.map((l) => l.get(r.page)).filter((l) => l && l.length);
+      if (present.length < 2) continue;
+      const k = present.length;
+      const window = smallestWindow(present);
+      r.score *= 1 + (NEAR_BOOST * (k - 1)) / (window - k + 2);
+    }
+    top.sort(byScore);
+    pages.splice(0, top.length, ...top);
+  }
+
+  /** For each unknown word, the indexed term nearest to its stem in spelling (edit distance 1,
+   *  or 2 for words of six letters or more), the one on most pages: `{ word, term }`. */
+  async suggest(unknown) {
+    const out = [];
+    for (const word of unknown) {
+      if (/\s/.test(word) || word.length < 3 || /\d/.test(word)) continue;
+      const s = stem(word);
+      const limit = s.length >= 6 ? 2 : 1;
+      let best = null;
+      // The chunk the word would be in and its neighbours: spelling slips rarely hit the first letter.
+      const c = this.chunkOf(s);
+      for (const k of [c - 1, c, c + 1]) {
+        if (k < 0 || k >= this.entry.chunks.length) continue;
+        const chunk = await this.load(this.entry.chunks[k][1]);
+        chunk.terms.forEach((t, i) => {
+          if (t[0] !== s[0] || Math.abs(t.length - s.length) > limit) return;
+          const d = editDistance(s, t);
+          if (d > limit) return;
+          const df = chunk.postings[i].length;
+          if (!best || d < best.d || (d === best.d && df > best.df)) best = { d, df, term: t };
+        });
+      }
+      if (best) out.push({ word, term: best.term });
+    }
+    return out;
   }
 
   /** The pages of one filter value. */
@@ -251,6 +519,10 @@ export class SearchIndex {
     const fragments = await this.load(`pages/${name}.json.gz`);
     return fragments[page % bundle];
   }
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 function lowerBound(sorted, key) {
@@ -354,6 +626,8 @@ class SearchPage {
     this.status = app.querySelector(".search-status");
     this.results = app.querySelector(".search-results");
     this.facetsBox = app.querySelector(".search-facets");
+    this.filtersBox = app.querySelector(".search-filters");
+    this.copiesShown = new Set();
     this.more = app.querySelector(".search-more");
     this.filters = {};
     this.shown = 0;
@@ -392,6 +666,8 @@ class SearchPage {
       else await this.update({});
     });
     this.more.addEventListener("click", () => this.showMore());
+    this.filtersBox.addEventListener("toggle", () => this.filtersBox.open && this.loadFacets());
+    if (this.hasFilters()) this.filtersBox.open = true;
     this.app.addEventListener("keydown", (e) => this.keys(e));
     document.addEventListener("keydown", (e) => {
       if (e.key === "/" && document.activeElement !== this.input && !/INPUT|TEXTAREA/.test(document.activeElement?.tagName)) {
@@ -420,6 +696,7 @@ class SearchPage {
   async update({ asYouType = false }) {
     const run = ++this.run;
     const query = this.input.value;
+    this.app.querySelector(".search-correction")?.remove();
     const params = new URLSearchParams();
     if (query) params.set("q", query);
     for (const [name, values] of Object.entries(this.filters)) for (const v of values) params.append(name, v);
@@ -431,10 +708,11 @@ class SearchPage {
       this.say(`Type to search ${this.index.pageCount} articles: words, a support topic ID or an articleId.`);
       return;
     }
-    const result = await this.index.search(query, { filters: this.filters, asYouType });
+    let result = await this.index.search(query, { filters: this.filters, asYouType });
     if (run !== this.run) return; // a newer query has started
     this.result = result;
     this.shown = 0;
+    this.copiesShown = new Set();
     this.results.replaceChildren();
     if (result.goto) {
       const href = new URL(result.goto, new URL(this.root, location.href)).href;
@@ -442,34 +720,86 @@ class SearchPage {
         element("li", { class: "search-goto" }, element("a", { href }, `Go to ${/^\d+$/.test(query.trim()) ? "support topic" : "article"} ${query.trim()} →`)),
       );
     }
-    const count = result.pages.length;
+    let count = result.pages.length;
+    // A word found nowhere: with no results, search its nearest spelling instead; with some,
+    // offer it.
+    let corrected = null;
+    if (result.unknown.length && !result.goto) {
+      let fixed = query;
+      for (const { word, term } of result.unknown) fixed = fixed.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(word)}(?=$|[^\\p{L}\\p{N}])`, "iu"), `$1${term}`);
+      let replaced = false;
+      if (!count) {
+        const retry = await this.index.search(fixed, { filters: this.filters });
+        if (run !== this.run) return;
+        if (retry.pages.length) {
+          this.result = result = retry;
+          count = retry.pages.length;
+          replaced = true;
+        }
+      }
+      corrected = { fixed, replaced };
+    }
     this.say(count ? `${count} result${count === 1 ? "" : "s"}` : "");
     if (!count && !result.goto) this.noResults(query);
     await this.showMore();
-    // Facet counts come after the first results, so they never hold them up.
-    const facets = await this.index.facets(result, this.filters);
+    if (corrected && run === this.run) this.showCorrection(query, corrected);
+    this.facetsStale = true;
+    if (this.filtersBox.open) await this.loadFacets(run);
+  }
+
+  /** Says which spelling was searched ("Showing results for ..."), or offers it ("Did you mean ..."). */
+  showCorrection(query, { fixed, replaced }) {
+    // Show the corrected words as the results write them: a word of the first result whose stem is the term.
+    const shown = this.results.querySelector(".result-title")?.parentElement?.textContent || "";
+    const display = fixed.replace(/\S+/gu, (w) => {
+      const s = stem(fold(lower(w)));
+      const m = (shown.match(WORD) || []).find((x) => stem(fold(lower(x))) === s);
+      return m && s !== lower(w) ? lower(m) : w;
+    });
+    const link = element("a", { href: `?q=${encodeURIComponent(display)}`, onclick: (e) => { e.preventDefault(); this.input.value = display; this.update({}); } }, display);
+    const note = replaced
+      ? element("p", { class: "search-correction" }, `No results for “${query.trim()}”. Showing results for `, link, ".")
+      : element("p", { class: "search-correction" }, "Did you mean ", link, "?");
+    this.status.after(note);
+  }
+
+  /** Facet counts: fetched when the filters are opened, never before. */
+  async loadFacets(run = this.run) {
+    if (!this.result || !this.facetsStale) return;
+    this.facetsStale = false;
+    const facets = await this.index.facets(this.result, this.filters);
     if (run === this.run) this.showFacets(facets);
   }
 
   async showMore() {
     const { pages, terms } = this.result;
-    const slice = pages.slice(this.shown, this.shown + PAGE_SIZE);
-    this.shown += slice.length;
-    const fragments = await Promise.all(slice.map((r) => this.index.fragment(r.page)));
     const base = new URL(this.root, location.href);
-    fragments.forEach((f, i) => {
-      const text = excerpt(f.text || "", terms) || f.description || (f.text || "").slice(0, 220);
-      const meta = [f.type, f.service, f.topics?.length ? `topics ${f.topics.join(", ")}` : null].filter(Boolean).join(" · ");
-      this.results.append(
-        element(
-          "li",
-          { "data-page": String(slice[i].page) },
-          marked("a", { href: new URL(f.url, base).href, class: "result-title" }, f.title, terms),
-          marked("p", { class: "result-excerpt" }, text, terms),
-          element("p", { class: "result-meta" }, meta),
-        ),
-      );
-    });
+    let added = 0;
+    // Copies of one article in other clouds show once, with all their clouds.
+    while (added < PAGE_SIZE && this.shown < pages.length) {
+      const slice = pages.slice(this.shown, this.shown + PAGE_SIZE - added);
+      this.shown += slice.length;
+      const fragments = await Promise.all(slice.map((r) => this.index.fragment(r.page)));
+      fragments.forEach((f, i) => {
+        if (f.copies !== undefined) {
+          if (this.copiesShown.has(f.copies)) return;
+          this.copiesShown.add(f.copies);
+        }
+        const text = excerpt(f.text || "", terms) || f.description || (f.text || "").slice(0, 220);
+        const clouds = f.clouds?.length ? `clouds ${f.clouds.join(", ")}` : null;
+        const meta = [f.type, f.service, f.topics?.length ? `topics ${f.topics.join(", ")}` : null, clouds].filter(Boolean).join(" · ");
+        this.results.append(
+          element(
+            "li",
+            { "data-page": String(slice[i].page) },
+            marked("a", { href: new URL(f.url, base).href, class: "result-title" }, f.title, terms),
+            marked("p", { class: "result-excerpt" }, text, terms),
+            element("p", { class: "result-meta" }, meta),
+          ),
+        );
+        added += 1;
+      });
+    }
     this.more.hidden = this.shown >= pages.length;
   }
 

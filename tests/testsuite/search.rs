@@ -121,9 +121,34 @@ fn a_topic_filter_narrows_results_and_counts_match() {
         );
     }
 
+    server.clear_log();
     let (_browser, tab) = open(&server.url("search.html?q=machine"));
+    wait_for(
+        &tab,
+        "the results",
+        "return document.querySelectorAll('.search-results > li').length > 0",
+    );
+    // The filters are folded, and their data is not fetched until they are opened.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let fetched_filters = || {
+        server
+            .log()
+            .iter()
+            .filter(|s| s.path.starts_with("/search/filters/"))
+            .count()
+    };
+    assert_eq!(
+        fetched_filters(),
+        0,
+        "filters fetched before they were opened"
+    );
+    eval(
+        &tab,
+        "document.querySelector('.search-filters > summary').click(); return true",
+    );
     let facet = "document.querySelector('.facet[data-filter=topic] input[value=\"32600001\"]')";
     wait_for(&tab, "the topic facet", &format!("return !!{facet}"));
+    assert!(fetched_filters() > 0);
     let total = results_count(&tab);
     let counts = facet_counts(&tab);
     assert_eq!(counts["topic"]["32600001"], 5, "{counts}");
@@ -744,8 +769,8 @@ fn on_a_narrow_screen_results_come_before_the_filters() {
             &tab,
             "results laid out",
             "const r = document.querySelector('.search-results li'); \
-             const f = document.querySelector('.search-facets'); \
-             if (!r || !f.children.length) return null; \
+             const f = document.querySelector('.search-filters'); \
+             if (!r) return null; \
              const a = r.getBoundingClientRect(), b = f.getBoundingClientRect(); \
              return { resultTop: a.top, resultLeft: a.left, facetsTop: b.top, facetsLeft: b.left, \
                       scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }",
@@ -827,7 +852,8 @@ pub fn indexed_terms(site: &Path) -> std::collections::HashMap<String, BTreeSet<
     by_url
 }
 
-/// Page numbers of an encoded posting list (its scores skipped): see `encode_postings`.
+/// Page numbers of an encoded posting list (its two-character scores skipped): see
+/// `encode_postings`.
 pub fn decode_pages(text: &str, digits: &str) -> Vec<usize> {
     let value = |c: u8| digits.bytes().position(|d| d == c).unwrap();
     let (mut out, mut page, mut bytes) = (Vec::new(), 0, text.bytes());
@@ -843,7 +869,9 @@ pub fn decode_pages(text: &str, digits: &str) -> Vec<usize> {
         }
         page += delta;
         out.push(page);
-        bytes.next(); // the score
+        // The score, two characters.
+        bytes.next();
+        bytes.next();
     }
     out
 }

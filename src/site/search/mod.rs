@@ -5,8 +5,12 @@
 //! (the principles of Pagefind, whose own indexer was measured too slow for our build budget):
 //! - `search/index.json`, the one small file with a fixed name: where everything else is;
 //! - `search/terms/<hash>.json.gz`: the vocabulary sorted and cut into term-range chunks, each
-//!   term with its postings (page, precomputed score); a query loads only the chunks its words
-//!   fall in;
+//!   term with its postings (page, precomputed score, whether the title has it); a query loads
+//!   only the chunks its words fall in;
+//! - `search/positions/<hash>.json.gz`, one beside each term chunk: where each term stands in
+//!   each page's text (word numbers), loaded only for a quoted phrase or to rank pages whose
+//!   words stand close together; common words ([`UNPOSITIONED`]) have none, a phrase skips
+//!   over them;
 //! - `search/pages/<hash>.json.gz`: the fragments of [`BUNDLE`] consecutive pages (title, URL,
 //!   description, an excerpt source), loaded only for the results on screen;
 //! - `search/table/<hash>.json`: the names of the fragment files, in shards of [`SHARD`] pages;
@@ -17,9 +21,14 @@
 //!
 //! Scoring is BM25F: each field's term frequency is weighted and normalized by the field's
 //! length, then saturated; that part depends only on the page and is stored, quantized to
-//! 1..=63, in the posting. The browser multiplies by the term's IDF, which it computes from the
-//! posting list's length.
+//! 1..=[`SCORE_LEVELS`], in the posting, with a flag when the term is in the title (the
+//! tie-break). The browser multiplies by the term's IDF, which it computes from the posting
+//! list's length.
+//!
+//! The entry also carries what the browser must know as the indexer does: the words without
+//! positions and the table of abbreviations and synonyms applied to queries ([`synonyms`]).
 
+pub mod synonyms;
 pub mod text;
 
 use std::collections::{BTreeMap, HashMap};
@@ -34,9 +43,10 @@ use crate::source::library::Library;
 use crate::source::model::Article;
 
 /// The folders the index is written to, parents first.
-pub const FOLDERS: [&str; 5] = [
+pub const FOLDERS: [&str; 6] = [
     "search",
     "search/terms",
+    "search/positions",
     "search/pages",
     "search/table",
     "search/filters",
@@ -46,8 +56,24 @@ pub const FOLDERS: [&str; 5] = [
 pub const BUNDLE: usize = 8;
 /// Pages per fragment-table shard (a multiple of [`BUNDLE`]).
 pub const SHARD: usize = 512;
-/// Target size of one term chunk before compression.
-const CHUNK_BYTES: usize = 48 * 1024;
+/// Target size of one term chunk before compression: about 8 KB compressed, so that a one-word
+/// query fetches little more than the words around it.
+const CHUNK_BYTES: usize = 14 * 1024;
+/// Score levels stored per posting (11 bits; the 12th is the title flag).
+const SCORE_LEVELS: u16 = 2047;
+/// At most this many positions of one term on one page are kept (a phrase further down a page
+/// that repeats its words hundreds of times is not found by position).
+const MAX_POSITIONS: usize = 256;
+/// Word numbers skipped between the parts of a page's text (body, payload), so that no phrase
+/// spans two.
+const PART_GAP: u32 = 8;
+/// Words too common to be worth their positions: a quoted phrase steps over them (its other
+/// words must stand at the right distances), and they are never the words that make two pages
+/// differ in nearness. The browser reads the list from the entry.
+pub const UNPOSITIONED: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "if", "in", "is", "it", "of",
+    "on", "or", "that", "the", "this", "to", "was", "with", "you", "your",
+];
 /// Bytes of body text kept in a page's fragment to cut excerpts from.
 const EXCERPT_SOURCE: usize = 800;
 /// Support topics shown per result (some scoping articles list hundreds).
@@ -107,10 +133,11 @@ pub fn index(lib: &Library, urls: &Urls) -> Vec<File> {
         .map(|l| norms(l, &average))
         .collect();
     let terms = score(gathered.shards, &norms);
+    let groups = copies(lib, &payload_texts);
     let goto = goto_targets(lib, urls);
     let mut files = Vec::new();
     let chunks = term_chunks(&terms, &goto, &mut files);
-    let table = fragments(lib, urls, &payload_texts, &mut files);
+    let table = fragments(lib, urls, &payload_texts, &groups, &mut files);
     let filters = filters(lib, &mut files);
     let entry = Entry {
         version: 1,
@@ -124,6 +151,9 @@ pub fn index(lib: &Library, urls: &Urls) -> Vec<File> {
             title: Field::Title.weight(),
             k1: K1,
         },
+        levels: SCORE_LEVELS,
+        unpositioned: unpositioned_stems().to_vec(),
+        synonyms: synonyms::GROUPS,
     };
     files.push((
         "search/index.json".into(),
@@ -156,10 +186,17 @@ const BATCH: usize = 2048;
 struct RawPosting {
     page: u32,
     tf: [u8; FIELDS],
+    /// The term's positions on the page: `positions[start..start + len]` of its shard.
+    start: u32,
+    len: u16,
 }
 
-/// One hash shard of the vocabulary: each term's postings in page order.
-type Shard = Interned<Vec<RawPosting>>;
+/// One hash shard of the vocabulary: each term's postings in page order, and their positions
+/// back to back.
+struct Shard {
+    terms: Interned<Vec<RawPosting>>,
+    positions: Vec<u32>,
+}
 
 /// Strings stored back to back in one buffer, each with a value and found by its hash: a
 /// handful of allocations for thousands of strings, rather than one each.
@@ -192,11 +229,17 @@ impl<T> Interned<T> {
 
     /// The value of `key` (whose hash is `hash`), made by `new` if it is not there yet.
     fn entry(&mut self, key: &str, hash: u64, new: impl FnOnce() -> T) -> &mut T {
+        let i = self.index(key, hash, new);
+        &mut self.entries[i].value
+    }
+
+    /// The number of `key`'s entry (in the order they were added), made by `new` if needed.
+    fn index(&mut self, key: &str, hash: u64, new: impl FnOnce() -> T) -> usize {
         let (text, entries) = (&self.text, &self.entries);
         let found = self
             .table
             .find(hash, |&i| Self::str_of(text, &entries[i as usize]) == key);
-        let i = match found {
+        match found {
             Some(&i) => i as usize,
             None => {
                 let i = self.entries.len();
@@ -212,8 +255,7 @@ impl<T> Interned<T> {
                     .insert_unique(hash, i as u32, |&j| entries[j as usize].hash);
                 i
             }
-        };
-        &mut self.entries[i].value
+        }
     }
 
     /// Every string with its entry, in the order they were added.
@@ -243,7 +285,10 @@ struct Gathered {
 fn gather(lib: &Library, payload_texts: &[String], batch: usize) -> Gathered {
     let shard_count = rayon::current_num_threads().max(1);
     let mut shards: Vec<Shard> = (0..shard_count)
-        .map(|_| Shard::with_capacity(0, 0))
+        .map(|_| Shard {
+            terms: Interned::with_capacity(0, 0),
+            positions: Vec::new(),
+        })
         .collect();
     let mut lengths = Vec::with_capacity(lib.articles.len());
     for (n, articles) in lib.articles.chunks(batch).enumerate() {
@@ -257,15 +302,23 @@ fn gather(lib: &Library, payload_texts: &[String], batch: usize) -> Gathered {
         lengths.extend(pages.iter().map(|p| p.lengths));
         shards.par_iter_mut().enumerate().for_each(|(n, shard)| {
             for (offset, page) in pages.iter().enumerate() {
-                for (stem, t) in page.terms.iter() {
+                for (i, (stem, t)) in page.terms.iter().enumerate() {
                     if shard_of(t.hash, shard_count) != n {
                         continue;
                     }
+                    let (from, count) = page.spans[i];
+                    let kept = (count as usize).min(MAX_POSITIONS);
+                    let start = shard.positions.len() as u32;
+                    shard
+                        .positions
+                        .extend_from_slice(&page.positions[from as usize..][..kept]);
                     let posting = RawPosting {
                         page: first + offset as u32,
                         tf: t.value.map(|n| n.min(255) as u8),
+                        start,
+                        len: kept as u16,
                     };
-                    shard.entry(stem, t.hash, Vec::new).push(posting);
+                    shard.terms.entry(stem, t.hash, Vec::new).push(posting);
                 }
             }
         });
@@ -277,12 +330,12 @@ fn shard_of(hash: u64, shards: usize) -> usize {
     ((hash >> 32) % shards as u64) as usize
 }
 
-/// A term and its postings, scored and encoded (see [`encode_postings`]).
+/// A term and its postings, scored and encoded (see [`encode_postings`]), and its positions
+/// (see [`encode_positions`]).
 struct Term {
     stem: Box<str>,
-    /// How many postings (for sizing the chunks).
-    count: usize,
     postings: String,
+    positions: String,
 }
 
 /// Scores every posting now that all page lengths are known, encodes each list, and sorts the
@@ -291,16 +344,24 @@ fn score(shards: Vec<Shard>, norms: &[[f32; FIELDS]]) -> Vec<Term> {
     let mut terms: Vec<Term> = shards
         .into_par_iter()
         .flat_map_iter(|shard| {
-            shard.into_iter().map(|(stem, postings)| {
-                let scored = postings
-                    .iter()
-                    .map(|p| (p.page, page_score(&p.tf, &norms[p.page as usize])));
-                Term {
-                    stem,
-                    count: postings.len(),
-                    postings: encode_postings(scored),
-                }
-            })
+            let Shard { terms, positions } = shard;
+            terms
+                .into_iter()
+                .map(|(stem, postings)| {
+                    let scored = postings
+                        .iter()
+                        .map(|p| (p.page, page_score(&p.tf, &norms[p.page as usize])));
+                    Term {
+                        stem,
+                        postings: encode_postings(scored),
+                        positions: encode_positions(
+                            postings
+                                .iter()
+                                .map(|p| &positions[p.start as usize..][..usize::from(p.len)]),
+                        ),
+                    }
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     terms.par_sort_unstable_by(|a, b| a.stem.cmp(&b.stem));
@@ -308,11 +369,15 @@ fn score(shards: Vec<Shard>, norms: &[[f32; FIELDS]]) -> Vec<Term> {
 }
 
 /// A term's BM25F frequency part on a page: field frequencies weighted and normalized by field
-/// length, summed, saturated, and quantized to 1..=63.
-fn page_score(tf: &[u8; FIELDS], norms: &[f32; FIELDS]) -> u8 {
+/// length, summed, saturated, and quantized to 1..=[`SCORE_LEVELS`]; bit 11 says the title has
+/// the term.
+fn page_score(tf: &[u8; FIELDS], norms: &[f32; FIELDS]) -> u16 {
     let weighted: f32 = tf.iter().zip(norms).map(|(&n, w)| f32::from(n) * w).sum();
     let saturated = weighted / (K1 + weighted);
-    (saturated * 63.0).ceil().clamp(1.0, 63.0) as u8
+    let levels = f32::from(SCORE_LEVELS);
+    let score = (saturated * levels).ceil().clamp(1.0, levels) as u16;
+    let in_title = u16::from(tf[Field::Title as usize] > 0);
+    score | in_title << 11
 }
 
 /// The entry file: where everything else is.
@@ -324,14 +389,20 @@ struct Entry {
     bundle: usize,
     /// Pages per table shard.
     shard: usize,
-    /// `[first term, file]` per term chunk, in term order.
-    chunks: Vec<(String, String)>,
+    /// `[first term, terms file, positions file]` per term chunk, in term order.
+    chunks: Vec<(String, String, String)>,
     /// Table shard files: shard n names the fragment files of pages `n*shard ..`.
     table: Vec<String>,
     /// Filter name to file.
     filters: BTreeMap<&'static str, String>,
     /// For the record; the scores already include them.
     weights: Weights,
+    /// The highest stored score (the title flag apart).
+    levels: u16,
+    /// Stems that have no positions: a phrase steps over them.
+    unpositioned: Vec<String>,
+    /// Abbreviations and synonyms: forms of one thing, as written ([`synonyms::GROUPS`]).
+    synonyms: &'static [&'static [&'static str]],
 }
 
 #[derive(Serialize)]
@@ -340,10 +411,28 @@ struct Weights {
     k1: f32,
 }
 
-/// The stemmed terms of one page, with their frequency in each field, and each field's length.
+/// The stemmed terms of one page, with their frequency in each field, each field's length, and
+/// where each term stands in the page's text.
 struct PageTerms {
     terms: Interned<[u16; FIELDS]>,
     lengths: [u32; FIELDS],
+    /// Positions grouped by term: term `i`'s are `positions[spans[i].0..][..spans[i].1]`.
+    positions: Vec<u32>,
+    spans: Vec<(u32, u32)>,
+}
+
+/// The stems of [`UNPOSITIONED`].
+fn unpositioned_stems() -> &'static [String] {
+    static STEMS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let mut stems = Vec::new();
+        for word in UNPOSITIONED {
+            text::each_stem(word, |s| stems.push(s.to_string()));
+        }
+        stems.sort();
+        stems.dedup();
+        stems
+    });
+    &STEMS
 }
 
 fn hash_term(term: &str) -> u64 {
@@ -359,41 +448,71 @@ impl PageTerms {
             // tens of megabytes over a corpus.
             terms: Interned::with_capacity(1024, 128),
             lengths: [0; FIELDS],
+            positions: Vec::new(),
+            spans: Vec::new(),
         };
-        let mut add = |field: Field, text: &str| {
-            text::each_stem(text, |stem| page.count(field, stem));
-        };
-        add(Field::Title, &a.title);
+        fn add(page: &mut PageTerms, field: Field, text: &str) {
+            text::each_stem(text, |stem| {
+                page.count(field, stem);
+            });
+        }
+        add(&mut page, Field::Title, &a.title);
         if !m.page_title.trim().eq_ignore_ascii_case(a.title.trim()) {
-            add(Field::Title, &m.page_title);
+            add(&mut page, Field::Title, &m.page_title);
         }
         for (_, heading) in &a.headings {
-            add(Field::Headings, heading);
+            add(&mut page, Field::Headings, heading);
         }
-        add(Field::Description, &m.description);
-        add(Field::Body, &a.plain_text);
-        add(Field::Body, payload_text);
+        add(&mut page, Field::Description, &m.description);
+        // The text a reader reads, word by word: what a phrase and nearness are found in.
+        let mut placed: Vec<(u32, u32)> = Vec::new();
+        let mut at = 0u32;
+        for part in [a.plain_text.as_str(), payload_text] {
+            text::each_stem(part, |stem| {
+                let term = page.count(Field::Body, stem);
+                if !unpositioned_stems().iter().any(|s| s == stem) {
+                    placed.push((term, at));
+                }
+                at += 1;
+            });
+            at += PART_GAP;
+        }
         for value in [&m.service, &m.resource, &m.article_id]
             .into_iter()
             .chain(&m.support_topic_ids)
             .chain(&m.product_pes_ids)
         {
-            add(Field::Metadata, value);
+            add(&mut page, Field::Metadata, value);
         }
-        add(Field::Metadata, m.self_help_type.as_str());
+        add(&mut page, Field::Metadata, m.self_help_type.as_str());
         // The whole articleId as one term too (a GUID is several words), so that pasting it
         // finds the page.
         let id = m.article_id.trim().to_lowercase();
         if id.len() <= 64 && id.contains(|c: char| !c.is_alphanumeric()) {
             page.count(Field::Metadata, &id);
         }
+        // Group the positions by term, each term's in text order (the sort is stable).
+        placed.sort_by_key(|&(term, _)| term);
+        page.spans = vec![(0, 0); page.terms.entries.len()];
+        page.positions = Vec::with_capacity(placed.len());
+        for (i, &(term, at)) in placed.iter().enumerate() {
+            let span = &mut page.spans[term as usize];
+            if span.1 == 0 {
+                span.0 = i as u32;
+            }
+            span.1 += 1;
+            page.positions.push(at);
+        }
         page
     }
 
-    fn count(&mut self, field: Field, stem: &str) {
-        let tf = &mut self.terms.entry(stem, hash_term(stem), || [0; FIELDS])[field as usize];
+    /// Counts one more `stem` in `field`; the term's number on the page.
+    fn count(&mut self, field: Field, stem: &str) -> u32 {
+        let i = self.terms.index(stem, hash_term(stem), || [0; FIELDS]);
+        let tf = &mut self.terms.entries[i].value[field as usize];
         *tf = tf.saturating_add(1);
         self.lengths[field as usize] += 1;
+        i as u32
     }
 }
 
@@ -441,7 +560,8 @@ fn goto_targets(lib: &Library, urls: &Urls) -> HashMap<String, String> {
 }
 
 /// One term chunk: terms in order, each with its postings (see [`encode_postings`]), and the
-/// pages some of them lead straight to.
+/// pages some of them lead straight to. Its positions are a file of their own: a JSON array of
+/// [`encode_positions`] strings, one per term.
 #[derive(Serialize)]
 struct Chunk<'a> {
     terms: Vec<&'a str>,
@@ -454,12 +574,12 @@ fn term_chunks(
     terms: &[Term],
     goto: &HashMap<String, String>,
     files: &mut Vec<File>,
-) -> Vec<(String, String)> {
+) -> Vec<(String, String, String)> {
     // Cut the sorted vocabulary where the estimated JSON size passes the target.
     let mut ranges = Vec::new();
     let (mut start, mut size) = (0, 0);
     for (i, term) in terms.iter().enumerate() {
-        size += term.stem.len() + 8 + term.count * 3;
+        size += term.stem.len() + 8 + term.postings.len();
         if size >= CHUNK_BYTES {
             ranges.push(start..i + 1);
             (start, size) = (i + 1, 0);
@@ -468,7 +588,7 @@ fn term_chunks(
     if start < terms.len() || ranges.is_empty() {
         ranges.push(start..terms.len());
     }
-    let chunks: Vec<(String, File)> = ranges
+    let chunks: Vec<(String, File, File)> = ranges
         .into_par_iter()
         .map(|range| {
             let slice = &terms[range];
@@ -485,15 +605,22 @@ fn term_chunks(
                 .first()
                 .map(|t| t.stem.to_string())
                 .unwrap_or_default();
-            (first, hashed("search/terms", "json.gz", gzip(&json)))
+            let positions: Vec<&str> = slice.iter().map(|t| t.positions.as_str()).collect();
+            let positions = serde_json::to_vec(&positions).expect("positions serialize");
+            (
+                first,
+                hashed("search/terms", "json.gz", gzip(&json)),
+                hashed("search/positions", "json.gz", gzip(&positions)),
+            )
         })
         .collect();
     chunks
         .into_iter()
-        .map(|(first, file)| {
-            let name = file.0.clone();
-            files.push(file);
-            (first, name)
+        .map(|(first, terms, positions)| {
+            let names = (terms.0.clone(), positions.0.clone());
+            files.push(terms);
+            files.push(positions);
+            (first, names.0, names.1)
         })
         .collect()
 }
@@ -502,22 +629,47 @@ fn term_chunks(
 const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Postings as text, about 3 characters each: per posting, the distance from the previous page
-/// as a varint (5 bits per character, the 6th set on all but the last), then the score in one
-/// character (0..=63).
-fn encode_postings(postings: impl ExactSizeIterator<Item = (u32, u8)>) -> String {
-    let mut out = Vec::with_capacity(postings.len() * 3);
+/// as a varint (5 bits per character, the 6th set on all but the last), then the score in two
+/// characters (12 bits, high first: the title flag and 0..=[`SCORE_LEVELS`]).
+fn encode_postings(postings: impl ExactSizeIterator<Item = (u32, u16)>) -> String {
+    let mut out = Vec::with_capacity(postings.len() * 4);
     let mut previous = 0;
     for (page, score) in postings {
-        let mut delta = page - previous;
+        push_varint(&mut out, page - previous);
         previous = page;
-        while delta >= 32 {
-            out.push(DIGITS[(delta & 31) as usize | 32]);
-            delta >>= 5;
-        }
-        out.push(DIGITS[delta as usize]);
+        out.push(DIGITS[usize::from(score >> 6 & 63)]);
         out.push(DIGITS[usize::from(score & 63)]);
     }
     String::from_utf8(out).expect("DIGITS are ASCII")
+}
+
+/// A term's positions as text, page by page in posting order: how many, then each as the
+/// distance from the previous one (the first from 0), all varints as in [`encode_postings`].
+/// Empty when the term has no positions anywhere.
+fn encode_positions<'a>(pages: impl Iterator<Item = &'a [u32]>) -> String {
+    let mut out = Vec::new();
+    let mut any = false;
+    for positions in pages {
+        any |= !positions.is_empty();
+        push_varint(&mut out, positions.len() as u32);
+        let mut previous = 0;
+        for &at in positions {
+            push_varint(&mut out, at - previous);
+            previous = at;
+        }
+    }
+    if !any {
+        return String::new();
+    }
+    String::from_utf8(out).expect("DIGITS are ASCII")
+}
+
+fn push_varint(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 32 {
+        out.push(DIGITS[(n & 31) as usize | 32]);
+        n >>= 5;
+    }
+    out.push(DIGITS[n as usize]);
 }
 
 /// What the results list shows for a page.
@@ -532,6 +684,46 @@ struct Fragment<'a> {
     topics: &'a [String],
     /// The start of the body text, for excerpts around the words searched for.
     text: &'a str,
+    /// Pages with the same title and text in other clouds are copies of one article: the
+    /// first page of the copies, on each (the results list shows one of them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    copies: Option<u32>,
+    /// The clouds of the copies together, when there are copies.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    clouds: &'a [&'static str],
+}
+
+/// For each page that has copies (the same title, text and payload under another articleId,
+/// published to other clouds): the first page of the copies and all their clouds.
+fn copies(lib: &Library, payload_texts: &[String]) -> Vec<Option<(u32, Vec<&'static str>)>> {
+    let keys: Vec<u64> = lib
+        .articles
+        .par_iter()
+        .zip(payload_texts)
+        .map(|(a, payload)| {
+            content_hash(
+                format!("{}\u{0}{}\u{0}{payload}", a.title.trim(), a.plain_text).as_bytes(),
+            )
+        })
+        .collect();
+    let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (page, key) in keys.iter().enumerate() {
+        by_key.entry(*key).or_default().push(page);
+    }
+    let mut out = vec![None; lib.articles.len()];
+    for pages in by_key.values().filter(|p| p.len() > 1) {
+        let mut clouds: Vec<crate::source::model::Cloud> = pages
+            .iter()
+            .flat_map(|&p| lib.articles[p].meta.shown_clouds())
+            .collect();
+        clouds.sort();
+        clouds.dedup();
+        let names: Vec<&'static str> = clouds.iter().map(|c| c.as_str()).collect();
+        for &page in pages {
+            out[page] = Some((pages[0] as u32, names.clone()));
+        }
+    }
+    out
 }
 
 /// Writes the fragments, [`BUNDLE`] pages to a file (thousands of tiny files cost more to
@@ -541,13 +733,15 @@ fn fragments(
     lib: &Library,
     urls: &Urls,
     payload_texts: &[String],
+    copies: &[Option<(u32, Vec<&'static str>)>],
     files: &mut Vec<File>,
 ) -> Vec<String> {
     let bundles: Vec<File> = lib
         .articles
         .par_chunks(BUNDLE)
         .zip(payload_texts.par_chunks(BUNDLE))
-        .map(|(articles, payloads)| {
+        .zip(copies.par_chunks(BUNDLE))
+        .map(|((articles, payloads), copies)| {
             // Excerpts are cut from the body and then the payload's text (a scoping article's
             // words are mostly its questions).
             let texts: Vec<std::borrow::Cow<str>> = articles
@@ -566,7 +760,8 @@ fn fragments(
             let fragments: Vec<Fragment> = articles
                 .iter()
                 .zip(&texts)
-                .map(|(a, text)| {
+                .zip(copies)
+                .map(|((a, text), copies)| {
                     let m = &a.meta;
                     Fragment {
                         url: (urls.article)(a),
@@ -577,6 +772,8 @@ fn fragments(
                         topics: &m.support_topic_ids
                             [..m.support_topic_ids.len().min(FRAGMENT_TOPICS)],
                         text,
+                        copies: copies.as_ref().map(|c| c.0),
+                        clouds: copies.as_ref().map_or(&[], |c| &c.1),
                     }
                 })
                 .collect();
@@ -747,24 +944,49 @@ mod tests {
         serde_json::from_slice(&text).unwrap()
     }
 
-    /// The inverse of [`encode_postings`], as the browser decodes it.
-    fn decode(text: &str) -> Vec<(u32, u8)> {
-        let value = |c: u8| DIGITS.iter().position(|&d| d == c).unwrap() as u32;
-        let (mut out, mut page, mut bytes) = (Vec::new(), 0, text.bytes());
-        while let Some(first) = bytes.next() {
-            let (mut delta, mut shift, mut v) = (0, 0, value(first));
-            loop {
-                delta |= (v & 31) << shift;
-                shift += 5;
-                if v & 32 == 0 {
-                    break;
-                }
-                v = value(bytes.next().unwrap());
+    fn value(c: u8) -> u32 {
+        DIGITS.iter().position(|&d| d == c).unwrap() as u32
+    }
+
+    fn varint(bytes: &mut impl Iterator<Item = u8>) -> Option<u32> {
+        let (mut n, mut shift) = (0, 0);
+        loop {
+            let v = value(bytes.next()?);
+            n |= (v & 31) << shift;
+            shift += 5;
+            if v & 32 == 0 {
+                return Some(n);
             }
+        }
+    }
+
+    /// The inverse of [`encode_postings`], as the browser decodes it.
+    fn decode(text: &str) -> Vec<(u32, u16)> {
+        let (mut out, mut page, mut bytes) = (Vec::new(), 0, text.bytes());
+        while let Some(delta) = varint(&mut bytes) {
             page += delta;
-            out.push((page, value(bytes.next().unwrap()) as u8));
+            let high = value(bytes.next().unwrap());
+            let low = value(bytes.next().unwrap());
+            out.push((page, (high << 6 | low) as u16));
         }
         out
+    }
+
+    /// The inverse of [`encode_positions`], given how many pages the postings list.
+    fn decode_positions(text: &str, pages: usize) -> Vec<Vec<u32>> {
+        let mut bytes = text.bytes();
+        (0..pages)
+            .map(|_| {
+                let n = varint(&mut bytes).unwrap_or(0);
+                let mut at = 0;
+                (0..n)
+                    .map(|_| {
+                        at += varint(&mut bytes).unwrap();
+                        at
+                    })
+                    .collect()
+            })
+            .collect()
     }
 
     #[test]
@@ -772,9 +994,9 @@ mod tests {
         let postings = vec![
             (0, 1),
             (1, 63),
-            (31, 7),
-            (32, 8),
-            (1_000_000, 40),
+            (31, 2047),
+            (32, 2048 | 8),
+            (1_000_000, 4095),
             (1_000_001, 1),
         ];
         let text = encode_postings(postings.iter().copied());
@@ -812,6 +1034,80 @@ mod tests {
         assert!(score("restore-guide") > score("disk-guide"), "{postings:?}");
     }
 
+    /// A term's postings (page, score) and its positions on each of those pages.
+    type Decoded = (Vec<(u32, u16)>, Vec<Vec<u32>>);
+
+    /// Every chunk's terms with their postings and positions.
+    fn all_terms(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Decoded> {
+        let entry = json(&files["search/index.json"]);
+        let mut out = BTreeMap::new();
+        for chunk in entry["chunks"].as_array().unwrap() {
+            let terms = json(&files[chunk[1].as_str().unwrap()]);
+            let positions = json(&files[chunk[2].as_str().unwrap()]);
+            for (i, term) in terms["terms"].as_array().unwrap().iter().enumerate() {
+                let postings = decode(terms["postings"][i].as_str().unwrap());
+                let at = decode_positions(positions[i].as_str().unwrap(), postings.len());
+                out.insert(term.as_str().unwrap().to_string(), (postings, at));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn positions_number_the_words_of_the_text_and_skip_common_ones() {
+        let lib = library(&[(
+            "pos-1",
+            "1",
+            "Restart the virtual machine. Then restart it again.",
+        )]);
+        let terms = all_terms(&index_of(&lib));
+        // The text is the title line, then the body: "pos 1 / restart the virtual machine ...".
+        assert_eq!(terms["restart"].1, [vec![2, 7]]);
+        assert_eq!(terms["virtual"].1, [vec![4]]);
+        assert_eq!(terms["machin"].1, [vec![5]]);
+        assert_eq!(
+            terms["the"].1,
+            [Vec::<u32>::new()],
+            "no positions for `the`"
+        );
+        // Only the title has `pos`: its flag is set; `restart` is body only.
+        assert!(terms["pos"].0[0].1 & 2048 != 0);
+        assert!(terms["restart"].0[0].1 & 2048 == 0);
+    }
+
+    #[test]
+    fn copies_in_other_clouds_point_to_the_first() {
+        let lib = library(&[
+            ("copy-a", "1", "Same words."),
+            ("copy-b", "1", "Same words."),
+            ("other", "1", "Other words."),
+        ]);
+        let texts = vec![String::new(); 3];
+        let found = copies(&lib, &texts);
+        // The titles differ ("copy-a", "copy-b"): no copies.
+        assert!(found.iter().all(Option::is_none));
+        let mut lib = lib;
+        for a in &mut lib.articles {
+            let a = std::sync::Arc::make_mut(a);
+            if a.meta.article_id.starts_with("copy") {
+                a.title = "Same".into();
+                a.plain_text = "Same\nSame words.".into();
+            }
+        }
+        let found = copies(&lib, &texts);
+        let page = |id: &str| {
+            lib.articles
+                .iter()
+                .position(|a| a.meta.article_id == id)
+                .unwrap()
+        };
+        let first = page("copy-a").min(page("copy-b")) as u32;
+        assert_eq!(found[page("copy-a")].as_ref().unwrap().0, first);
+        assert_eq!(found[page("copy-b")].as_ref().unwrap().0, first);
+        assert_eq!(found[page("copy-a")].as_ref().unwrap().1, ["public"]);
+        assert!(found[page("other")].is_none());
+    }
+
     #[test]
     fn batches_of_any_size_gather_the_same_scored_postings() {
         let lib = library(&[
@@ -832,7 +1128,7 @@ mod tests {
                 .collect();
             score(gathered.shards, &norms)
                 .into_iter()
-                .map(|t| (t.stem.to_string(), t.count, t.postings))
+                .map(|t| (t.stem.to_string(), decode(&t.postings).len(), t.postings))
                 .collect::<Vec<_>>()
         };
         let whole = scored(BATCH);
