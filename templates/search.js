@@ -145,6 +145,7 @@ async function fetchJSON(url, init) {
 /** Pages re-ranked by how close the words stand, and by how much at most (adjacent words). */
 const NEAR_PAGES = 60;
 const NEAR_BOOST = 0.5;
+const NEAR_WORDS = 4;
 
 /** Best score first; then pages with more words in the title; then page order. */
 function byScore(a, b) {
@@ -429,7 +430,9 @@ export class SearchIndex {
    *  window of positions), then sorts again. Loads the words' positions. */
   async nearness(pages, concepts, typingLast) {
     const stems = [...new Set(concepts.slice(0, typingLast ? -1 : undefined).filter((c) => c.forms.length === 1 && c.forms[0].length === 1).map((c) => c.forms[0][0]))].filter((s) => !this.unpositioned(s));
-    if (stems.length < 2) return;
+    // Two to four words: what people type. A pasted sentence or title ranks well by its words
+    // alone, and would fetch the positions of every one of them.
+    if (stems.length < 2 || stems.length > NEAR_WORDS) return;
     const lists = await Promise.all(stems.map((s) => this.positions(s)));
     const top = pages.slice(0, NEAR_PAGES);
     for (const r of top) {

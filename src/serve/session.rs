@@ -259,11 +259,10 @@ impl Session {
             }
             // Pages whose payload names one of them show its title or that it is not built.
             touched.articles.extend(new.referring_to(&ids));
-            // Every article page names its topics: a renamed topic's pages change.
+            // Every article page names its topics and its neighbours in its first topic's
+            // list: the pages of a topic whose articles came, went or moved all change.
             for topic in &keys.topics {
-                if let Some(ixs) = new.topics.get(topic)
-                    && topic_label(&old, topic) != topic_label(&new, topic)
-                {
+                if let Some(ixs) = new.topics.get(topic) {
                     touched.articles.extend(ixs.iter().copied());
                 }
             }
@@ -274,6 +273,13 @@ impl Session {
                 }
             }
             touched.keys = keys;
+            // A topic page lists its siblings by name: theirs change with it (in its old place
+            // and its new one).
+            let siblings: BTreeSet<String> = [&old, &new]
+                .into_iter()
+                .flat_map(|lib| sibling_topics(lib, &touched.keys.topics))
+                .collect();
+            touched.keys.topics.extend(siblings);
             self.lib = new;
             let written = self.write_touched(&touched, &removed)?;
             let n = written.files;
@@ -356,7 +362,14 @@ impl Session {
                 touched.articles.insert(ix);
             }
             if !listed_alike {
-                touched.keys.extend(Keys::of(article));
+                let keys = Keys::of(article);
+                // Its neighbours' pages link it by title.
+                for topic in &keys.topics {
+                    if let Some(ixs) = self.lib.topics.get(topic) {
+                        touched.articles.extend(ixs.iter().copied());
+                    }
+                }
+                touched.keys.extend(keys);
                 retitled.insert(article.meta.article_id.trim().to_lowercase());
             }
             // Every article page names its topics: a renamed topic's pages change.
@@ -370,6 +383,8 @@ impl Session {
         }
         // Pages whose payload names a retitled article show its title.
         touched.articles.extend(self.lib.referring_to(&retitled));
+        let siblings = sibling_topics(&self.lib, &touched.keys.topics);
+        touched.keys.topics.extend(siblings);
         let written = self.write_touched(&touched, &[])?;
         let diagnostics = self.diagnostics_of(changed);
         timings.push(("render+write", phase.elapsed()));
@@ -543,4 +558,17 @@ fn remove_stale_search_files(output: &Path, current: &[String]) -> Result<(), Er
         }
     }
     Ok(())
+}
+
+/// The sibling topics (same product or service, [`crate::site::labels::Places`]) of `topics`.
+fn sibling_topics(lib: &Library, topics: &BTreeSet<String>) -> Vec<String> {
+    if topics.is_empty() {
+        return Vec::new();
+    }
+    let places = crate::site::labels::Places::new(lib);
+    topics
+        .iter()
+        .flat_map(|t| places.siblings(t))
+        .map(str::to_string)
+        .collect()
 }

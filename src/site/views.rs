@@ -42,7 +42,7 @@ impl<'a> ArticleLink<'a> {
 }
 
 /// A name with a link, e.g. a support topic on an article page.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct NamedLink {
     pub name: String,
     pub url: Option<String>,

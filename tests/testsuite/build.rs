@@ -525,3 +525,96 @@ fn compiled_theme_matches_the_templates() {
         }
     }
 }
+
+/// An article page says where it sits (home, service, first support topic) and links the
+/// articles before and after it on that topic's page; the topics overview groups topics by
+/// service and product, with a filter box; a topic page names its service, product and the
+/// other topics of its product.
+#[test]
+fn pages_show_where_an_article_and_a_topic_sit() {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let o = build(&source, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = scraper::Html::parse_document(&read(
+        &out.join("articles/5e1f0000-0000-0000-0000-000000000002.html"),
+    ));
+    let select = |html: &scraper::Html, css: &str| -> Vec<(String, String)> {
+        let selector = scraper::Selector::parse(css).unwrap();
+        html.select(&selector)
+            .map(|e| {
+                (
+                    e.text().collect::<String>().trim().to_string(),
+                    e.value().attr("href").unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let trail = select(&page, ".breadcrumb li");
+    let names: Vec<&str> = trail.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Home",
+            "microsoft.compute",
+            "32600002: Cannot connect to the virtual machine",
+            "Cannot connect to a Windows virtual machine with Remote Desktop"
+        ]
+    );
+    let links = select(&page, ".breadcrumb a");
+    assert_eq!(links[2].1, "../topics/32600002.html");
+    // The topic's page lists 002 then 003: 002 has a next and no previous.
+    assert!(select(&page, ".pager-previous").is_empty());
+    let next = select(&page, ".pager-next");
+    assert_eq!(
+        next[0].1,
+        "../articles/5e1f0000-0000-0000-0000-000000000003.html"
+    );
+    let topic = read(&out.join("topics/32600002.html"));
+    let topic_links: Vec<String> = topic
+        .lines()
+        .filter(|l| l.contains("articles/5e1f"))
+        .map(|l| l.split('"').nth(1).unwrap().to_string())
+        .collect();
+    let at = topic_links
+        .iter()
+        .position(|l| l.ends_with("000000000002.html"))
+        .unwrap();
+    assert!(
+        topic_links[at + 1].ends_with("000000000003.html"),
+        "{topic_links:?}"
+    );
+
+    let overview = scraper::Html::parse_document(&read(&out.join("topics/index.html")));
+    let services = select(&overview, ".overview-group > h2 > a");
+    assert!(
+        services
+            .iter()
+            .any(|(name, href)| name == "microsoft.compute"
+                && href == "../services/microsoft.compute.html"),
+        "{services:?}"
+    );
+    assert_eq!(
+        select(&overview, ".overview-group li").len(),
+        select(&overview, "li").len(),
+        "every topic is in a group"
+    );
+    assert_eq!(select(&overview, "input.overview-filter").len(), 1);
+
+    let topic = scraper::Html::parse_document(&topic);
+    let meta = select(&topic, "p.meta-line a");
+    assert_eq!(meta[0].1, "../services/microsoft.compute.html", "{meta:?}");
+    let siblings = select(&topic, ".siblings li a");
+    assert!(
+        siblings.iter().any(
+            |(name, href)| name.starts_with("32600001 · ") && href == "../topics/32600001.html"
+        ),
+        "{siblings:?}"
+    );
+    assert!(
+        !siblings
+            .iter()
+            .any(|(name, _)| name.starts_with("32600002"))
+    );
+}

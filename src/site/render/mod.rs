@@ -247,6 +247,7 @@ struct Site<'a> {
     /// Each topic's readable name, made when a page first needs one (all of them at once for
     /// a whole site; one at a time for the few pages serve rewrites after an edit).
     topic_labels: std::sync::OnceLock<HashMap<&'a str, &'a str>>,
+    topic_places: std::sync::OnceLock<crate::site::labels::Places<'a>>,
     whole: bool,
 }
 
@@ -303,6 +304,7 @@ fn render(
         paths: SitePaths::new(lib),
         embed_link_root: embed_link_root(&config.base_url),
         topic_labels: std::sync::OnceLock::new(),
+        topic_places: std::sync::OnceLock::new(),
         whole: only.is_none(),
     };
     // The home page, sitemap and overviews show keys and counts: when no list changes (an
@@ -492,6 +494,11 @@ struct ArticlePage<'a> {
     payload_html: Option<&'a str>,
     tokens: &'a [crate::source::body::Token],
     issue_description: Option<&'a str>,
+    /// Where the article sits: its service, then its first support topic (named), each linked.
+    trail: Vec<NamedLink>,
+    /// The articles before and after it on its first support topic's page.
+    previous: Option<NamedLink>,
+    next: Option<NamedLink>,
 }
 
 /// An embeddable fragment (`embed.html`): the body and payload, no chrome.
@@ -523,6 +530,32 @@ struct ListPage<'a> {
     description: Option<TopicDescriptionView<'a>>,
     groups: Vec<Group<'a>>,
     count: usize,
+    /// A topic's place: the service and product most of its articles name.
+    service: Option<NamedLink>,
+    product: Option<NamedLink>,
+    /// Other topics of the same product (or service), at most [`SIBLINGS`], and how many more.
+    siblings: Vec<NamedLink>,
+    more_siblings: usize,
+}
+
+/// Sibling topics shown on a topic page.
+const SIBLINGS: usize = 24;
+
+/// A group of the topics overview: a service, with its topics by product.
+#[derive(Serialize)]
+struct OverviewGroup {
+    name: String,
+    url: Option<String>,
+    note: String,
+    subgroups: Vec<OverviewSubgroup>,
+}
+
+#[derive(Serialize)]
+struct OverviewSubgroup {
+    name: String,
+    url: Option<String>,
+    note: String,
+    entries: Vec<NamedLink>,
 }
 
 #[derive(Serialize)]
@@ -546,6 +579,8 @@ struct OverviewPage<'a> {
     title: &'a str,
     intro: &'a str,
     entries: Vec<NamedLink>,
+    /// The topics overview: the same entries grouped by service and product.
+    groups: Vec<OverviewGroup>,
 }
 
 #[derive(Serialize)]
@@ -580,6 +615,79 @@ impl Site<'_> {
             .topic_labels
             .get_or_init(|| crate::site::labels::topic_labels(self.lib));
         labels.get(key).copied()
+    }
+
+    fn places(&self) -> &crate::site::labels::Places<'_> {
+        self.topic_places
+            .get_or_init(|| crate::site::labels::Places::new(self.lib))
+    }
+
+    /// A topic (lowercased ID) as a link, named by its label.
+    fn topic_link(&self, key: &str) -> NamedLink {
+        NamedLink {
+            name: match self.topic_label(key) {
+                Some(label) => format!("{key} · {label}"),
+                None => key.to_string(),
+            },
+            url: self.topic_url(key),
+            note: String::new(),
+        }
+    }
+
+    /// The topics overview grouped: services in name order (none last), products within them.
+    fn topic_groups(&self, entries: &[NamedLink]) -> Vec<OverviewGroup> {
+        let places = self.places();
+        let by_topic: HashMap<&str, &NamedLink> = self
+            .lib
+            .topics
+            .keys()
+            .map(String::as_str)
+            .zip(entries)
+            .collect();
+        // Keyed (empty, name) so that "no service" and "no product" come last.
+        type ByProduct<'p> = BTreeMap<(bool, &'p str), Vec<&'p str>>;
+        let mut tree: BTreeMap<(bool, &str), ByProduct> = BTreeMap::new();
+        for (topic, place) in places.iter() {
+            tree.entry((place.service.is_empty(), &place.service))
+                .or_default()
+                .entry((place.product.is_empty(), &place.product))
+                .or_default()
+                .push(topic);
+        }
+        let count = |n: usize| format!("{n} topic{}", plural(n));
+        tree.into_iter()
+            .map(|((_, service), products)| {
+                let topics: usize = products.values().map(Vec::len).sum();
+                OverviewGroup {
+                    name: if service.is_empty() {
+                        "(no service)".into()
+                    } else {
+                        service.to_string()
+                    },
+                    url: self.paths.page(Section::Services, service),
+                    note: count(topics),
+                    subgroups: products
+                        .into_iter()
+                        .map(|((_, product), mut topics)| {
+                            topics.sort_unstable();
+                            OverviewSubgroup {
+                                name: if product.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!("Product {product}")
+                                },
+                                url: self.paths.page(Section::Products, product),
+                                note: count(topics.len()),
+                                entries: topics
+                                    .iter()
+                                    .filter_map(|t| by_topic.get(t).map(|e| (*e).clone()))
+                                    .collect(),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
     }
 
     fn view(&self, depth: usize) -> SiteView<'_> {
@@ -663,7 +771,31 @@ impl Site<'_> {
                     None => format!("Support topic {key}"),
                 };
                 let groups = single(&lib.topics[key], self);
-                self.list_page(Section::Topics, key, title, "", description, groups)?
+                let mut page = self.list_view(Section::Topics, title, "", description, groups);
+                if let Some(place) = self.places().of(key) {
+                    page.service = (!place.service.is_empty()).then(|| NamedLink {
+                        name: place.service.clone(),
+                        url: self.paths.page(Section::Services, &place.service),
+                        note: String::new(),
+                    });
+                    page.product = (!place.product.is_empty()).then(|| NamedLink {
+                        name: place.product.clone(),
+                        url: self.paths.page(Section::Products, &place.product),
+                        note: String::new(),
+                    });
+                    let siblings = self.places().siblings(key);
+                    page.more_siblings = siblings.len().saturating_sub(SIBLINGS);
+                    page.siblings = siblings
+                        .iter()
+                        .take(SIBLINGS)
+                        .map(|t| self.topic_link(t))
+                        .collect();
+                }
+                let html = self.renderer.list(&page, true)?;
+                (
+                    self.paths.page(Section::Topics, key).unwrap_or_default(),
+                    html,
+                )
             }
             Page::Service(key) => {
                 let groups = lib.services[key]
@@ -711,6 +843,21 @@ impl Site<'_> {
         description: Option<TopicDescriptionView>,
         groups: Vec<Group>,
     ) -> Result<(String, String), Error> {
+        let page = self.list_view(section, title, intro, description, groups);
+        let html = self
+            .renderer
+            .list(&page, matches!(section, Section::Topics))?;
+        Ok((self.paths.page(section, key).unwrap_or_default(), html))
+    }
+
+    fn list_view<'s>(
+        &'s self,
+        section: Section,
+        title: String,
+        intro: &str,
+        description: Option<TopicDescriptionView<'s>>,
+        groups: Vec<Group<'s>>,
+    ) -> ListPage<'s> {
         let kind = match section {
             Section::Topics => "topic",
             Section::Services => "service",
@@ -718,7 +865,7 @@ impl Site<'_> {
             Section::Clouds => "cloud",
             Section::Types => "type",
         };
-        let page = ListPage {
+        ListPage {
             site: self.view(1),
             kind,
             title,
@@ -726,20 +873,67 @@ impl Site<'_> {
             description,
             count: groups.iter().map(|g| g.articles.len()).sum(),
             groups,
-        };
-        let html = self
-            .renderer
-            .list(&page, matches!(section, Section::Topics))?;
-        Ok((self.paths.page(section, key).unwrap_or_default(), html))
+            service: None,
+            product: None,
+            siblings: Vec::new(),
+            more_siblings: 0,
+        }
     }
 
     fn topic_url(&self, id: &str) -> Option<String> {
         self.paths.topic_page(id)
     }
 
+    /// The article's service and first support topic, and its neighbours in that topic's list.
+    fn whereabouts(&self, a: &Article) -> (Vec<NamedLink>, Option<NamedLink>, Option<NamedLink>) {
+        let m = &a.meta;
+        let mut trail = Vec::new();
+        if !m.service.is_empty() {
+            trail.push(NamedLink {
+                name: m.service.clone(),
+                url: self
+                    .paths
+                    .page(Section::Services, &m.service.to_lowercase()),
+                note: String::new(),
+            });
+        }
+        let Some(topic) = m.support_topic_ids.first() else {
+            return (trail, None, None);
+        };
+        let key = topic.to_lowercase();
+        trail.push(NamedLink {
+            name: match self.topic_label(&key) {
+                Some(label) => format!("{topic}: {label}"),
+                None => format!("Support topic {topic}"),
+            },
+            url: self.topic_url(topic),
+            note: String::new(),
+        });
+        let list = self.lib.topics.get(&key).map_or(&[][..], Vec::as_slice);
+        let here = self
+            .lib
+            .index_of(&m.article_id)
+            .and_then(|ix| list.iter().position(|&i| i == ix));
+        let link = |i: usize| {
+            list.get(i).map(|&ix| {
+                let n = &self.lib.articles[ix];
+                NamedLink {
+                    name: n.title.clone(),
+                    url: Some(article_page(n)),
+                    note: String::new(),
+                }
+            })
+        };
+        match here {
+            Some(at) => (trail, at.checked_sub(1).and_then(link), link(at + 1)),
+            None => (trail, None, None),
+        }
+    }
+
     fn article<'s>(&'s self, a: &'s Article, payload_html: Option<&'s str>) -> ArticlePage<'s> {
         let m = &a.meta;
         let type_key = m.self_help_type.as_str();
+        let (trail, previous, next) = self.whereabouts(a);
         ArticlePage {
             site: self.view(1),
             record_url: article_record(a),
@@ -800,6 +994,9 @@ impl Site<'_> {
             payload_html,
             tokens: &a.tokens,
             issue_description: a.issue_description.as_deref(),
+            trail,
+            previous,
+            next,
         }
     }
 
@@ -881,11 +1078,16 @@ impl Site<'_> {
                     .collect(),
             ),
         };
+        let groups = match section {
+            Section::Topics => self.topic_groups(&entries),
+            _ => Vec::new(),
+        };
         OverviewPage {
             site: self.view(1),
             title,
             intro,
             entries,
+            groups,
         }
     }
 

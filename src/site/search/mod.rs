@@ -53,12 +53,12 @@ pub const FOLDERS: [&str; 6] = [
 ];
 
 /// Pages per fragment file.
-pub const BUNDLE: usize = 8;
+pub const BUNDLE: usize = 4;
 /// Pages per fragment-table shard (a multiple of [`BUNDLE`]).
-pub const SHARD: usize = 512;
-/// Target size of one term chunk before compression: about 8 KB compressed, so that a one-word
+pub const SHARD: usize = 256;
+/// Target size of one term chunk before compression: about 4 KB compressed, so that a one-word
 /// query fetches little more than the words around it.
-const CHUNK_BYTES: usize = 14 * 1024;
+const CHUNK_BYTES: usize = 8 * 1024;
 /// Score levels stored per posting (11 bits; the 12th is the title flag).
 const SCORE_LEVELS: u16 = 2047;
 /// At most this many positions of one term on one page are kept (a phrase further down a page
@@ -75,7 +75,7 @@ pub const UNPOSITIONED: &[&str] = &[
     "on", "or", "that", "the", "this", "to", "was", "with", "you", "your",
 ];
 /// Bytes of body text kept in a page's fragment to cut excerpts from.
-const EXCERPT_SOURCE: usize = 800;
+const EXCERPT_SOURCE: usize = 480;
 /// Support topics shown per result (some scoping articles list hundreds).
 const FRAGMENT_TOPICS: usize = 5;
 /// BM25 saturation.
