@@ -206,6 +206,8 @@ struct Rewrite<'a, I> {
     /// For each open link: whether it was turned into a blade element.
     links: Vec<bool>,
     html_block: Option<String>,
+    /// Inside a code block: its text is shown as written, addresses included.
+    code_block: bool,
     /// A widget element opened inline (inside a paragraph): its name, and its raw text until
     /// it closes.
     inline_widget: Option<(&'static str, String)>,
@@ -286,6 +288,23 @@ impl<'a, I: Iterator<Item = Event<'a>>> Rewrite<'a, I> {
                 }
                 self.queue.push_back(event);
             }
+            Event::Start(Tag::CodeBlock(_)) => {
+                self.code_block = true;
+                self.queue.push_back(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.code_block = false;
+                self.queue.push_back(event);
+            }
+            // A bare address in running text is a link, as the portal shows it.
+            Event::Text(ref t)
+                if self.heading.is_none()
+                    && self.links.is_empty()
+                    && !self.code_block
+                    && has_bare_url(t) =>
+            {
+                autolink(t, &mut self.queue);
+            }
             Event::Text(ref t) | Event::Code(ref t) => {
                 if let Some((_, text, is_title)) = &mut self.heading {
                     text.push_str(t);
@@ -359,12 +378,14 @@ impl<'a, I: Iterator<Item = Event<'a>>> Rewrite<'a, I> {
 pub fn render(markdown: &str) -> Rendered {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut rewrite = Rewrite {
-        parser: Parser::new_ext(markdown, options),
+        // Text merged: a bare address arrives whole, not cut where `_` might emphasise.
+        parser: pulldown_cmark::TextMergeStream::new(Parser::new_ext(markdown, options)),
         queue: std::collections::VecDeque::new(),
         out: Rendered::default(),
         heading: None,
         links: Vec::new(),
         html_block: None,
+        code_block: false,
         inline_widget: None,
         raw_html: false,
     };
@@ -411,8 +432,16 @@ fn is_blade(url: &CowStr) -> bool {
 fn rewrite_markers(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut last = 0;
+    // A token inside a tag (an address in `href`) cannot be an element: its default text
+    // stays in the attribute and its markers go.
+    let mut tag_ranges: Option<Vec<std::ops::Range<usize>>> = None;
     for (at, marker, len) in markers(html) {
         out.push_str(&html[last..at]);
+        last = at + len;
+        let ranges = tag_ranges.get_or_insert_with(|| html::tags(html).map(|t| t.range).collect());
+        if ranges.iter().any(|r| r.start < at && at < r.end) {
+            continue;
+        }
         match marker {
             Marker::TokenOpen(name) => {
                 out.push_str("<span class=\"shelf-token\" data-token=\"");
@@ -423,10 +452,86 @@ fn rewrite_markers(html: &str) -> String {
             Marker::IssueOpen => out.push_str("<div class=\"shelf-issue-description\">"),
             Marker::IssueClose => out.push_str("</div>"),
         }
-        last = at + len;
     }
     out.push_str(&html[last..]);
     out
+}
+
+/// Whether `text` holds a web address: `http://` or `https://`, any case.
+fn has_bare_url(text: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), b"://").is_some() && url_at(text, 0).is_some()
+}
+
+/// The first bare address in `text` at or after `from`: its byte range. It starts at a word
+/// boundary with `http://` or `https://` and runs to a space or `<>"'`; trailing punctuation
+/// (`.,;:!?`, and `)` without its `(`) is the sentence's, not the address's.
+fn url_at(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
+    let lower = text.to_ascii_lowercase();
+    let mut search = from;
+    while let Some(found) = lower[search..].find("http") {
+        let start = search + found;
+        search = start + 4;
+        let rest = &lower[start..];
+        let scheme = if rest.starts_with("https://") {
+            8
+        } else if rest.starts_with("http://") {
+            7
+        } else {
+            continue;
+        };
+        let boundary = text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if !boundary {
+            continue;
+        }
+        let mut end = start
+            + text[start..]
+                .find(|c: char| c.is_whitespace() || "<>\"'".contains(c))
+                .unwrap_or(text.len() - start);
+        loop {
+            let trim = match text[..end].chars().next_back() {
+                Some('.' | ',' | ';' | ':' | '!' | '?') => true,
+                Some(')') => {
+                    let url = &text[start..end];
+                    url.matches('(').count() < url.matches(')').count()
+                }
+                _ => false,
+            };
+            if !trim || end <= start + scheme {
+                break;
+            }
+            end -= 1;
+        }
+        if end > start + scheme {
+            return Some(start..end);
+        }
+    }
+    None
+}
+
+/// `text` into the queue with each bare address made a link.
+fn autolink<'a>(text: &CowStr<'a>, queue: &mut std::collections::VecDeque<Event<'a>>) {
+    let mut at = 0;
+    while let Some(range) = url_at(text, at) {
+        if range.start > at {
+            queue.push_back(Event::Text(text[at..range.start].to_string().into()));
+        }
+        let url = text[range.clone()].to_string();
+        queue.push_back(Event::Start(Tag::Link {
+            link_type: pulldown_cmark::LinkType::Autolink,
+            dest_url: url.clone().into(),
+            title: "".into(),
+            id: "".into(),
+        }));
+        queue.push_back(Event::Text(url.into()));
+        queue.push_back(Event::End(TagEnd::Link));
+        at = range.end;
+    }
+    if at < text.len() {
+        queue.push_back(Event::Text(text[at..].to_string().into()));
+    }
 }
 
 /// The opening tag every token element has once sanitized.
@@ -573,6 +678,53 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn bare_addresses_in_text_are_links_and_code_is_left_alone() {
+        let r = super::render(
+            "# T\nSee https://learn.example/a_(b) or http://x.example/p?q=1.\n\n`https://code.example/` and\n\n```\nhttps://block.example/\n```\n\n[named](https://named.example/) https-not-a-url\n",
+        );
+        assert!(
+            r.html.contains("<a href=\"https://learn.example/a_(b)\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<a href=\"http://x.example/p?q=1\""),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("</a>.</p>"),
+            "the full stop is the sentence's: {}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("href=\"https://code.example/"),
+            "{}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("href=\"https://block.example/"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches("href=\"https://named.example/\"").count(), 1);
+    }
+
+    #[test]
+    fn a_token_inside_an_attribute_keeps_its_default_text() {
+        let r = super::render(
+            "# T\n<a href=\"https://portal.example/<!--$subscriptionId-->sub<!--/$subscriptionId-->/x\">open</a> for <!--$vmName-->vm<!--/$vmName-->\n",
+        );
+        assert!(
+            r.html.contains("href=\"https://portal.example/sub/x\""),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.html.matches("shelf-token").count(), 1, "{}", r.html);
+        assert!(r.html.contains("data-token=\"vmName\""), "{}", r.html);
+    }
+
     #[test]
     fn attribute_escaping_replaces_the_five_specials_only() {
         let mut out = String::from("x=");

@@ -975,3 +975,107 @@ fn on_the_corpus_the_index_holds_the_words_readers_see() {
         assert!(*found * 100 >= *seen * 98, "{kind}\n{report}");
     }
 }
+
+/// The pages a reader sees, at a desktop's 1280 px and a phone's 390 px: nothing scrolls
+/// sideways, no word in a table is broken across lines, and each page is saved as a screenshot
+/// (`target/tmp/screenshots/`, to look at): home, topics overview, a topic, an article of each
+/// payload view (scoping form, topic table, common problems, advisor fields), search.
+#[test]
+fn every_kind_of_page_fits_a_phone_and_a_desktop() {
+    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
+    use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+    let server = samples();
+    let id_of = |path: &str| -> String {
+        let text = crate::read(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("articles")
+                .join(path),
+        )
+        .to_lowercase();
+        let at = text.find("articleid=\"").unwrap() + "articleid=\"".len();
+        text[at..].split('"').next().unwrap().to_lowercase()
+    };
+    let mut pages = vec![
+        ("home".to_string(), "index.html".to_string()),
+        ("topics".into(), "topics/index.html".into()),
+        ("topic".into(), "topics/32600001.html".into()),
+        ("search".into(), "search.html?q=virtual+machine".into()),
+    ];
+    for (name, path) in [
+        ("form", "microsoft.compute/vm-scoping.md"),
+        ("problems", "microsoft.compute/diagnoseandsolve-vm.md"),
+        ("advisor", "microsoft.storage/blob-soft-delete-advisor.md"),
+        ("generic", "microsoft.compute/vm-rdp-connectivity.md"),
+    ] {
+        pages.push((name.into(), format!("articles/{}.html", id_of(path))));
+    }
+    pages.push((
+        "topic-table".into(),
+        format!(
+            "articles/{}.html",
+            id_of("supportTopicDescriptions/supporttopics-15001.md")
+        ),
+    ));
+
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let browser = launch();
+    let tab = browser.new_tab().unwrap();
+    for (width, height, mobile) in [(390, 844, true), (1280, 900, false)] {
+        tab.call_method(SetDeviceMetricsOverride {
+            width,
+            height,
+            device_scale_factor: 1.0,
+            mobile,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })
+        .unwrap();
+        for (name, path) in &pages {
+            navigate(&tab, &server.url(path));
+            if name == "search" {
+                wait_for(
+                    &tab,
+                    "results",
+                    "return document.querySelectorAll('.search-results li').length > 0",
+                );
+            }
+            let layout = eval(
+                &tab,
+                "const broken = []; \
+                 for (const cell of document.querySelectorAll('td, th')) { \
+                   const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT); \
+                   for (let n = walker.nextNode(); n; n = walker.nextNode()) { \
+                     for (const m of n.textContent.matchAll(/[A-Za-z]{2,20}/g)) { \
+                       const r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length); \
+                       const tops = new Set([...r.getClientRects()].map((x) => Math.round(x.top))); \
+                       if (tops.size > 1) broken.push(m[0]); \
+                     } \
+                   } \
+                 } \
+                 return { scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth, broken }",
+            );
+            assert!(
+                layout["scrollWidth"].as_f64() <= layout["clientWidth"].as_f64(),
+                "{name} at {width} px scrolls sideways: {layout}"
+            );
+            assert_eq!(
+                layout["broken"],
+                serde_json::json!([]),
+                "{name} at {width} px breaks words in a table"
+            );
+            let png = tab
+                .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+                .unwrap();
+            std::fs::write(shots.join(format!("{name}-{width}.png")), png).unwrap();
+        }
+    }
+}
