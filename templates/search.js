@@ -871,6 +871,33 @@ class SearchPage {
   }
 }
 
+/** The topics overview's filter box: shows the topics whose number, name or service holds
+ *  every word typed (the box stays hidden without this script). */
+function filterTopics(box) {
+  const input = box.querySelector("input");
+  const count = box.querySelector(".overview-filter-count");
+  const groups = [...document.querySelectorAll(".overview-group")];
+  const items = groups.flatMap((g) => [...g.querySelectorAll("li")].map((li) => [li, lower(`${li.textContent} ${g.querySelector("h2").textContent}`)]));
+  box.hidden = false;
+  input.addEventListener("input", () => {
+    const typed = lower(input.value).split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const [li, text] of items) {
+      li.hidden = !typed.every((w) => text.includes(w));
+      if (!li.hidden) shown++;
+    }
+    for (const list of document.querySelectorAll(".overview-group ul")) {
+      list.hidden = ![...list.children].some((li) => !li.hidden);
+      if (list.previousElementSibling?.tagName === "H3") list.previousElementSibling.hidden = list.hidden;
+    }
+    for (const g of groups) g.hidden = ![...g.querySelectorAll("ul")].some((u) => !u.hidden);
+    count.textContent = typed.length ? `${shown} of ${items.length} topics` : "";
+  });
+}
+
+const filterBox = typeof document !== "undefined" && document.querySelector(".overview-filter-box");
+if (filterBox) filterTopics(filterBox);
+
 const app = typeof document !== "undefined" && document.getElementById("search-app");
 if (app) {
   const offline = app.querySelector(".search-offline");

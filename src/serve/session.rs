@@ -219,7 +219,8 @@ impl Session {
             || old.services.keys().ne(new.services.keys())
             || old.products.keys().ne(new.products.keys())
             || old.clouds.keys().ne(new.clouds.keys())
-            || old.types.keys().ne(new.types.keys());
+            || old.types.keys().ne(new.types.keys())
+            || list_page_counts(&old) != list_page_counts(&new);
         let full = change.templates || keys_moved;
         let old_slugs: HashSet<&str> = old.articles.iter().map(|a| a.slug.as_str()).collect();
         let new_slugs: HashSet<&str> = new.articles.iter().map(|a| a.slug.as_str()).collect();
@@ -570,5 +571,23 @@ fn sibling_topics(lib: &Library, topics: &BTreeSet<String>) -> Vec<String> {
         .iter()
         .flat_map(|t| places.siblings(t))
         .map(str::to_string)
+        .collect()
+}
+
+/// How many pages list each service, product, cloud and type: a list that gains or loses a
+/// page is rebuilt whole (the page beyond the end must go).
+fn list_page_counts(lib: &Library) -> Vec<usize> {
+    use crate::site::paths::list_pages;
+    let services = lib
+        .services
+        .values()
+        .map(|resources| list_pages(resources.values().map(Vec::len).sum()));
+    let products = lib.products.values().map(|v| list_pages(v.len()));
+    let clouds = lib.clouds.values().map(|v| list_pages(v.len()));
+    let types = lib.types.values().map(|v| list_pages(v.len()));
+    services
+        .chain(products)
+        .chain(clouds)
+        .chain(types)
         .collect()
 }

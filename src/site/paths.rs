@@ -30,6 +30,24 @@ impl Section {
     }
 }
 
+/// Articles listed on one page of a service, product, cloud or type: a cloud of the real
+/// repository holds 15,000, which as one page is megabytes.
+pub const LIST_PAGE: usize = 200;
+
+/// How many pages list `articles` articles.
+pub fn list_pages(articles: usize) -> usize {
+    articles.div_ceil(LIST_PAGE).max(1)
+}
+
+/// Page `n` (from 1) of a list whose first page is `first`: `types/generic.html`, then
+/// `types/generic~2.html`, ... (slugs never hold `~`, so no key's page is taken).
+pub fn paged(first: &str, n: usize) -> String {
+    match (n, first.strip_suffix(".html")) {
+        (1, _) | (_, None) => first.to_string(),
+        (n, Some(stem)) => format!("{stem}~{n}.html"),
+    }
+}
+
 /// Where each index key's page goes: slugs made unique in key order. `index` is kept for the
 /// section's own overview page.
 pub struct Slugs<'a>(HashMap<&'a str, String>);

@@ -459,14 +459,15 @@ fn rewrite_markers(html: &str) -> String {
 
 /// Whether `text` holds a web address: `http://` or `https://`, any case.
 fn has_bare_url(text: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), b"://").is_some() && url_at(text, 0).is_some()
+    memchr::memmem::find(text.as_bytes(), b"://").is_some()
+        && url_at(text, &text.to_ascii_lowercase(), 0).is_some()
 }
 
 /// The first bare address in `text` at or after `from`: its byte range. It starts at a word
 /// boundary with `http://` or `https://` and runs to a space or `<>"'`; trailing punctuation
-/// (`.,;:!?`, and `)` without its `(`) is the sentence's, not the address's.
-fn url_at(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
-    let lower = text.to_ascii_lowercase();
+/// (`.,;:!?`, and `)` without its `(`) is the sentence's, not the address's. `lower` is `text`
+/// in ASCII lowercase, made once by the caller.
+fn url_at(text: &str, lower: &str, from: usize) -> Option<std::ops::Range<usize>> {
     let mut search = from;
     while let Some(found) = lower[search..].find("http") {
         let start = search + found;
@@ -514,7 +515,8 @@ fn url_at(text: &str, from: usize) -> Option<std::ops::Range<usize>> {
 /// `text` into the queue with each bare address made a link.
 fn autolink<'a>(text: &CowStr<'a>, queue: &mut std::collections::VecDeque<Event<'a>>) {
     let mut at = 0;
-    while let Some(range) = url_at(text, at) {
+    let lower = text.to_ascii_lowercase();
+    while let Some(range) = url_at(text, &lower, at) {
         if range.start > at {
             queue.push_back(Event::Text(text[at..range.start].to_string().into()));
         }

@@ -618,3 +618,67 @@ fn pages_show_where_an_article_and_a_topic_sit() {
             .any(|(name, _)| name.starts_with("32600002"))
     );
 }
+
+/// A list longer than a page is cut into pages of 200 articles that link each other: every
+/// article is on exactly one page of its type and cloud, and the first page keeps the key's
+/// address.
+#[test]
+fn long_lists_are_cut_into_linked_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("articles");
+    fs::create_dir_all(&source).unwrap();
+    for i in 0..450 {
+        fs::write(
+            source.join(format!("a{i:03}.md")),
+            format!(
+                "<properties pageTitle=\"Article {i:03}\" description=\"d\" service=\"microsoft.compute\" \
+                 supportTopicIds=\"3260{:04}\" cloudEnvironments=\"public\" selfHelpType=\"generic\" \
+                 articleId=\"page-test-{i:03}\" ownershipId=\"o\" />\n# Article {i:03}\n\nText {i}.\n",
+                i % 40
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("site");
+    let o = build(&source, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for list in [
+        "types/generic",
+        "clouds/public",
+        "services/microsoft.compute",
+    ] {
+        let pages = [
+            format!("{list}.html"),
+            format!("{list}~2.html"),
+            format!("{list}~3.html"),
+        ];
+        assert!(!out.join(format!("{list}~4.html")).exists(), "{list}");
+        let mut seen = BTreeSet::new();
+        for (n, page) in pages.iter().enumerate() {
+            let html = read(&out.join(page));
+            let articles: Vec<&str> = html
+                .lines()
+                .filter(|l| l.trim_start().starts_with("<li><a href=\"../articles/"))
+                .collect();
+            assert!(articles.len() <= 200, "{page}: {}", articles.len());
+            for line in articles {
+                assert!(
+                    seen.insert(line.split('"').nth(1).unwrap().to_string()),
+                    "{page}: twice"
+                );
+            }
+            assert!(html.contains(&format!("page {} of 3", n + 1)), "{page}");
+            let name = page.rsplit('/').next().unwrap();
+            for other in &pages {
+                let other_name = other.rsplit('/').next().unwrap();
+                if other_name != name {
+                    assert!(
+                        html.contains(&format!("href=\"../{other}\"")),
+                        "{page} links {other}"
+                    );
+                }
+            }
+        }
+        assert_eq!(seen.len(), 450, "{list}");
+    }
+}

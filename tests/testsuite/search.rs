@@ -1079,3 +1079,36 @@ fn every_kind_of_page_fits_a_phone_and_a_desktop() {
         }
     }
 }
+
+/// The topics overview's filter box keeps the topics whose number, name or service holds the
+/// words typed, and the groups that still have one.
+#[test]
+fn the_topics_overview_filters_as_you_type() {
+    let server = samples();
+    let (_browser, tab) = open(&server.url("topics/index.html"));
+    wait_for(
+        &tab,
+        "the filter box",
+        "return !document.querySelector('.overview-filter-box').hidden",
+    );
+    let shown = |query: &str| -> Vec<String> {
+        let js = format!(
+            "const i = document.querySelector('.overview-filter'); i.value = {}; \
+             i.dispatchEvent(new Event('input')); \
+             return [...document.querySelectorAll('.overview-group li')].filter((li) => !li.hidden && !li.closest('[hidden]')).map((li) => li.querySelector('a').textContent)",
+            serde_json::to_string(query).unwrap()
+        );
+        serde_json::from_value(eval(&tab, &js)).unwrap()
+    };
+    assert_eq!(shown("disk"), ["32600003"]);
+    assert_eq!(shown("storage"), ["32600101", "32600102"], "by service");
+    assert_eq!(shown("32600201"), ["32600201"]);
+    assert_eq!(shown("").len(), 6);
+    let groups = eval(
+        &tab,
+        "document.querySelector('.overview-filter').value = 'disk'; \
+         document.querySelector('.overview-filter').dispatchEvent(new Event('input')); \
+         return [...document.querySelectorAll('.overview-group')].filter((g) => !g.hidden).length",
+    );
+    assert_eq!(groups, 1);
+}

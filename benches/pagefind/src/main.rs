@@ -7,8 +7,8 @@
 //!
 //! 1. `shelf build` of the corpus (the real binary); Pagefind (its Rust API, `add_directory`
 //!    over the built `articles/*.html`, as a site would run it) writes `pagefind/` beside it.
-//! 2. Queries with known answers, drawn from the articles by a seeded generator, in six
-//!    families: whole titles; two or three consecutive title words; five consecutive words
+//! 2. Queries with known answers, drawn from the articles by a seeded generator, in seven
+//!    families: one word of a title; whole titles; two or three consecutive title words; five consecutive words
 //!    of a body; the same kind of words in quotes; the title's content words reordered with
 //!    an inflection changed (a paraphrase that needs no synonym table); a support topic's
 //!    description (answers: the topic's articles). An answer is every page whose title (or
@@ -36,7 +36,8 @@ use serde_json::{Value, json};
 use shelf::source::library::Library;
 
 const TOP: usize = 10;
-const FAMILIES: [&str; 6] = [
+const FAMILIES: [&str; 7] = [
+    "one word",
     "title",
     "title words",
     "body words",
@@ -184,9 +185,9 @@ fn queries(lib: &Library, per_family: usize, seed: u64) -> Vec<Query> {
     let mut family_counts: HashMap<&str, usize> = HashMap::new();
     while tries < per_family * 200 {
         tries += 1;
-        let family = FAMILIES[tries % 5];
+        let family = FAMILIES[tries % 6];
         if family_counts.get(family).copied().unwrap_or(0) >= per_family {
-            if FAMILIES[..5].iter().all(|f| family_counts.get(f).copied().unwrap_or(0) >= per_family) {
+            if FAMILIES[..6].iter().all(|f| family_counts.get(f).copied().unwrap_or(0) >= per_family) {
                 break;
             }
             continue;
@@ -198,6 +199,12 @@ fn queries(lib: &Library, per_family: usize, seed: u64) -> Vec<Query> {
         }
         let query = match family {
             "title" => Some((lib.articles[i].title.clone(), pages_where(&|j| titles[j] == *title))),
+            // One content word of a title: answered by every page whose title has it.
+            "one word" => {
+                let word = &title[next(title.len())];
+                let answers = pages_where(&|j| titles[j].contains(word));
+                (content(word) && word.len() >= 4 && answers.len() <= 30).then(|| (word.clone(), answers))
+            }
             "title words" if title.len() >= 4 => {
                 let len = 2 + next(2);
                 let at = next(title.len() - len + 1);

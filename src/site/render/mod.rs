@@ -21,7 +21,9 @@ use crate::base::progress::Progress;
 use crate::check::emit::plural;
 use crate::config::Config;
 use crate::site::api;
-use crate::site::paths::{Section, SitePaths, Slugs, article_embed, article_page, article_record};
+use crate::site::paths::{
+    LIST_PAGE, Section, SitePaths, Slugs, article_embed, article_page, article_record, paged,
+};
 use crate::site::search;
 use crate::site::views::*;
 use crate::source::library::{ArticleIx, Library};
@@ -536,6 +538,10 @@ struct ListPage<'a> {
     /// Other topics of the same product (or service), at most [`SIBLINGS`], and how many more.
     siblings: Vec<NamedLink>,
     more_siblings: usize,
+    /// Links to every page of a list longer than [`LIST_PAGE`] (the current one noted
+    /// "current"); empty for a list of one page.
+    pager: Vec<NamedLink>,
+    page_number: usize,
 }
 
 /// Sibling topics shown on a topic page.
@@ -581,6 +587,8 @@ struct OverviewPage<'a> {
     entries: Vec<NamedLink>,
     /// The topics overview: the same entries grouped by service and product.
     groups: Vec<OverviewGroup>,
+    /// The search script's version: it also runs the topics overview's filter box.
+    script_version: String,
 }
 
 #[derive(Serialize)]
@@ -810,44 +818,65 @@ impl Site<'_> {
                     })
                     .collect();
                 let (title, intro) = (format!("Service {key}"), "Articles by resource type.");
-                self.list_page(Section::Services, key, title, intro, None, groups)?
+                return self.write_list(Section::Services, key, title, intro, groups, sink);
             }
             Page::Product(key) => {
                 let groups = single(&lib.products[key], self);
                 let title = format!("Product {key}");
-                self.list_page(Section::Products, key, title, "", None, groups)?
+                return self.write_list(Section::Products, key, title, "", groups, sink);
             }
             Page::Cloud(cloud) => {
                 let groups = single(&lib.clouds[&cloud], self);
                 let intro = format!("Articles published to the {cloud} cloud.");
                 let (key, title) = (cloud.as_str(), format!("Cloud {cloud}"));
-                self.list_page(Section::Clouds, key, title, &intro, None, groups)?
+                return self.write_list(Section::Clouds, key, title, &intro, groups, sink);
             }
             Page::Type(key) => {
                 let groups = single(&lib.types[key], self);
                 let title = format!("Type {key}");
-                self.list_page(Section::Types, key, title, "", None, groups)?
+                return self.write_list(Section::Types, key, title, "", groups, sink);
             }
         };
         sink.write(&path, html.as_bytes())
     }
 
-    /// A key's page listing its articles (`topic.html` for a support topic, else `list.html`):
-    /// its path and HTML.
-    fn list_page(
+    /// A service's, product's, cloud's or type's pages (`list.html`), [`LIST_PAGE`] articles
+    /// to a page: the first at the key's path, the others beside it ([`paged`]), each with
+    /// links to all.
+    fn write_list(
         &self,
         section: Section,
         key: &str,
         title: String,
         intro: &str,
-        description: Option<TopicDescriptionView>,
         groups: Vec<Group>,
-    ) -> Result<(String, String), Error> {
-        let page = self.list_view(section, title, intro, description, groups);
-        let html = self
-            .renderer
-            .list(&page, matches!(section, Section::Topics))?;
-        Ok((self.paths.page(section, key).unwrap_or_default(), html))
+        sink: &dyn Sink,
+    ) -> Result<(), Error> {
+        let first = self.paths.page(section, key).unwrap_or_default();
+        let total: usize = groups.iter().map(|g| g.articles.len()).sum();
+        let pages = paginate(groups, LIST_PAGE);
+        let n = pages.len();
+        for (i, groups) in pages.into_iter().enumerate() {
+            let mut page = self.list_view(section, title.clone(), intro, None, groups);
+            page.count = total;
+            if n > 1 {
+                page.page_number = i + 1;
+                page.pager = (1..=n)
+                    .map(|p| NamedLink {
+                        name: p.to_string(),
+                        url: Some(paged(&first, p)),
+                        note: if p == i + 1 {
+                            "current".into()
+                        } else {
+                            String::new()
+                        },
+                    })
+                    .collect();
+            }
+            let html = self.renderer.list(&page, false)?;
+            sink.write(&paged(&first, i + 1), html.as_bytes())?;
+        }
+        Ok(())
     }
 
     fn list_view<'s>(
@@ -877,6 +906,8 @@ impl Site<'_> {
             product: None,
             siblings: Vec::new(),
             more_siblings: 0,
+            pager: Vec::new(),
+            page_number: 1,
         }
     }
 
@@ -1088,6 +1119,7 @@ impl Site<'_> {
             intro,
             entries,
             groups,
+            script_version: search::version(&self.renderer.search_script),
         }
     }
 
@@ -1166,6 +1198,29 @@ fn embed_link_root(base_url: &str) -> String {
     } else {
         "../".to_string()
     }
+}
+
+/// Groups cut into pages of at most `size` articles; a group split across two pages keeps its
+/// name on both.
+fn paginate(groups: Vec<Group<'_>>, size: usize) -> Vec<Vec<Group<'_>>> {
+    let mut pages: Vec<Vec<Group>> = vec![Vec::new()];
+    let mut room = size;
+    for group in groups {
+        let mut articles = group.articles.into_iter().peekable();
+        while articles.peek().is_some() {
+            if room == 0 {
+                pages.push(Vec::new());
+                room = size;
+            }
+            let part: Vec<_> = articles.by_ref().take(room).collect();
+            room -= part.len();
+            pages.last_mut().expect("a page").push(Group {
+                name: group.name.clone(),
+                articles: part,
+            });
+        }
+    }
+    pages
 }
 
 fn single<'s>(ixs: &[ArticleIx], site: &'s Site<'_>) -> Vec<Group<'s>> {
