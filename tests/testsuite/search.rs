@@ -742,28 +742,11 @@ fn pages_have_a_dark_scheme_and_print_without_navigation() {
 /// nothing scrolls sideways; on a desktop (1280 px) the filters sit beside the results.
 #[test]
 fn on_a_narrow_screen_results_come_before_the_filters() {
-    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
     let server = samples();
     let browser = launch();
     let tab = browser.new_tab().unwrap();
     for (width, height, mobile) in [(390, 844, true), (1280, 900, false)] {
-        tab.call_method(SetDeviceMetricsOverride {
-            width,
-            height,
-            device_scale_factor: 1.0,
-            mobile,
-            scale: None,
-            screen_width: None,
-            screen_height: None,
-            position_x: None,
-            position_y: None,
-            dont_set_visible_size: None,
-            screen_orientation: None,
-            viewport: None,
-            display_feature: None,
-            device_posture: None,
-        })
-        .unwrap();
+        set_viewport(&tab, width, height, mobile);
         navigate(&tab, &server.url("search.html?q=virtual+machine"));
         let layout = wait_for(
             &tab,
@@ -982,7 +965,6 @@ fn on_the_corpus_the_index_holds_the_words_readers_see() {
 /// payload view (scoping form, topic table, common problems, advisor fields), search.
 #[test]
 fn every_kind_of_page_fits_a_phone_and_a_desktop() {
-    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
     use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
     let server = samples();
     let id_of = |path: &str| -> String {
@@ -1022,23 +1004,7 @@ fn every_kind_of_page_fits_a_phone_and_a_desktop() {
     let browser = launch();
     let tab = browser.new_tab().unwrap();
     for (width, height, mobile) in [(390, 844, true), (1280, 900, false)] {
-        tab.call_method(SetDeviceMetricsOverride {
-            width,
-            height,
-            device_scale_factor: 1.0,
-            mobile,
-            scale: None,
-            screen_width: None,
-            screen_height: None,
-            position_x: None,
-            position_y: None,
-            dont_set_visible_size: None,
-            screen_orientation: None,
-            viewport: None,
-            display_feature: None,
-            device_posture: None,
-        })
-        .unwrap();
+        set_viewport(&tab, width, height, mobile);
         for (name, path) in &pages {
             navigate(&tab, &server.url(path));
             if name == "search" {
@@ -1111,4 +1077,26 @@ fn the_topics_overview_filters_as_you_type() {
          return [...document.querySelectorAll('.overview-group')].filter((g) => !g.hidden).length",
     );
     assert_eq!(groups, 1);
+}
+
+/// Lays the tab out as a screen `width` by `height` CSS pixels, a phone's when `mobile`.
+fn set_viewport(tab: &Tab, width: u32, height: u32, mobile: bool) {
+    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
+    tab.call_method(SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: 1.0,
+        mobile,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
 }
