@@ -731,6 +731,7 @@ class SearchPage {
       let fixed = query;
       for (const { word, term } of result.unknown) fixed = fixed.replace(new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(word)}(?=$|[^\\p{L}\\p{N}])`, "iu"), `$1${term}`);
       let replaced = false;
+      const terms = new Set(result.unknown.map((u) => u.term));
       if (!count) {
         const retry = await this.index.search(fixed, { filters: this.filters });
         if (run !== this.run) return;
@@ -740,7 +741,7 @@ class SearchPage {
           replaced = true;
         }
       }
-      corrected = { fixed, replaced };
+      corrected = { fixed, replaced, terms };
     }
     this.say(count ? `${count} result${count === 1 ? "" : "s"}` : "");
     if (!count && !result.goto) this.noResults(query);
@@ -751,13 +752,13 @@ class SearchPage {
   }
 
   /** Says which spelling was searched ("Showing results for ..."), or offers it ("Did you mean ..."). */
-  showCorrection(query, { fixed, replaced }) {
-    // Show the corrected words as the results write them: a word of the first result whose stem is the term.
+  showCorrection(query, { fixed, replaced, terms }) {
+    // The corrected words (stems) as the results write them: a word of the first result with that stem.
     const shown = this.results.querySelector(".result-title")?.parentElement?.textContent || "";
     const display = fixed.replace(/\S+/gu, (w) => {
-      const s = stem(fold(lower(w)));
-      const m = (shown.match(WORD) || []).find((x) => stem(fold(lower(x))) === s);
-      return m && s !== lower(w) ? lower(m) : w;
+      if (!terms.has(lower(w))) return w;
+      const m = (shown.match(WORD) || []).find((x) => stem(fold(lower(x))) === lower(w));
+      return m ? lower(m) : w;
     });
     const link = element("a", { href: `?q=${encodeURIComponent(display)}`, onclick: (e) => { e.preventDefault(); this.input.value = display; this.update({}); } }, display);
     const note = replaced

@@ -1100,3 +1100,57 @@ fn set_viewport(tab: &Tab, width: u32, height: u32, mobile: bool) {
     })
     .unwrap();
 }
+
+/// The query language, through the browser library on the samples: a quoted phrase keeps only
+/// pages with its words in order; an abbreviation finds the words it stands for; a misspelled
+/// word gets its nearest indexed spelling, and the page searches it when nothing else matched.
+#[test]
+fn phrases_synonyms_and_spellings() {
+    let server = samples();
+    let (_browser, tab) = open(&server.url("index.html"));
+    let js = "const m = await import('/search/search.js');
+         const index = await m.SearchIndex.open('/');
+         const titles = async (q) => {
+           const r = await index.search(q);
+           const f = await Promise.all(r.pages.map((p) => index.fragment(p.page)));
+           return { titles: f.map((x) => x.title), unknown: r.unknown };
+         };
+         return {
+           loose: await titles('machine virtual'),
+           phrase: await titles('\"virtual machine start problems\"'),
+           reversed: await titles('\"machine virtual start\"'),
+           vm: await titles('vm'),
+           misspelled: await titles('machnie'),
+         };";
+    let r = eval(&tab, js);
+    let titles =
+        |k: &str| -> Vec<String> { serde_json::from_value(r[k]["titles"].clone()).unwrap() };
+    assert!(titles("loose").len() > 3, "{r}");
+    assert_eq!(titles("phrase"), ["Virtual machine start problems"], "{r}");
+    assert!(titles("reversed").is_empty(), "{r}");
+    // Pages that say only "virtual machine" are found by "vm", after those that say "vm".
+    let vm = titles("vm");
+    assert!(
+        vm.iter().any(|t| t == "Common virtual machine problems"),
+        "{vm:?}"
+    );
+    let first_long = vm.iter().position(|t| !t.contains("VM")).unwrap();
+    assert!(vm[..first_long].iter().all(|t| t.contains("VM")), "{vm:?}");
+    assert!(titles("misspelled").is_empty());
+    assert_eq!(
+        r["misspelled"]["unknown"],
+        serde_json::json!([{ "word": "machnie", "term": "machin" }])
+    );
+
+    navigate(&tab, &server.url("search.html?q=machnie"));
+    let note = wait_for(
+        &tab,
+        "the correction",
+        "const n = document.querySelector('.search-correction'); return n && n.textContent",
+    );
+    assert_eq!(
+        note,
+        "No results for “machnie”. Showing results for machine."
+    );
+    assert!(!result_titles(&tab).is_empty());
+}
