@@ -146,6 +146,8 @@ async function fetchJSON(url, init) {
 const NEAR_PAGES = 60;
 const NEAR_BOOST = 0.5;
 const NEAR_WORDS = 4;
+/** Results looked at for a title that is exactly the query. */
+const EXACT_TITLE_PAGES = 10;
 
 /** Best score first; then pages with more words in the title; then page order. */
 function byScore(a, b) {
@@ -421,6 +423,7 @@ export class SearchIndex {
       }
       pages.sort(byScore);
       await this.nearness(pages, concepts, typingLast);
+      await this.exactTitleFirst(query, pages);
     }
     const suggestions = unknown.length ? await this.suggest(unknown) : [];
     return { pages, matched, terms, goto: await this.goto(query), unknown: suggestions };
@@ -444,6 +447,19 @@ export class SearchIndex {
     }
     top.sort(byScore);
     pages.splice(0, top.length, ...top);
+  }
+
+  /** Moves the first pages titled exactly as the query (its words, any case and punctuation)
+   *  to the front: the reader typed that title. Reads the fragments the results show anyway. */
+  async exactTitleFirst(query, pages) {
+    const typed = (text) => words(text).map((w) => fold(lower(w))).join(" ");
+    const want = typed(query);
+    if (!want || pages.length < 2) return;
+    const top = pages.slice(0, EXACT_TITLE_PAGES);
+    const fragments = await Promise.all(top.map((r) => this.fragment(r.page)));
+    const exact = top.filter((_, i) => typed(fragments[i].title) === want);
+    if (exact.length === 0 || exact[0] === top[0]) return;
+    pages.splice(0, top.length, ...exact, ...top.filter((r) => !exact.includes(r)));
   }
 
   /** For each unknown word, the indexed term nearest to its stem in spelling (edit distance 1,
