@@ -174,6 +174,7 @@ export class SearchIndex {
     this.base = base;
     this.entry = entry;
     this.files = new Map(); // file name -> promise of its JSON, each fetched once
+    this.levels = entry.levels || 63; // the highest stored score (63 before scores had 2,047 levels)
   }
 
   get pageCount() {
@@ -363,7 +364,6 @@ export class SearchIndex {
    * stand close together rank higher.
    */
   async search(query, { filters = {}, asYouType = false } = {}) {
-    this.levels = this.entry.levels || 63;
     const n = this.entry.pages;
     const { phrases, loose } = parseQuery(query);
     const concepts = this.concepts(loose);

@@ -301,7 +301,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> Rewrite<'a, I> {
                 if self.heading.is_none()
                     && self.links.is_empty()
                     && !self.code_block
-                    && has_bare_url(t) =>
+                    && memchr::memmem::find(t.as_bytes(), b"://").is_some() =>
             {
                 autolink(t, &mut self.queue);
             }
@@ -457,12 +457,6 @@ fn rewrite_markers(html: &str) -> String {
     out
 }
 
-/// Whether `text` holds a web address: `http://` or `https://`, any case.
-fn has_bare_url(text: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), b"://").is_some()
-        && url_at(text, &text.to_ascii_lowercase(), 0).is_some()
-}
-
 /// The first bare address in `text` at or after `from`: its byte range. It starts at a word
 /// boundary with `http://` or `https://` and runs to a space or `<>"'`; trailing punctuation
 /// (`.,;:!?`, and `)` without its `(`) is the sentence's, not the address's. `lower` is `text`
@@ -512,7 +506,7 @@ fn url_at(text: &str, lower: &str, from: usize) -> Option<std::ops::Range<usize>
     None
 }
 
-/// `text` into the queue with each bare address made a link.
+/// `text` into the queue with each bare address made a link (as it is when it has none).
 fn autolink<'a>(text: &CowStr<'a>, queue: &mut std::collections::VecDeque<Event<'a>>) {
     let mut at = 0;
     let lower = text.to_ascii_lowercase();

@@ -421,7 +421,14 @@ struct PageTerms {
     spans: Vec<(u32, u32)>,
 }
 
-/// The stems of [`UNPOSITIONED`].
+/// Whether `stem` is one of [`UNPOSITIONED`] (asked for every word of every page).
+fn is_unpositioned(stem: &str) -> bool {
+    unpositioned_stems()
+        .binary_search_by(|s| s.as_str().cmp(stem))
+        .is_ok()
+}
+
+/// The stems of [`UNPOSITIONED`], sorted.
 fn unpositioned_stems() -> &'static [String] {
     static STEMS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
         let mut stems = Vec::new();
@@ -470,7 +477,7 @@ impl PageTerms {
         for part in [a.plain_text.as_str(), payload_text] {
             text::each_stem(part, |stem| {
                 let term = page.count(Field::Body, stem);
-                if !unpositioned_stems().iter().any(|s| s == stem) {
+                if !is_unpositioned(stem) {
                     placed.push((term, at));
                 }
                 at += 1;
@@ -701,9 +708,13 @@ fn copies(lib: &Library, payload_texts: &[String]) -> Vec<Option<(u32, Vec<&'sta
         .par_iter()
         .zip(payload_texts)
         .map(|(a, payload)| {
-            content_hash(
-                format!("{}\u{0}{}\u{0}{payload}", a.title.trim(), a.plain_text).as_bytes(),
-            )
+            use std::hash::Hasher;
+            let mut hasher = rustc_hash::FxHasher::default();
+            for part in [a.title.trim(), &a.plain_text, payload] {
+                hasher.write(part.as_bytes());
+                hasher.write_u8(0);
+            }
+            hasher.finish()
         })
         .collect();
     let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
