@@ -44,9 +44,11 @@ pub fn read(path: &Path) -> Result<(Vec<u8>, Option<Diagnostic>), Box<Diagnostic
             format!("cannot be read: {e}"),
         )
     };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
-    if size > TOO_LARGE {
-        return Err(Box::new(
+    // One open and one fstat: the size asked of the open file both bounds the read and sizes
+    // the buffer (`fs::metadata` then `fs::read` was two stats and a path walk more per file).
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let too_large = |size: u64| {
+        Box::new(
             Diagnostic::new(
                 FILE_TOO_LARGE,
                 path,
@@ -56,9 +58,23 @@ pub fn read(path: &Path) -> Result<(Vec<u8>, Option<Diagnostic>), Box<Diagnostic
                 ),
             )
             .help("an article is a few kilobytes; check that this is the file you meant"),
-        ));
+        )
+    };
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > TOO_LARGE {
+        return Err(too_large(size));
     }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    // Read to the end, not to the size stat gave: a file that grew meanwhile is read whole,
+    // up to the limit.
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, TOO_LARGE + 1),
+        &mut bytes,
+    )
+    .map_err(unreadable)?;
+    if bytes.len() as u64 > TOO_LARGE {
+        return Err(too_large(bytes.len() as u64));
+    }
     let warning = (bytes.len() as u64 > LARGE).then(|| {
         let mut d = Diagnostic::new(
             LARGE_FILE,
