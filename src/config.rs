@@ -41,7 +41,15 @@ pub struct Config {
     /// Build only for this cloud (`public`, `fairfax`, `mooncake`, `blackforest`, `usnat`,
     /// `ussec`). Default: none, every article whatever its clouds.
     pub cloud: Option<Cloud>,
-    /// Write the search index (`search/`) and the search page. Default: `true`.
+    /// What a build writes, any of `pages` (the HTML site: home, articles, topic, service,
+    /// product, cloud and type pages, `style.css`), `api` (`api/v1/`: index, catalogs, the
+    /// topic, service and product documents, schemas), `records` (`api/v1/articles/`, each
+    /// article's full record, its fragment included), `embed` (`embed/`, each article's
+    /// fragment alone), `search` (the search page and index; needs `pages`) and `sitemap`
+    /// (`sitemap.xml`; needs `pages`). A portal that reads records needs no `embed`, one that
+    /// inserts fragments no `records` (docs/embedding.md). Default: all six.
+    pub outputs: Vec<Output>,
+    /// `false` leaves `search` out of `outputs` (the older spelling of it). Default: `true`.
     pub search: bool,
     /// Files to leave out, as globs relative to the site root (`articles/legacy/**`,
     /// `**/drafts/*.md`); `*` stays within a folder, `**` crosses folders. Default: none.
@@ -85,6 +93,84 @@ pub fn json_schema() -> String {
     text
 }
 
+/// One kind of file a build writes (`outputs` in shelf.toml, `--outputs` on the command line).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Output {
+    Pages,
+    Api,
+    Records,
+    Embed,
+    Search,
+    Sitemap,
+}
+
+impl Output {
+    /// Every output, in the order a build lists them: the default.
+    pub const ALL: [Output; 6] = [
+        Output::Pages,
+        Output::Api,
+        Output::Records,
+        Output::Embed,
+        Output::Search,
+        Output::Sitemap,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Pages => "pages",
+            Output::Api => "api",
+            Output::Records => "records",
+            Output::Embed => "embed",
+            Output::Search => "search",
+            Output::Sitemap => "sitemap",
+        }
+    }
+
+    /// The outputs named in `list` (`pages,search`), or what is wrong with it.
+    pub fn parse_list(list: &str) -> Result<Vec<Output>, String> {
+        let mut outputs = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let Some(output) = Output::ALL.into_iter().find(|o| o.name() == name) else {
+                let valid: Vec<_> = Output::ALL.iter().map(|o| o.name()).collect();
+                return Err(format!(
+                    "unknown output `{name}`; the outputs are {}",
+                    valid.join(", ")
+                ));
+            };
+            outputs.push(output);
+        }
+        Ok(outputs)
+    }
+}
+
+/// What is wrong with a set of outputs, if anything: none at all, or search or a sitemap
+/// without the pages they link to.
+fn outputs_problem(outputs: &[Output]) -> Option<String> {
+    if outputs.is_empty() {
+        return Some(
+            "outputs is empty: name at least one of pages, api, records, embed, search, sitemap"
+                .into(),
+        );
+    }
+    let needs_pages = [Output::Search, Output::Sitemap]
+        .into_iter()
+        .filter(|o| outputs.contains(o))
+        .map(Output::name)
+        .collect::<Vec<_>>();
+    (!outputs.contains(&Output::Pages) && !needs_pages.is_empty()).then(|| {
+        format!(
+            "outputs has {} but not pages, which {} link{} to: add pages or leave {} out",
+            needs_pages.join(" and "),
+            if needs_pages.len() > 1 { "they" } else { "it" },
+            if needs_pages.len() > 1 { "" } else { "s" },
+            if needs_pages.len() > 1 { "them" } else { "it" },
+        )
+    })
+}
+
 /// One `[[overrides]]` block of shelf.toml.
 #[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -103,6 +189,8 @@ pub struct Overrides {
     pub output: Option<PathBuf>,
     pub cloud: Option<Cloud>,
     pub no_search: bool,
+    /// `--outputs`: replaces shelf.toml's list.
+    pub outputs: Option<Vec<Output>>,
 }
 
 impl Default for Config {
@@ -114,6 +202,7 @@ impl Default for Config {
             output: "output".into(),
             templates: "templates".into(),
             cloud: None,
+            outputs: Output::ALL.to_vec(),
             search: true,
             follow_outside_symlinks: false,
             exclude: Vec::new(),
@@ -188,8 +277,24 @@ impl Config {
         if overrides.cloud.is_some() {
             config.cloud = overrides.cloud;
         }
-        config.search &= !overrides.no_search;
+        if let Some(outputs) = &overrides.outputs {
+            config.outputs = normalized(outputs.clone(), true);
+        }
+        if overrides.no_search {
+            config.outputs.retain(|&o| o != Output::Search);
+        }
         self
+    }
+
+    /// Whether a build writes `output`.
+    pub fn writes(&self, output: Output) -> bool {
+        self.outputs.contains(&output)
+    }
+
+    /// What is wrong with the outputs this configuration asks for (after the command line's
+    /// say), if anything.
+    pub fn outputs_problem(&self) -> Option<String> {
+        outputs_problem(&self.outputs)
     }
 
     /// What discovery leaves out: outside symlinks, ignored and excluded files.
@@ -216,8 +321,20 @@ impl Config {
             config.levels.add_override(&o.files, &o.rules)?;
         }
         config.excluded()?;
+        config.outputs = normalized(std::mem::take(&mut config.outputs), config.search);
+        if let Some(problem) = outputs_problem(&config.outputs) {
+            return Err(problem);
+        }
         Ok(config)
     }
+}
+
+/// `outputs` sorted, each once, without search when `search` is false.
+fn normalized(mut outputs: Vec<Output>, search: bool) -> Vec<Output> {
+    outputs.sort();
+    outputs.dedup();
+    outputs.retain(|&o| search || o != Output::Search);
+    outputs
 }
 
 #[cfg(test)]
@@ -235,8 +352,12 @@ mod tests {
         assert_eq!(c.title, "Help");
         assert_eq!(c.cloud, Some(Cloud::Mooncake));
         assert_eq!(c.source, PathBuf::from("docs"));
-        assert!(c.search);
-        assert!(!Config::parse("search = false").unwrap().search);
+        assert!(c.writes(Output::Search));
+        assert!(
+            !Config::parse("search = false")
+                .unwrap()
+                .writes(Output::Search)
+        );
         assert_eq!(c.baseline, None);
     }
 
@@ -288,6 +409,40 @@ mod tests {
         assert!(err.contains("exclude"), "{err}");
         let err = Config::parse("[[overrides]]\npaths = [\"a\"]\n").unwrap_err();
         assert!(err.contains("paths"), "{err}");
+    }
+
+    #[test]
+    fn outputs_are_read_checked_and_overridden() {
+        let c = Config::parse("outputs = [\"records\", \"api\", \"records\"]").unwrap();
+        assert_eq!(c.outputs, [Output::Api, Output::Records]);
+        assert_eq!(Config::default().outputs, Output::ALL);
+        let err = Config::parse("outputs = [\"search\", \"api\"]").unwrap_err();
+        assert!(err.contains("search") && err.contains("pages"), "{err}");
+        let err = Config::parse("outputs = []").unwrap_err();
+        assert!(err.contains("empty"), "{err}");
+        let err = Config::parse("outputs = [\"feeds\"]").unwrap_err();
+        assert!(err.contains("feeds"), "{err}");
+        let c = Config::parse("search = false").unwrap();
+        assert_eq!(c.outputs.len(), 5);
+        // The command line's list replaces the file's; --no-search takes search out of either.
+        let over = Overrides {
+            outputs: Some(Output::parse_list("pages, search,embed").unwrap()),
+            no_search: true,
+            ..Overrides::default()
+        };
+        let c = Config::default().with(&over);
+        assert_eq!(c.outputs, [Output::Pages, Output::Embed]);
+        assert_eq!(c.outputs_problem(), None);
+        let over = Overrides {
+            outputs: Some(Output::parse_list("sitemap").unwrap()),
+            ..Overrides::default()
+        };
+        assert!(Config::default().with(&over).outputs_problem().is_some());
+        assert!(
+            Output::parse_list("pages,feeds")
+                .unwrap_err()
+                .contains("records")
+        );
     }
 
     #[test]

@@ -90,6 +90,18 @@ pub struct SiteArgs {
     /// Leave out the search index and search page (`search = false` in shelf.toml).
     #[arg(long)]
     no_search: bool,
+    /// What to write, comma-separated, replacing `outputs` of shelf.toml: pages, api, records,
+    /// embed, search, sitemap (e.g. `--outputs api,records` for a portal that reads records).
+    #[arg(long, value_name = "LIST", value_parser = parse_outputs)]
+    outputs: Option<OutputList>,
+}
+
+/// `--outputs`, parsed.
+#[derive(Clone)]
+pub struct OutputList(Vec<shelf::config::Output>);
+
+fn parse_outputs(list: &str) -> Result<OutputList, String> {
+    shelf::config::Output::parse_list(list).map(OutputList)
 }
 
 impl SiteArgs {
@@ -99,6 +111,7 @@ impl SiteArgs {
             output: self.output.clone(),
             cloud: self.cloud.as_ref().map(|c| c.0),
             no_search: self.no_search,
+            outputs: self.outputs.clone().map(|list| list.0),
         }
     }
 }

@@ -15,6 +15,7 @@ use shelf::site::fingerprint;
 use shelf::site::render::Renderer;
 
 use shelf::Config;
+use shelf::config::Output;
 
 use crate::{Site, SiteArgs};
 
@@ -44,6 +45,9 @@ pub fn run(site: &Site, args: BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let root = site.root.as_path();
     let config = site.config()?.with(&args.site.overrides());
+    if let Some(problem) = config.outputs_problem() {
+        return Err(shelf::Error::Usage(problem).into());
+    }
     let cloud = config.cloud;
 
     // Discovery walks the tree on one core; the templates are parsed on the other meanwhile.
@@ -145,16 +149,28 @@ fn print_build_report(
         0 => String::new(),
         n => format!(", {n} of them unchanged"),
     };
+    // What was written, as the outputs say.
+    let mut kinds = Vec::new();
+    if config.writes(Output::Pages) {
+        kinds.push(format!(
+            "{} topic, {} service, {} product, {} cloud and {} type pages",
+            w.topics, w.services, w.products, w.clouds, w.types
+        ));
+    }
+    if w.api > 0 {
+        kinds.push(format!("{} API documents and fragments", w.api));
+    }
+    if config.writes(Output::Search) {
+        kinds.push("search".into());
+    }
+    if config.writes(Output::Sitemap) {
+        kinds.push("sitemap".into());
+    }
     eprintln!(
-        "built {} article{}{cloud_note}: {} topic, {} service, {} product, {} cloud and {} type pages, {} API documents and fragments, {} files in {}{unchanged} ({seconds:.2}s)",
+        "built {} article{}{cloud_note}: {}, {} files in {}{unchanged} ({seconds:.2}s)",
         w.articles,
         emit::plural(w.articles),
-        w.topics,
-        w.services,
-        w.products,
-        w.clouds,
-        w.types,
-        w.api,
+        kinds.join(", "),
         w.files,
         config.output.display(),
     );

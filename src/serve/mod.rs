@@ -21,7 +21,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::error::Error;
-use crate::config::{Config, Overrides};
+use crate::config::{Config, Output, Overrides};
 use http::{Live, Shown, Status};
 use session::{Change, Rebuilt, Session};
 
@@ -46,7 +46,16 @@ pub struct Options {
 
 /// Serves until the process is stopped.
 pub fn run(root: &Path, overrides: &Overrides, options: &Options) -> Result<(), Error> {
-    let load = || Config::load_file(root, &options.config_file).map(|c| c.with(overrides));
+    // A preview shows pages whatever the site deploys.
+    let load = || {
+        Config::load_file(root, &options.config_file).map(|c| {
+            let mut c = c.with(overrides);
+            if !c.writes(Output::Pages) {
+                c.outputs.insert(0, Output::Pages);
+            }
+            c
+        })
+    };
     let config = load()?;
     // Watching starts before the first build, so a save made while it runs is not missed.
     let (mut watcher, mut rx, mut watched) = start_watching(root, &config, &options.config_file)?;

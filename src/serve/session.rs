@@ -296,7 +296,7 @@ impl Session {
             rendered,
             written,
             removed,
-            search_pending: !full && self.config.search,
+            search_pending: !full && self.config.writes(crate::config::Output::Search),
             took: started.elapsed(),
             timings,
         })
@@ -396,7 +396,7 @@ impl Session {
             rendered: written.files,
             written,
             removed: Vec::new(),
-            search_pending: self.config.search,
+            search_pending: self.config.writes(crate::config::Output::Search),
             took: started.elapsed(),
             timings: std::mem::take(timings),
         }))
@@ -574,10 +574,11 @@ fn sibling_topics(lib: &Library, topics: &BTreeSet<String>) -> Vec<String> {
         .collect()
 }
 
-/// How many pages list each service, product, cloud and type: a list that gains or loses a
-/// page is rebuilt whole (the page beyond the end must go).
+/// How many pages list each topic, service, product, cloud and type: a list that gains or
+/// loses a page is rebuilt whole (the page beyond the end must go).
 fn list_page_counts(lib: &Library) -> Vec<usize> {
     use crate::site::paths::list_pages;
+    let topics = lib.topics.values().map(|v| list_pages(v.len()));
     let services = lib
         .services
         .values()
@@ -585,7 +586,8 @@ fn list_page_counts(lib: &Library) -> Vec<usize> {
     let products = lib.products.values().map(|v| list_pages(v.len()));
     let clouds = lib.clouds.values().map(|v| list_pages(v.len()));
     let types = lib.types.values().map(|v| list_pages(v.len()));
-    services
+    topics
+        .chain(services)
         .chain(products)
         .chain(clouds)
         .chain(types)

@@ -9,7 +9,7 @@ use crate::source::library::Library;
 use crate::source::model::Article;
 
 /// A folder of index pages (and of API documents of the same name).
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Topics,
     Services,
@@ -30,8 +30,9 @@ impl Section {
     }
 }
 
-/// Articles listed on one page of a service, product, cloud or type: a cloud of the real
-/// repository holds 15,000, which as one page is megabytes.
+/// Articles listed on one page of a topic, service, product, cloud or type: a cloud of the
+/// real repository holds 15,000, which as one page is megabytes; 200 keeps a page under about
+/// 80 KB.
 pub const LIST_PAGE: usize = 200;
 
 /// How many pages list `articles` articles.

@@ -682,3 +682,84 @@ fn long_lists_are_cut_into_linked_pages() {
         assert_eq!(seen.len(), 450, "{list}");
     }
 }
+
+/// `--outputs` (and `outputs` in shelf.toml) choose what a build writes; each output's files
+/// are byte for byte those of a build of everything, and a rebuild with fewer outputs leaves
+/// none of the others behind.
+#[test]
+fn outputs_choose_what_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("articles");
+    let run = |site: &str, outputs: Option<&str>| {
+        let site = dir.path().join(site);
+        let mut args = vec![
+            "build".to_string(),
+            "--source".into(),
+            source.to_str().unwrap().into(),
+            "--output".into(),
+            site.to_str().unwrap().into(),
+        ];
+        if let Some(list) = outputs {
+            args.extend(["--outputs".into(), list.into()]);
+        }
+        let o = shelf_at_fixed_time(&args, dir.path());
+        assert!(o.status.success(), "{}", stderr(&o));
+        (tree(&site), stderr(&o))
+    };
+    let (all, _) = run("all", None);
+    let kind = |rel: &str| match rel.split('/').next().unwrap() {
+        "api" if rel.starts_with("api/v1/articles/") => "records",
+        "api" => "api",
+        "embed" => "embed",
+        "search" | "search.html" => "search",
+        "sitemap.xml" => "sitemap",
+        ".shelf-output" => "marker",
+        _ => "pages",
+    };
+    for (outputs, kinds) in [
+        ("api,records", &["api", "records"][..]),
+        ("embed", &["embed"]),
+        ("api,embed", &["api", "embed"]),
+        ("pages", &["pages"]),
+        ("pages,search,sitemap", &["pages", "search", "sitemap"]),
+    ] {
+        let (some, summary) = run("some", Some(outputs));
+        let expected: BTreeSet<_> = all
+            .keys()
+            .filter(|rel| kinds.contains(&kind(rel)) || kind(rel) == "marker")
+            .cloned()
+            .collect();
+        let written: BTreeSet<_> = some.keys().cloned().collect();
+        assert_eq!(written, expected, "--outputs {outputs}");
+        let files = expected.len() - 1;
+        assert!(summary.contains(&format!("{files} files in")), "{summary}");
+        for (rel, bytes) in &some {
+            // Without search, pages have no search box; everything else is the same bytes.
+            if kinds.contains(&"search") || kind(rel) != "pages" {
+                assert!(all[rel] == *bytes, "{rel} differs with --outputs {outputs}");
+            }
+        }
+    }
+    // shelf.toml says it too, and the command line's list replaces the file's.
+    fs::write(dir.path().join("shelf.toml"), "outputs = [\"records\"]\n").unwrap();
+    let (records, _) = run("some", None);
+    assert!(
+        records
+            .keys()
+            .all(|rel| kind(rel) == "records" || kind(rel) == "marker")
+    );
+    let (embed, _) = run("some", Some("embed"));
+    assert!(
+        embed
+            .keys()
+            .all(|rel| kind(rel) == "embed" || kind(rel) == "marker")
+    );
+    fs::write(dir.path().join("shelf.toml"), "outputs = [\"sitemap\"]\n").unwrap();
+    let o = shelf_at_fixed_time(["build", "--source", source.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("outputs has sitemap but not pages"),
+        "{}",
+        stderr(&o)
+    );
+}

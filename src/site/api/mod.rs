@@ -24,6 +24,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::base::error::Error;
+use crate::config::Output;
 use crate::site::output::sink::{Sink, Touched};
 use crate::site::paths::{Section, SitePaths, Slugs, article_embed, article_page, article_record};
 use crate::source::library::{ArticleIx, Keys, Library};
@@ -36,15 +37,17 @@ pub const SCHEMA_VERSION: &str = "1.0.0";
 
 pub use crate::site::paths::API_ROOT as ROOT;
 
-/// The folders a build writes documents into.
-pub const FOLDERS: [&str; 7] = [
-    "api/v1",
-    "api/v1/articles",
-    "api/v1/topics",
-    "api/v1/services",
-    "api/v1/products",
-    "api/v1/schema",
-    "embed",
+/// The folders a build writes documents into, each with the output that writes into it
+/// (`api/v1` first: records go below it).
+pub const FOLDERS: [(&str, Output); 8] = [
+    ("api/v1", Output::Api),
+    ("api/v1", Output::Records),
+    ("api/v1/articles", Output::Records),
+    ("api/v1/topics", Output::Api),
+    ("api/v1/services", Output::Api),
+    ("api/v1/products", Output::Api),
+    ("api/v1/schema", Output::Api),
+    ("embed", Output::Embed),
 ];
 
 /// The JSON Schemas, by file name under `api/v1/schema/`.
@@ -102,11 +105,15 @@ impl BuildInfo {
     }
 }
 
-/// Writes an article's embeddable fragment (`embed_html`, the `embed.html` template) and its
-/// record, which carries the same fragment. The site's renderer calls it for each article page
-/// it renders, so the three files of an article are made together.
-pub fn write_article(a: &Article, embed_html: &str, sink: &dyn Sink) -> Result<(), Error> {
-    sink.write(&article_embed(a), embed_html.as_bytes())?;
+/// Writes an article's embeddable fragment (`embed_html`, the `embed.html` template). The
+/// site's renderer calls it and [`write_record`] for each article it renders, so the files of
+/// an article are made together.
+pub fn write_fragment(a: &Article, embed_html: &str, sink: &dyn Sink) -> Result<(), Error> {
+    sink.write(&article_embed(a), embed_html.as_bytes())
+}
+
+/// Writes an article's record, which carries its fragment (`embed_html`).
+pub fn write_record(a: &Article, embed_html: &str, sink: &dyn Sink) -> Result<(), Error> {
     // The fragment and the text are most of a record; escaping `<` and `>` grows the HTML.
     let size = embed_html.len() * 3 / 2 + a.plain_text.len() + 4096;
     sink.write(
@@ -630,8 +637,8 @@ mod tests {
         Library::indexed(articles, &mut Vec::new())
     }
 
-    /// Every file `write` and `write_article` make for `lib`, by path, with a stand-in
-    /// fragment.
+    /// Every file `write`, `write_fragment` and `write_record` make for `lib`, by path, with a
+    /// stand-in fragment.
     fn written(lib: &Library) -> BTreeMap<String, Vec<u8>> {
         let paths = SitePaths::new(lib);
         let info = BuildInfo {
@@ -641,7 +648,8 @@ mod tests {
         let sink = MemorySink::default();
         for a in &lib.articles {
             let embed = format!("<article>{}</article>", a.body_html);
-            write_article(a, &embed, &sink).unwrap();
+            write_fragment(a, &embed, &sink).unwrap();
+            write_record(a, &embed, &sink).unwrap();
         }
         let n = write(lib, &paths, &info, &sink, None).unwrap();
         let files = sink.0.into_inner().unwrap();

@@ -19,7 +19,7 @@ use tera::Tera;
 use crate::base::error::Error;
 use crate::base::progress::Progress;
 use crate::check::emit::plural;
-use crate::config::Config;
+use crate::config::{Config, Output};
 use crate::site::api;
 use crate::site::paths::{
     LIST_PAGE, Section, SitePaths, Slugs, article_embed, article_page, article_record, paged,
@@ -312,11 +312,20 @@ fn render(
     // The home page, sitemap and overviews show keys and counts: when no list changes (an
     // article rewritten in place by serve), neither do they.
     let lists = only.is_none_or(|t| !t.keys.is_empty());
+    let html = config.writes(Output::Pages);
+    // An article's page, record and fragment are made by one job: the record carries the
+    // fragment, so it is rendered once for both.
+    let per_article = [Output::Pages, Output::Records, Output::Embed]
+        .into_iter()
+        .any(|o| config.writes(o));
     let mut pages = Vec::new();
-    if lists {
-        pages.extend([Page::Home, Page::Sitemap]);
+    if lists && html {
+        pages.push(Page::Home);
     }
-    if config.search && lists {
+    if lists && config.writes(Output::Sitemap) {
+        pages.push(Page::Sitemap);
+    }
+    if config.writes(Output::Search) && lists {
         pages.push(Page::Search);
     }
     for section in [
@@ -326,22 +335,37 @@ fn render(
         Section::Clouds,
         Section::Types,
     ] {
-        if lists {
-            pages.push(Page::Overview(section));
+        if html {
+            if lists {
+                pages.push(Page::Overview(section));
+            }
+            staging.create_dir(section.dir())?;
         }
-        staging.create_dir(section.dir())?;
     }
-    staging.create_dir("articles")?;
+    if html {
+        staging.create_dir("articles")?;
+    }
     match only {
         None => {
             // The pages that list thousands of articles come first: one of them left for last
             // kept a thread busy alone.
-            pages.extend(lib.clouds.keys().map(|&c| Page::Cloud(c)));
-            pages.extend(lib.types.keys().map(|k| Page::Type(k)));
-            pages.extend((0..lib.articles.len()).map(Page::Article));
-            pages.extend(lib.topics.keys().map(|k| Page::Topic(k)));
-            pages.extend(lib.services.keys().map(|k| Page::Service(k)));
-            pages.extend(lib.products.keys().map(|k| Page::Product(k)));
+            if html {
+                pages.extend(lib.clouds.keys().map(|&c| Page::Cloud(c)));
+                pages.extend(lib.types.keys().map(|k| Page::Type(k)));
+            }
+            if per_article {
+                pages.extend((0..lib.articles.len()).map(Page::Article));
+            }
+            if html {
+                pages.extend(lib.topics.keys().map(|k| Page::Topic(k)));
+                pages.extend(lib.services.keys().map(|k| Page::Service(k)));
+                pages.extend(lib.products.keys().map(|k| Page::Product(k)));
+            }
+        }
+        Some(_) if !html => {
+            if let Some(t) = only.filter(|_| per_article) {
+                pages.extend(t.articles.iter().map(|&ix| Page::Article(ix)));
+            }
         }
         Some(t) => {
             // Keys without articles any more have no page; the caller removes it.
@@ -380,11 +404,13 @@ fn render(
         }
     }
 
-    for dir in api::FOLDERS {
-        staging.create_dir(dir)?;
+    for (dir, output) in api::FOLDERS {
+        if config.writes(output) {
+            staging.create_dir(dir)?;
+        }
     }
     let info = api::BuildInfo::now(cloud);
-    let with_search = config.search && only.is_none();
+    let with_search = config.writes(Output::Search) && only.is_none();
     // The search index and the API are made while the pages render.
     let (rendered, (search_files, api_files)) = rayon::join(
         || {
@@ -406,7 +432,7 @@ fn render(
                         Vec::new()
                     }
                 },
-                || match lists {
+                || match lists && config.writes(Output::Api) {
                     true => api::write(lib, &site.paths, &info, staging, only),
                     // The index and the key documents list summaries, which did not change.
                     false => Ok(0),
@@ -415,16 +441,21 @@ fn render(
         },
     );
     rendered?;
-    // Each article page comes with its fragment and record.
-    let article_pages = pages
+    // Each article job writes its page, record and fragment, as the outputs say.
+    let article_jobs = pages
         .iter()
         .filter(|p| matches!(p, Page::Article(_)))
         .count();
-    let api_files = api_files? + 2 * article_pages;
+    let per_article_api =
+        usize::from(config.writes(Output::Records)) + usize::from(config.writes(Output::Embed));
+    let api_files = api_files? + per_article_api * article_jobs;
+    let other_pages = pages.len() - article_jobs + usize::from(html) * article_jobs;
     if with_search {
         write_search(renderer, &search_files, staging)?;
     }
-    staging.write("style.css", renderer.style.as_bytes())?;
+    if html {
+        staging.write("style.css", renderer.style.as_bytes())?;
+    }
 
     Ok(Written {
         articles: lib.articles.len(),
@@ -434,8 +465,12 @@ fn render(
         clouds: lib.clouds.len(),
         types: lib.types.len(),
         api: api_files,
-        // style.css; with search, search.js and porter2.js.
-        files: pages.len() + 1 + search_files.len() + 2 * usize::from(with_search) + api_files,
+        // style.css with the pages; with search, search.js and porter2.js.
+        files: other_pages
+            + usize::from(html)
+            + search_files.len()
+            + 2 * usize::from(with_search)
+            + api_files,
         search_files: search_files.into_iter().map(|(path, _)| path).collect(),
     })
 }
@@ -703,7 +738,7 @@ impl Site<'_> {
             title: &self.config.title,
             root: if depth == 0 { "" } else { "../" },
             cloud: self.cloud.map(Cloud::as_str),
-            search: self.config.search,
+            search: self.config.writes(Output::Search),
         }
     }
 
@@ -716,19 +751,32 @@ impl Site<'_> {
     /// An article's page, embeddable fragment and API record. The payload is rendered once
     /// for both page and fragment when their links start the same way (no absolute
     /// `base-url`).
+    /// An article's page, record and fragment, those the outputs name.
     fn write_article(&self, a: &Article, sink: &dyn Sink) -> Result<(), Error> {
+        let writes = |o| self.config.writes(o);
         let payload = self.payload_html(a, PAGE_LINK_ROOT)?;
-        let page = self
-            .renderer
-            .article(&self.article(a, payload.as_deref()))?;
-        sink.write(&article_page(a), page.as_bytes())?;
+        if writes(Output::Pages) {
+            let page = self
+                .renderer
+                .article(&self.article(a, payload.as_deref()))?;
+            sink.write(&article_page(a), page.as_bytes())?;
+        }
+        if !writes(Output::Records) && !writes(Output::Embed) {
+            return Ok(());
+        }
         let embed_payload = if self.embed_link_root == PAGE_LINK_ROOT {
             payload
         } else {
             self.payload_html(a, &self.embed_link_root)?
         };
         let embed = self.embed(a, embed_payload.as_deref())?;
-        api::write_article(a, &embed, sink)
+        if writes(Output::Embed) {
+            api::write_fragment(a, &embed, sink)?;
+        }
+        if writes(Output::Records) {
+            api::write_record(a, &embed, sink)?;
+        }
+        Ok(())
     }
 
     /// `payload.html` for the article's payload, if it has one.
@@ -764,46 +812,12 @@ impl Site<'_> {
                 r.overview(&self.overview(section))?,
             ),
             Page::Topic(key) => {
-                let description = lib
-                    .topic_descriptions
-                    .get(key)
-                    .map(|d| TopicDescriptionView {
-                        short: &d.short,
-                        long: &d.long,
-                        category: &d.category,
-                        search_tags: &d.search_tags,
-                        source: ArticleLink::new(&lib.articles[d.article]),
-                    });
                 let title = match self.topic_label(key) {
                     Some(label) => format!("Support topic {key}: {label}"),
                     None => format!("Support topic {key}"),
                 };
                 let groups = single(&lib.topics[key], self);
-                let mut page = self.list_view(Section::Topics, title, "", description, groups);
-                if let Some(place) = self.places().of(key) {
-                    page.service = (!place.service.is_empty()).then(|| NamedLink {
-                        name: place.service.clone(),
-                        url: self.paths.page(Section::Services, &place.service),
-                        note: String::new(),
-                    });
-                    page.product = (!place.product.is_empty()).then(|| NamedLink {
-                        name: place.product.clone(),
-                        url: self.paths.page(Section::Products, &place.product),
-                        note: String::new(),
-                    });
-                    let siblings = self.places().siblings(key);
-                    page.more_siblings = siblings.len().saturating_sub(SIBLINGS);
-                    page.siblings = siblings
-                        .iter()
-                        .take(SIBLINGS)
-                        .map(|t| self.topic_link(t))
-                        .collect();
-                }
-                let html = self.renderer.list(&page, true)?;
-                (
-                    self.paths.page(Section::Topics, key).unwrap_or_default(),
-                    html,
-                )
+                return self.write_list(Section::Topics, key, title, "", groups, sink);
             }
             Page::Service(key) => {
                 let groups = lib.services[key]
@@ -840,9 +854,9 @@ impl Site<'_> {
         sink.write(&path, html.as_bytes())
     }
 
-    /// A service's, product's, cloud's or type's pages (`list.html`), [`LIST_PAGE`] articles
-    /// to a page: the first at the key's path, the others beside it ([`paged`]), each with
-    /// links to all.
+    /// A topic's, service's, product's, cloud's or type's pages (`list.html`), [`LIST_PAGE`]
+    /// articles to a page: the first at the key's path, the others beside it ([`paged`]), each
+    /// with links to all. A topic's pages also show its description and place.
     fn write_list(
         &self,
         section: Section,
@@ -858,6 +872,9 @@ impl Site<'_> {
         let n = pages.len();
         for (i, groups) in pages.into_iter().enumerate() {
             let mut page = self.list_view(section, title.clone(), intro, None, groups);
+            if section == Section::Topics {
+                self.describe_topic(key, &mut page);
+            }
             page.count = total;
             if n > 1 {
                 page.page_number = i + 1;
@@ -873,10 +890,46 @@ impl Site<'_> {
                     })
                     .collect();
             }
-            let html = self.renderer.list(&page, false)?;
+            let html = self.renderer.list(&page, section == Section::Topics)?;
             sink.write(&paged(&first, i + 1), html.as_bytes())?;
         }
         Ok(())
+    }
+
+    /// A topic page's description (from the supportTopicDescription article that describes
+    /// it), service, product and sibling topics.
+    fn describe_topic<'s>(&'s self, key: &str, page: &mut ListPage<'s>) {
+        let lib = self.lib;
+        page.description = lib
+            .topic_descriptions
+            .get(key)
+            .map(|d| TopicDescriptionView {
+                short: &d.short,
+                long: &d.long,
+                category: &d.category,
+                search_tags: &d.search_tags,
+                source: ArticleLink::new(&lib.articles[d.article]),
+            });
+        let Some(place) = self.places().of(key) else {
+            return;
+        };
+        page.service = (!place.service.is_empty()).then(|| NamedLink {
+            name: place.service.clone(),
+            url: self.paths.page(Section::Services, &place.service),
+            note: String::new(),
+        });
+        page.product = (!place.product.is_empty()).then(|| NamedLink {
+            name: place.product.clone(),
+            url: self.paths.page(Section::Products, &place.product),
+            note: String::new(),
+        });
+        let siblings = self.places().siblings(key);
+        page.more_siblings = siblings.len().saturating_sub(SIBLINGS);
+        page.siblings = siblings
+            .iter()
+            .take(SIBLINGS)
+            .map(|t| self.topic_link(t))
+            .collect();
     }
 
     fn list_view<'s>(
