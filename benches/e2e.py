@@ -31,6 +31,8 @@ import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "benches"))
 import hugo  # noqa: E402
+import serve  # noqa: E402  (the corpus copied three times)
+import zola  # noqa: E402
 
 
 def measure(cmd, cwd):
@@ -123,6 +125,104 @@ def side_by_side(shelf, args, work):
     print(f"  {pages} pages each ({left_out} files without a parseable header left out)")
 
 
+def kind_of(rel):
+    """The output (shelf.toml's `outputs`) a file of a built site belongs to."""
+    top = rel.split("/", 1)[0]
+    if rel.startswith("api/v1/articles/"):
+        return "records"
+    return {"api": "api", "embed": "embed", "search": "search", "search.html": "search",
+            "sitemap.xml": "sitemap", ".shelf-output": "marker"}.get(top, "pages")
+
+
+def census(site, articles):
+    """Prints the files and bytes of a built site by output, per article."""
+    counts = {}
+    for folder, _, files in os.walk(site):
+        for name in files:
+            path = os.path.join(folder, name)
+            kind = kind_of(os.path.relpath(path, site))
+            n, size = counts.get(kind, (0, 0))
+            counts[kind] = (n + 1, size + os.lstat(path).st_size)
+    total_files = sum(n for n, _ in counts.values())
+    total_bytes = sum(b for _, b in counts.values())
+    print(f"  {'output':<10}{'files':>9}{'MB':>9}{'files/article':>15}{'KB/article':>12}")
+    for kind, (n, size) in sorted(counts.items(), key=lambda kv: -kv[1][1]):
+        print(f"  {kind:<10}{n:>9}{size / 1e6:>9.1f}{n / articles:>15.3f}{size / 1e3 / articles:>12.2f}")
+    print(f"  {'all':<10}{total_files:>9}{total_bytes / 1e6:>9.1f}{total_files / articles:>15.3f}"
+          f"{total_bytes / 1e3 / articles:>12.2f}", flush=True)
+
+
+def on_disk(shelf, args, work):
+    """The real repository's size on the real disk: a cold build of the corpus copied three
+    times (16,521 articles, more than the 15,585 of the public repository), a `cp -r` of that
+    output (the floor: the same files and bytes, no work), a pages-only build, and Zola and
+    Hugo building the same articles, one of each in turn for --runs rounds so the disk's moods
+    fall on all alike. The disk is synced before each run, untimed.
+
+    Every run writes to a folder of its own, and all are deleted at the end: ext4 without a
+    journal (this machine's root) will not reuse an inode freed in the last 30 seconds and
+    checks each such inode when it creates a file, so deleting the last run's 66,000 files
+    before the next made creating files quadratic (2.5 s of kernel time became 12) and measured
+    the deletion, not the build. A real cold build has nothing deleted before it, and a rebuild
+    writes over the site shelf kept (nothing deleted either)."""
+    disk = args.disk or tempfile.gettempdir()
+    tree = os.path.join(disk, "shelf-corpus-x3")
+    if not os.path.isdir(tree):
+        serve.copies_of_corpus(os.path.abspath(args.corpus), tree)
+    articles = sum(f.endswith(".md") for _, _, fs in os.walk(tree) for f in fs)
+    print(f"disk: {articles} articles ({tree}), output on the disk of {disk}")
+    with tempfile.TemporaryDirectory(dir=disk) as place:
+        zola_cmd = zola.install(args.tmp or tempfile.gettempdir())
+        zola_site = os.path.join(place, "zola-site")
+        zola.write_site(tree, zola_site)
+        hugo_bin = hugo.install(args.tmp or tempfile.gettempdir())
+        hugo_site = os.path.join(place, "hugo-site")
+        hugo.write_site(tree, hugo_site, lean=True)
+        shelf_build = [shelf, "build", "--source", tree, "--quiet", "--force", "--output"]
+        # A build to copy from, and the census of what a build writes.
+        kept = os.path.join(place, "kept")
+        subprocess.run(shelf_build + [kept], cwd=place, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        census(kept, articles)
+        print("  by output, with --outputs (files per article, KB per article):")
+        for outputs in ["pages", "pages,search", "api,records", "api,embed"]:
+            out = os.path.join(place, "census-" + outputs.replace(",", "-"))
+            subprocess.run(shelf_build + [out, "--outputs", outputs], cwd=place,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            files = sizes = 0
+            for folder, _, names in os.walk(out):
+                files += len(names)
+                sizes += sum(os.lstat(os.path.join(folder, n)).st_size for n in names)
+            print(f"    --outputs {outputs:<14}{files / articles:7.3f} {sizes / 1e3 / articles:8.2f}")
+        runs = {
+            "shelf build (cold, default outputs)": lambda out: (shelf_build + [out], place),
+            "shelf build --outputs pages (cold)": lambda out: (shelf_build + [out, "--outputs", "pages"], place),
+            "cp -r of shelf's output (the floor)": lambda out: (["cp", "-r", kept, out], place),
+            "zola build (pages, topics taxonomy)": lambda out: (zola_cmd + ["build", "--force", "-o", out], zola_site),
+            "hugo (pages, topics taxonomy; lean)": lambda out: ([hugo_bin, "--quiet", "--destination", out], hugo_site),
+        }
+        times = {name: [] for name in runs}
+        codes = {name: set() for name in runs}
+        for round_ in range(args.runs):
+            for i, (name, command) in enumerate(runs.items()):
+                cmd, cwd = command(os.path.join(place, f"run-{round_}-{i}"))
+                emptied(os.path.join(place, ".shelf-cache"))()
+                subprocess.run(["sync"], check=True)
+                wall, _, _, code = measure(cmd, cwd)
+                times[name].append(wall)
+                codes[name].add(code)
+        medians = {}
+        for name, walls in times.items():
+            medians[name] = statistics.median(walls)
+            print(f"  {name:<40} wall {medians[name] * 1000:9.1f} ms   (median of {args.runs}; "
+                  f"min {min(walls) * 1000:.1f}, max {max(walls) * 1000:.1f}; exit "
+                  f"{','.join(map(str, sorted(codes[name])))})", flush=True)
+        shelf_cold, pages = medians["shelf build (cold, default outputs)"], medians["shelf build --outputs pages (cold)"]
+        floor, zola_time = medians["cp -r of shelf's output (the floor)"], medians["zola build (pages, topics taxonomy)"]
+        verdict("shelf cold build / zola build", shelf_cold / zola_time, 0.25)
+        verdict("shelf cold build / cp -r of its output", shelf_cold / floor, 1.2)
+        verdict("shelf pages-only build / zola build", pages / zola_time, 0.1)
+
+
 def synthetic(shelf, args, work):
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if not sizes:
@@ -167,7 +267,9 @@ def main():
     ap.add_argument("--tmp", default=None, help="folder for sites and synthetic trees (default: the system temp folder)")
     ap.add_argument("--sizes", default="10000,100000", help="synthetic tree sizes, comma-separated ('' for none)")
     ap.add_argument("--no-hugo", action="store_true", help="leave out the Hugo side-by-side")
-    ap.add_argument("--only", default="corpus,hugo,synthetic", help="sections to run, comma-separated")
+    ap.add_argument("--only", default="corpus,hugo,disk,synthetic", help="sections to run, comma-separated")
+    ap.add_argument("--disk", default=None, help="a folder on the real disk, for the disk section "
+                    "(default: the system temp folder)")
     args = ap.parse_args()
     only = set(args.only.split(","))
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
@@ -190,6 +292,8 @@ def main():
                 forced, _ = bench("shelf build corpus (--force)", build + ["--force"], args.runs, work)
                 builds = (cold, forced)
             side_by_side(builds, args, work)
+        if have_corpus and "disk" in only:
+            on_disk(shelf, args, work)
         if "synthetic" in only:
             synthetic(shelf, args, work)
 
