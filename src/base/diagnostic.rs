@@ -287,7 +287,9 @@ impl<'a> LineIndex<'a> {
 
 /// Sorts diagnostics by file, then position, then code: output must not depend on thread timing.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
+    use rayon::slice::ParallelSliceMut;
+    // Stable, on both cores: a tree of 16,500 articles has 19,000 problems.
+    diagnostics.par_sort_by(|a, b| {
         // Most comparisons are of one file's problems (the input comes mostly in runs by
         // file): equal bytes settle it without comparing the paths component by component.
         let file = match a.file.as_os_str() == b.file.as_os_str() {

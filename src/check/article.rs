@@ -15,12 +15,15 @@ use crate::source::markdown;
 use crate::source::model::{Article, Metadata};
 use crate::source::payload;
 
-/// What the parse is for. Both run every per-article rule (the same diagnostics in `build`,
-/// `serve`, `check` and the editor); `Build` also renders the body, `Check` renders nothing.
+/// What the parse is for. All run every per-article rule (the same diagnostics in `build`,
+/// `serve`, `check` and the editor); `Build` also renders the body; `Check` renders nothing and
+/// keeps no payload's value (`shelf check` only reports); `Edit` renders nothing and keeps the
+/// payloads, which the language server looks things up in (topic descriptions, symbols).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Build,
     Check,
+    Edit,
 }
 
 /// The outcome of parsing one file.
@@ -173,7 +176,8 @@ fn parse_inner(
     let mut references = Vec::new();
     let payload = match &fence {
         Some(fence) => {
-            let payload = match payload::parse(text, fence, file, diagnostics) {
+            let payload = match payload::parse(text, fence, file, diagnostics, mode != Mode::Check)
+            {
                 Ok(payload) => payload,
                 Err(fatal) => {
                     // The body around the payload is still checked.
@@ -228,7 +232,7 @@ fn parse_inner(
     }
     drop(body);
     let rendered = match mode {
-        Mode::Check => markdown::Rendered::default(),
+        Mode::Check | Mode::Edit => markdown::Rendered::default(),
         Mode::Build => {
             markdown::render(&markdown_source(text, leading, body_start, fence.as_ref()))
         }
@@ -391,7 +395,7 @@ mod tests {
             "<properties articleId=\"x\" selfHelpType=\"problemScopingQuestions\" />\n# Q\n---\n{\"title\": \"T\"}\n---\n",
         );
         let a = p.article.unwrap();
-        assert_eq!(a.payload.unwrap().value["title"], "T");
+        assert_eq!(a.payload.unwrap().value.unwrap()["title"], "T");
         assert!(!a.body_html.contains("title"), "{}", a.body_html);
     }
 

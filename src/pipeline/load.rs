@@ -275,8 +275,19 @@ impl SiteWide<'_> {
         let total = articles.len();
         let (library, other_cloud, duplicates) = match self.cloud {
             None => {
-                let library = library(articles, diagnostics);
-                self.check_across(&library, diagnostics);
+                // The files' problems are put in order while the library is made and the rules
+                // across articles run (a serial 15 ms each on 16,500 articles); theirs follow,
+                // and the final sort merges the two.
+                let mut across = Vec::new();
+                let (library, ()) = rayon::join(
+                    || {
+                        let library = library(articles, &mut across);
+                        self.check_across(&library, &mut across);
+                        library
+                    },
+                    || diagnostic::sort(diagnostics),
+                );
+                diagnostics.append(&mut across);
                 let duplicates = total - library.articles.len();
                 (library, 0, duplicates)
             }

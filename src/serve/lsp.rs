@@ -663,6 +663,9 @@ fn payload_symbols(
     let Some(payload) = project.article(path).and_then(|a| a.payload.as_ref()) else {
         return Vec::new();
     };
+    let Some(value) = &payload.value else {
+        return Vec::new();
+    };
     let mut symbols = Vec::new();
     let mut from = payload.span.start;
     for (list, kind) in [
@@ -670,7 +673,7 @@ fn payload_symbols(
         ("commonProblems", SymbolKind::OBJECT),
         ("supportTopics", SymbolKind::OBJECT),
     ] {
-        let Some(items) = payload.value.as_object().and_then(|o| {
+        let Some(items) = value.as_object().and_then(|o| {
             o.iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(list))
                 .and_then(|(_, v)| v.as_array())
@@ -775,7 +778,7 @@ impl Project {
         let states = found
             .files
             .par_iter()
-            .map(|f| KeptFile::from(load::parse_file(f, Mode::Check)))
+            .map(|f| KeptFile::from(load::parse_file(f, Mode::Edit)))
             .collect();
         let mut filters = config.filters();
         if let Ok(root) = filters.root.canonicalize() {
@@ -855,8 +858,8 @@ impl Project {
         };
         let file = &self.files[index];
         let parsed = match &text {
-            Some(text) => article::parse(&file.path, &file.rel, text.as_bytes(), Mode::Check),
-            None if file.path.is_file() => load::parse_file(file, Mode::Check),
+            Some(text) => article::parse(&file.path, &file.rel, text.as_bytes(), Mode::Edit),
+            None if file.path.is_file() => load::parse_file(file, Mode::Edit),
             None => {
                 // Deleted: the site no longer has it.
                 self.files.remove(index);

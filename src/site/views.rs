@@ -204,7 +204,7 @@ pub fn payload_view(
     topic_url: &dyn Fn(&str) -> Option<String>,
 ) -> Option<PayloadView> {
     use crate::source::model::SelfHelpType as T;
-    let value = &article.payload.as_ref()?.value;
+    let value = article.payload.as_ref()?.value.as_ref()?;
     Some(match article.meta.self_help_type {
         T::ProblemScopingQuestions if get(value, "formElements").is_some() => form(value),
         T::SupportTopicDescription => topics(value, topic_url),

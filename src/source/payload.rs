@@ -14,21 +14,29 @@ use crate::source::body::PayloadFence;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Payload {
-    pub value: Value,
+    /// The JSON as data, when it was asked for: a build renders it, while checking only needs
+    /// to know that it parses (the rules read it with positions, `check::rules::payload`), and
+    /// not building it halves the memory of `shelf check` on payload-heavy trees.
+    pub value: Option<Value>,
     /// The JSON text's range in the file.
     pub span: Range<usize>,
 }
 
-/// Parses the payload at `fence` in `text` (the whole file). On failure the error is positioned at
-/// the offending byte in the file.
+/// Parses the payload at `fence` in `text` (the whole file), keeping its value when `keep`. On
+/// failure the error is positioned at the offending byte in the file.
 pub fn parse(
     text: &str,
     fence: &PayloadFence,
     file: &Path,
     diagnostics: &mut Vec<Diagnostic>,
+    keep: bool,
 ) -> Result<Payload, Box<Diagnostic>> {
     let json = &text[fence.json.clone()];
-    let strict_error = match serde_json::from_str::<Value>(json) {
+    let read = |json: &str| match keep {
+        true => serde_json::from_str::<Value>(json).map(Some),
+        false => serde_json::from_str::<Read>(json).map(|_| None),
+    };
+    let strict_error = match read(json) {
         Ok(value) => {
             return Ok(Payload {
                 value,
@@ -38,7 +46,7 @@ pub fn parse(
         Err(e) => e,
     };
     let relaxed = relax(json);
-    if let Ok(value) = serde_json::from_str::<Value>(&relaxed) {
+    if let Ok(value) = read(&relaxed) {
         let at = error_offset(json, &strict_error) + fence.json.start;
         diagnostics.push(
             Diagnostic::new(
@@ -68,6 +76,54 @@ pub fn parse(
         .at(at..at + width)
         .help("fix the JSON between the `---` lines; a JSON linter shows the same place"),
     ))
+}
+
+/// JSON read exactly as into a [`Value`] (every string decoded, every number converted, so the
+/// same texts fail at the same byte with the same message) and kept nowhere. serde's
+/// `IgnoredAny` skips strings without decoding them: it took `"\ud800"`, which a build
+/// refuses, and stopped a byte earlier at a control character.
+struct Read;
+
+impl<'de> serde::Deserialize<'de> for Read {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Read, D::Error> {
+        d.deserialize_any(Read)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Read {
+    type Value = Read;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Read, E> {
+        Ok(Read)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Read, E> {
+        Ok(Read)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Read, E> {
+        Ok(Read)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Read, E> {
+        Ok(Read)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Read, E> {
+        Ok(Read)
+    }
+    fn visit_unit<E>(self) -> Result<Read, E> {
+        Ok(Read)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut items: A) -> Result<Read, A::Error> {
+        while items.next_element::<Read>()?.is_some() {}
+        Ok(Read)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut entries: A) -> Result<Read, A::Error> {
+        while entries.next_key::<Read>()?.is_some() {
+            entries.next_value::<Read>()?;
+        }
+        Ok(Read)
+    }
 }
 
 /// serde_json's message without its own " at line L column C" (we give file-absolute ones).
@@ -162,20 +218,20 @@ mod tests {
     fn run(text: &str) -> (Result<Payload, Box<Diagnostic>>, Vec<Diagnostic>) {
         let fence = find_payload(text, 0).unwrap();
         let mut d = Vec::new();
-        (parse(text, &fence, Path::new("t.md"), &mut d), d)
+        (parse(text, &fence, Path::new("t.md"), &mut d, true), d)
     }
 
     #[test]
     fn strict_json_parses() {
         let (p, d) = run("---\n{\"a\": [1, 2]}\n---\n");
-        assert_eq!(p.unwrap().value["a"][1], 2);
+        assert_eq!(p.unwrap().value.unwrap()["a"][1], 2);
         assert!(d.is_empty());
     }
 
     #[test]
     fn comments_and_trailing_commas_are_lenient() {
         let (p, d) = run("---\n{\n // c\n \"a\": [1, 2,], /* x */\n}\n---\n");
-        assert_eq!(p.unwrap().value["a"][0], 1);
+        assert_eq!(p.unwrap().value.unwrap()["a"][0], 1);
         assert_eq!(d[0].code, rules::PAYLOAD_LENIENT_JSON.code);
     }
 
@@ -192,9 +248,32 @@ mod tests {
     }
 
     #[test]
+    fn checking_and_building_report_the_same_place() {
+        for text in [
+            "---\n{\"a\": \"x\ty\"}\n---\n",
+            "---\n{\"a\": [1, 2,]}\n---\n",
+            "---\n{\"a\": \"\\ud800\"}\n---\n",
+            "---\n{\"a\": 1e999}\n---\n",
+            "---\n{\"a\" 1}\n---\n",
+        ] {
+            let fence = find_payload(text, 0).unwrap();
+            let reports = |keep| {
+                let mut found = Vec::new();
+                let result = parse(text, &fence, Path::new("t.md"), &mut found, keep);
+                found.extend(result.err().map(|e| *e));
+                found
+                    .iter()
+                    .map(|d| format!("{:?} {:?} {}", d.span, d.help, d.message))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(reports(true), reports(false), "{text}");
+        }
+    }
+
+    #[test]
     fn raw_control_characters_in_strings_are_lenient() {
         let (p, d) = run("---\n{\"a\": \"x\ty\nz\"}\n---\n");
-        assert_eq!(p.unwrap().value["a"], "x y z");
+        assert_eq!(p.unwrap().value.unwrap()["a"], "x y z");
         assert_eq!(d[0].code, rules::PAYLOAD_LENIENT_JSON.code);
     }
 

@@ -401,7 +401,7 @@ impl<'a> Record<'a> {
                     text: rendered.plain_text,
                 }
             }),
-            payload: a.payload.as_ref().map(|p| &p.value),
+            payload: a.payload.as_ref().and_then(|p| p.value.as_ref()),
             source: &a.path,
         }
     }

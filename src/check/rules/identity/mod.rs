@@ -13,7 +13,29 @@ pub mod unknown_solution_article;
 
 /// Runs every cross-article rule.
 pub fn check(library: &Library, sources: &[SourceFile], out: &mut Vec<Diagnostic>) {
-    unknown_solution_article::check(library, out);
-    long_file_name::check(sources, out);
-    duplicate_file_name::check(sources, out);
+    // Each rule on its own core, their problems in the same order as one after the other.
+    let (mut unknown, (mut long, mut duplicate)) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            unknown_solution_article::check(library, &mut found);
+            found
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut found = Vec::new();
+                    long_file_name::check(sources, &mut found);
+                    found
+                },
+                || {
+                    let mut found = Vec::new();
+                    duplicate_file_name::check(sources, &mut found);
+                    found
+                },
+            )
+        },
+    );
+    out.append(&mut unknown);
+    out.append(&mut long);
+    out.append(&mut duplicate);
 }
