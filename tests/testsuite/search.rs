@@ -649,7 +649,14 @@ fn on_the_corpus_every_topic_has_a_name() {
     let Some((dir, _, lib)) = corpus_site() else {
         return;
     };
-    let overview = std::fs::read_to_string(dir.path().join("site/topics/index.html")).unwrap();
+    // Every page of the overview.
+    let overview: String = (1..)
+        .map(|n| match n {
+            1 => "index.html".to_string(),
+            n => format!("index~{n}.html"),
+        })
+        .map_while(|name| std::fs::read_to_string(dir.path().join("site/topics").join(name)).ok())
+        .collect();
     let entries: Vec<&str> = overview
         .lines()
         .map(str::trim_start)
@@ -1153,4 +1160,102 @@ fn phrases_synonyms_and_spellings() {
         "No results for “machnie”. Showing results for machine."
     );
     assert!(!result_titles(&tab).is_empty());
+}
+
+/// An overview of more topics than a page holds is cut into linked pages of whole products,
+/// none over 200 KB, every topic on exactly one; its filter box fetches the other pages at the
+/// first keystroke and finds a topic of any of them.
+#[test]
+fn a_topics_overview_of_several_pages_filters_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("articles");
+    std::fs::create_dir_all(&source).unwrap();
+    let topics = 2100;
+    for i in 0..topics {
+        std::fs::write(
+            source.join(format!("t{i:04}.md")),
+            format!(
+                "<properties pageTitle=\"Topic article {i}\" description=\"d\" service=\"microsoft.s{}\" \
+                 productPesIds=\"{}\" supportTopicIds=\"4{i:07}\" cloudEnvironments=\"public\" \
+                 selfHelpType=\"generic\" articleId=\"overview-{i:04}\" ownershipId=\"o\" />\n\
+                 # Topic article {i}\n\nText.\n",
+                i % 3,
+                15000 + i % 30
+            ),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("site");
+    let o = build(&source, &out, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut seen = BTreeSet::new();
+    let mut pages = 0;
+    for n in 1.. {
+        let name = match n {
+            1 => "index.html".to_string(),
+            n => format!("index~{n}.html"),
+        };
+        let Ok(html) = std::fs::read_to_string(out.join("topics").join(&name)) else {
+            break;
+        };
+        pages += 1;
+        assert!(html.len() < 200_000, "{name}: {} bytes", html.len());
+        let on_page: Vec<String> = html
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("<li><a href=\""))
+            .map(|l| l.split('"').next().unwrap().to_string())
+            .collect();
+        assert!(on_page.len() <= 1000, "{name}: {}", on_page.len());
+        for topic in on_page {
+            assert!(seen.insert(topic.clone()), "{topic} twice");
+        }
+    }
+    assert_eq!((pages, seen.len()), (3, topics));
+
+    let server = Server::start(&out);
+    let (_browser, tab) = open(&server.url("topics/index.html"));
+    wait_for(
+        &tab,
+        "the filter box",
+        "return !document.querySelector('.overview-filter-box').hidden",
+    );
+    let last = format!("4{:07}", topics - 1);
+    assert_eq!(
+        eval(
+            &tab,
+            &format!("return !!document.querySelector('a[href=\"{last}.html\"]')")
+        ),
+        false,
+        "the last topic is on another page"
+    );
+    eval(
+        &tab,
+        &format!(
+            "const i = document.querySelector('.overview-filter'); i.value = '{last}'; \
+             i.dispatchEvent(new Event('input')); return true"
+        ),
+    );
+    wait_for(
+        &tab,
+        "the other pages' topics",
+        &format!(
+            "const a = document.querySelector('a[href=\"{last}.html\"]'); \
+             return !!a && !a.closest('[hidden]')"
+        ),
+    );
+    let count = eval(
+        &tab,
+        "return document.querySelector('.overview-filter-count').textContent",
+    );
+    assert_eq!(count, format!("1 of {topics} topics"));
+    // Cleared, the page shows its own topics again and none of the others.
+    let shown = eval(
+        &tab,
+        "const i = document.querySelector('.overview-filter'); i.value = ''; \
+         i.dispatchEvent(new Event('input')); \
+         return [...document.querySelectorAll('.overview-group li')].filter((li) => !li.closest('[hidden]')).length",
+    );
+    let first_page = std::fs::read_to_string(out.join("topics/index.html")).unwrap();
+    let own = first_page.matches("<li><a href=\"").count();
+    assert_eq!(shown, own);
 }

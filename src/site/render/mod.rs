@@ -14,6 +14,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use tera::Tera;
 
 use crate::base::error::Error;
@@ -579,6 +580,90 @@ struct ListPage<'a> {
     page_number: usize,
 }
 
+/// Topics on one page of the topics overview: 1,000 are about 130 KB of HTML (a site of 4,700
+/// topics had one page of 610 KB). A page ends between products, never inside one.
+pub const OVERVIEW_PAGE: usize = 1000;
+
+/// Support topics by their place: service, then product, each keyed (empty, name) so that "no
+/// service" and "no product" come last; topics in place order.
+type PlaceTree<'p> = BTreeMap<(bool, &'p str), BTreeMap<(bool, &'p str), Vec<&'p str>>>;
+
+fn place_tree<'p>(places: &'p crate::site::labels::Places<'p>) -> PlaceTree<'p> {
+    let mut tree = PlaceTree::new();
+    for (topic, place) in places.iter() {
+        tree.entry((place.service.is_empty(), place.service.as_str()))
+            .or_default()
+            .entry((place.product.is_empty(), place.product.as_str()))
+            .or_default()
+            .push(topic);
+    }
+    tree
+}
+
+/// The page (from 0) of each product of the topics overview, given how many topics each has,
+/// in order: about [`OVERVIEW_PAGE`] topics to a page, whole products to a page.
+fn overview_page_of(sizes: impl IntoIterator<Item = usize>) -> Vec<usize> {
+    let (mut page, mut on_page) = (0, 0);
+    sizes
+        .into_iter()
+        .map(|n| {
+            if on_page > 0 && on_page + n > OVERVIEW_PAGE {
+                page += 1;
+                on_page = 0;
+            }
+            on_page += n;
+            page
+        })
+        .collect()
+}
+
+/// `groups` cut into the overview's pages ([`overview_page_of`]); a service cut in two is
+/// named on both pages.
+fn overview_pages(groups: Vec<OverviewGroup>) -> Vec<Vec<OverviewGroup>> {
+    let sizes = groups
+        .iter()
+        .flat_map(|g| g.subgroups.iter().map(|s| s.entries.len()));
+    let page_of = overview_page_of(sizes.collect::<Vec<_>>());
+    let count = page_of.last().map_or(1, |p| p + 1);
+    let mut pages: Vec<Vec<OverviewGroup>> = (0..count).map(|_| Vec::new()).collect();
+    let mut subgroup = 0;
+    for group in groups {
+        let OverviewGroup {
+            name,
+            url,
+            note,
+            subgroups,
+        } = group;
+        for sub in subgroups {
+            let page = &mut pages[page_of[subgroup]];
+            subgroup += 1;
+            match page.last_mut().filter(|g| g.name == name) {
+                Some(g) => g.subgroups.push(sub),
+                None => page.push(OverviewGroup {
+                    name: name.clone(),
+                    url: url.clone(),
+                    note: note.clone(),
+                    subgroups: vec![sub],
+                }),
+            }
+        }
+    }
+    pages
+}
+
+/// How many pages the topics overview of `lib` takes (`shelf serve` rebuilds the site whole
+/// when that changes, as when a list gains or loses a page).
+pub fn topics_overview_pages(lib: &Library) -> usize {
+    let places = crate::site::labels::Places::new(lib);
+    let tree = place_tree(&places);
+    let sizes = tree
+        .values()
+        .flat_map(|products| products.values().map(Vec::len));
+    overview_page_of(sizes.collect::<Vec<_>>())
+        .last()
+        .map_or(1, |p| p + 1)
+}
+
 /// Sibling topics shown on a topic page.
 const SIBLINGS: usize = 24;
 
@@ -624,6 +709,10 @@ struct OverviewPage<'a> {
     groups: Vec<OverviewGroup>,
     /// The search script's version: it also runs the topics overview's filter box.
     script_version: String,
+    /// Links to every page of the topics overview when it takes more than one (the current one
+    /// noted "current"; see [`OVERVIEW_PAGE`]).
+    pager: Vec<NamedLink>,
+    page_number: usize,
 }
 
 #[derive(Serialize)]
@@ -677,6 +766,73 @@ impl Site<'_> {
         }
     }
 
+    /// The topics overview's pages (`topics/index.html`, then `topics/index~2.html`...), each
+    /// with links to all, named by the first service on each. Of more than one page, the
+    /// groups of all are also written as `topics/index.json`, which the filter box reads to
+    /// search every page (building elements from data: search.js parses no HTML).
+    fn write_topics_overview(&self, sink: &dyn Sink) -> Result<(), Error> {
+        let mut page = self.overview(Section::Topics);
+        let groups = std::mem::take(&mut page.groups);
+        let pages = overview_pages(groups);
+        let first = format!("{}/index.html", Section::Topics.dir());
+        if pages.len() > 1 {
+            // Each link as [name, url, note]: most of the file is the 1,000s of topics.
+            let link = |name: &str, url: &Option<String>, note: &str| json!([name, url, note]);
+            let data: Vec<Vec<serde_json::Value>> = pages
+                .iter()
+                .map(|groups| {
+                    groups
+                        .iter()
+                        .map(|g| {
+                            let subgroups: Vec<_> = g
+                                .subgroups
+                                .iter()
+                                .map(|s| {
+                                    let entries: Vec<_> = s
+                                        .entries
+                                        .iter()
+                                        .map(|e| link(&e.name, &e.url, &e.note))
+                                        .collect();
+                                    json!([link(&s.name, &s.url, &s.note), entries])
+                                })
+                                .collect();
+                            json!([link(&g.name, &g.url, &g.note), subgroups])
+                        })
+                        .collect()
+                })
+                .collect();
+            let json = serde_json::to_vec(&data).expect("the overview serializes");
+            sink.write(&format!("{}/index.json", Section::Topics.dir()), &json)?;
+        }
+        let names: Vec<String> = pages
+            .iter()
+            .map(|groups| groups.first().map(|g| g.name.clone()).unwrap_or_default())
+            .collect();
+        let n = pages.len();
+        for (i, groups) in pages.into_iter().enumerate() {
+            page.groups = groups;
+            if n > 1 {
+                page.page_number = i + 1;
+                page.pager = (1..=n)
+                    .map(|p| NamedLink {
+                        name: format!("{p}: {}", names[p - 1]),
+                        url: Some(paged(&first, p)),
+                        note: if p == i + 1 {
+                            "current".into()
+                        } else {
+                            String::new()
+                        },
+                    })
+                    .collect();
+            }
+            sink.write(
+                &paged(&first, i + 1),
+                self.renderer.overview(&page)?.as_bytes(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// The topics overview grouped: services in name order (none last), products within them.
     fn topic_groups(&self, entries: &[NamedLink]) -> Vec<OverviewGroup> {
         let places = self.places();
@@ -687,16 +843,7 @@ impl Site<'_> {
             .map(String::as_str)
             .zip(entries)
             .collect();
-        // Keyed (empty, name) so that "no service" and "no product" come last.
-        type ByProduct<'p> = BTreeMap<(bool, &'p str), Vec<&'p str>>;
-        let mut tree: BTreeMap<(bool, &str), ByProduct> = BTreeMap::new();
-        for (topic, place) in places.iter() {
-            tree.entry((place.service.is_empty(), &place.service))
-                .or_default()
-                .entry((place.product.is_empty(), &place.product))
-                .or_default()
-                .push(topic);
-        }
+        let tree = place_tree(places);
         let count = |n: usize| format!("{n} topic{}", plural(n));
         tree.into_iter()
             .map(|((_, service), products)| {
@@ -807,6 +954,7 @@ impl Site<'_> {
             ),
             Page::Sitemap => ("sitemap.xml".into(), r.sitemap(&self.sitemap())?),
             Page::Article(ix) => return self.write_article(&lib.articles[ix], sink),
+            Page::Overview(Section::Topics) => return self.write_topics_overview(sink),
             Page::Overview(section) => (
                 format!("{}/index.html", section.dir()),
                 r.overview(&self.overview(section))?,
@@ -1173,6 +1321,8 @@ impl Site<'_> {
             entries,
             groups,
             script_version: search::version(&self.renderer.search_script),
+            pager: Vec::new(),
+            page_number: 1,
         }
     }
 
