@@ -180,7 +180,11 @@ pub fn run(site: &Site, args: CheckArgs, color: ColorChoice) -> anyhow::Result<E
             if matches!(format, FormatArg::Sarif) {
                 fingerprints = baseline::fingerprints(&checked.diagnostics, root);
             }
-            checked.diagnostics.clone()
+            // Counted by rule below with --verbose; otherwise not needed again.
+            match args.verbose {
+                true => checked.diagnostics.clone(),
+                false => std::mem::take(&mut checked.diagnostics),
+            }
         }
     };
     let counted = emit::Summary::of(checked.files, &shown);

@@ -65,7 +65,10 @@ impl Scope {
 
     /// Whether `file` (as diagnostics name it) is reported on.
     fn contains(&self, file: &Path) -> bool {
-        if self.under.is_empty() && self.among.is_none() {
+        // Checking the whole source folder, named or not, reports on everything: no path of
+        // the 20,000 problems of a large tree need be taken apart.
+        let whole = self.under.is_empty() || self.under.contains(&self.source);
+        if whole && self.among.is_none() {
             return true;
         }
         let below = file.strip_prefix(&self.configured).unwrap_or(file);

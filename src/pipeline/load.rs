@@ -164,6 +164,7 @@ pub fn load_in_context(
 
     let started = Instant::now();
     let mut articles = Vec::with_capacity(parsed.len());
+    diagnostics.reserve(parsed.iter().map(|(_, found, _)| found.len()).sum());
     let mut unusable = 0;
     let mut suppressions = Vec::new();
     for ((article, found, suppressed), file) in parsed.into_iter().zip(&files) {
