@@ -71,6 +71,18 @@ def convert(text):
     return front, body
 
 
+def articles(source):
+    """(path relative to `source`, `convert` of its text) of every Markdown file under
+    `source`, in path order."""
+    for folder, dirs, files in os.walk(source):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(".md"):
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    yield os.path.relpath(path, source), convert(f.read())
+
+
 def write_site(source, site, lean=True):
     """Writes the Hugo site for the articles under `source`; returns (pages, left out). `lean`
     turns off RSS, sitemap and robots.txt; otherwise Hugo writes its defaults (an RSS feed per
@@ -85,26 +97,18 @@ def write_site(source, site, lean=True):
         with open(os.path.join(layouts, name), "w") as f:
             f.write(text)
     pages = left_out = 0
-    for folder, dirs, files in os.walk(source):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.endswith(".md"):
-                continue
-            path = os.path.join(folder, name)
-            with open(path, encoding="utf-8", errors="replace") as f:
-                converted = convert(f.read())
-            if converted is None:
-                left_out += 1
-                continue
-            front, body = converted
-            rel = os.path.relpath(path, source)
-            target = os.path.join(content, rel)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "w", encoding="utf-8") as f:
-                # JSON is YAML, and needs no escaping rules of its own.
-                f.write("---\n" + "\n".join(f"{k}: {json.dumps(v)}" for k, v in front.items()) + "\n---\n")
-                f.write(body)
-            pages += 1
+    for rel, converted in articles(source):
+        if converted is None:
+            left_out += 1
+            continue
+        front, body = converted
+        target = os.path.join(content, rel)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as f:
+            # JSON is YAML, and needs no escaping rules of its own.
+            f.write("---\n" + "\n".join(f"{k}: {json.dumps(v)}" for k, v in front.items()) + "\n---\n")
+            f.write(body)
+        pages += 1
     return pages, left_out
 
 

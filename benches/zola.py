@@ -82,31 +82,24 @@ def write_site(source, site):
         with open(path, "w") as f:
             f.write(text)
     pages = left_out = 0
-    for folder, dirs, files in os.walk(source):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.endswith(".md"):
-                continue
-            path = os.path.join(folder, name)
-            with open(path, encoding="utf-8", errors="replace") as f:
-                converted = hugo.convert(f.read())
-            if converted is None:
-                left_out += 1
-                continue
-            front, body = converted
-            # Hugo's escape of its own shortcodes is undone; Zola's are kept as text instead.
-            body = SHORTCODE.sub(r"{ \1", body.replace("{{</*", "{{<").replace("{{%/*", "{{%"))
-            body = EMPTY_LINK.sub("](#)", body)
-            # One folder of pages (a folder without `_index.md` is no section in Zola); the
-            # path, lowercased as Zola slugs it, keeps names apart.
-            flat = os.path.relpath(path, source).lower().replace(os.sep, "--")
-            with open(os.path.join(content, flat), "w", encoding="utf-8") as f:
-                # A JSON string is a TOML basic string.
-                f.write(f"+++\ntitle = {json.dumps(front['title'])}\n")
-                f.write(f"description = {json.dumps(front['description'])}\n")
-                f.write(f"[taxonomies]\ntopics = {json.dumps(front['topics'])}\n+++\n")
-                f.write(body)
-            pages += 1
+    for rel, converted in hugo.articles(source):
+        if converted is None:
+            left_out += 1
+            continue
+        front, body = converted
+        # Hugo's escape of its own shortcodes is undone; Zola's are kept as text instead.
+        body = SHORTCODE.sub(r"{ \1", body.replace("{{</*", "{{<").replace("{{%/*", "{{%"))
+        body = EMPTY_LINK.sub("](#)", body)
+        # One folder of pages (a folder without `_index.md` is no section in Zola); the
+        # path, lowercased as Zola slugs it, keeps names apart.
+        flat = rel.lower().replace(os.sep, "--")
+        with open(os.path.join(content, flat), "w", encoding="utf-8") as f:
+            # A JSON string is a TOML basic string.
+            f.write(f"+++\ntitle = {json.dumps(front['title'])}\n")
+            f.write(f"description = {json.dumps(front['description'])}\n")
+            f.write(f"[taxonomies]\ntopics = {json.dumps(front['topics'])}\n+++\n")
+            f.write(body)
+        pages += 1
     return pages, left_out
 
 

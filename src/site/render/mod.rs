@@ -664,6 +664,22 @@ pub fn topics_overview_pages(lib: &Library) -> usize {
         .map_or(1, |p| p + 1)
 }
 
+/// Links to the `n` pages of a list whose first page is `first`, each named by `name` (from 1),
+/// the `current` one noted "current".
+fn pager(first: &str, n: usize, current: usize, name: impl Fn(usize) -> String) -> Vec<NamedLink> {
+    (1..=n)
+        .map(|p| NamedLink {
+            name: name(p),
+            url: Some(paged(first, p)),
+            note: if p == current {
+                "current".into()
+            } else {
+                String::new()
+            },
+        })
+        .collect()
+}
+
 /// Sibling topics shown on a topic page.
 const SIBLINGS: usize = 24;
 
@@ -813,17 +829,7 @@ impl Site<'_> {
             page.groups = groups;
             if n > 1 {
                 page.page_number = i + 1;
-                page.pager = (1..=n)
-                    .map(|p| NamedLink {
-                        name: format!("{p}: {}", names[p - 1]),
-                        url: Some(paged(&first, p)),
-                        note: if p == i + 1 {
-                            "current".into()
-                        } else {
-                            String::new()
-                        },
-                    })
-                    .collect();
+                page.pager = pager(&first, n, i + 1, |p| format!("{p}: {}", names[p - 1]));
             }
             sink.write(
                 &paged(&first, i + 1),
@@ -1026,17 +1032,7 @@ impl Site<'_> {
             page.count = total;
             if n > 1 {
                 page.page_number = i + 1;
-                page.pager = (1..=n)
-                    .map(|p| NamedLink {
-                        name: p.to_string(),
-                        url: Some(paged(&first, p)),
-                        note: if p == i + 1 {
-                            "current".into()
-                        } else {
-                            String::new()
-                        },
-                    })
-                    .collect();
+                page.pager = pager(&first, n, i + 1, |p| p.to_string());
             }
             let html = self.renderer.list(&page, section == Section::Topics)?;
             sink.write(&paged(&first, i + 1), html.as_bytes())?;
