@@ -234,6 +234,13 @@ pub fn fuzz_article(data: &[u8]) {
     let checked = parse(file, "f.md", data, Mode::Check);
     let built = parse(file, "f.md", data, Mode::Build);
     assert_eq!(checked.article.is_some(), built.article.is_some());
+    // Checking keeps no payload value and renders nothing, and finds exactly what a build does.
+    let found = |p: &shelf::check::article::Parsed| {
+        (p.diagnostics.iter())
+            .map(|d| (d.code, d.span.clone(), d.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found(&checked), found(&built), "check and build disagree");
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
