@@ -443,6 +443,12 @@ mod tests {
                 .unwrap_err()
                 .contains("records")
         );
+        // The names `--outputs` takes are those shelf.toml takes (serde's kebab-case).
+        for output in Output::ALL {
+            let toml = format!("outputs = [\"pages\", \"{}\"]", output.name());
+            let outputs = Config::parse(&toml).unwrap().outputs;
+            assert!(outputs.contains(&output), "{}", output.name());
+        }
     }
 
     #[test]

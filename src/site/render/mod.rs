@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -223,6 +224,39 @@ pub struct Written {
     pub search_files: Vec<String>,
 }
 
+/// The sink a render writes through, counting what it wrote: the summary says what was
+/// written, not what was meant to be (it once missed every paged list's later pages).
+struct Counting<'a> {
+    sink: &'a dyn Sink,
+    files: AtomicUsize,
+    /// Of those, API documents and fragments.
+    api: AtomicUsize,
+}
+
+impl<'a> Counting<'a> {
+    fn new(sink: &'a dyn Sink) -> Self {
+        Counting {
+            sink,
+            files: AtomicUsize::new(0),
+            api: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Sink for Counting<'_> {
+    fn create_dir(&self, rel: &str) -> Result<(), Error> {
+        self.sink.create_dir(rel)
+    }
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.sink.write(rel, bytes)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        if rel.starts_with(api::ROOT) || rel.starts_with("embed/") {
+            self.api.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
 /// One page of the site.
 enum Page<'a> {
     Home,
@@ -363,8 +397,8 @@ fn render(
                 pages.extend(lib.products.keys().map(|k| Page::Product(k)));
             }
         }
-        Some(_) if !html => {
-            if let Some(t) = only.filter(|_| per_article) {
+        Some(t) if !html => {
+            if per_article {
                 pages.extend(t.articles.iter().map(|&ix| Page::Article(ix)));
             }
         }
@@ -410,6 +444,7 @@ fn render(
             staging.create_dir(dir)?;
         }
     }
+    let staging = &Counting::new(staging);
     let info = api::BuildInfo::now(cloud);
     let with_search = config.writes(Output::Search) && only.is_none();
     // The search index and the API are made while the pages render.
@@ -442,15 +477,7 @@ fn render(
         },
     );
     rendered?;
-    // Each article job writes its page, record and fragment, as the outputs say.
-    let article_jobs = pages
-        .iter()
-        .filter(|p| matches!(p, Page::Article(_)))
-        .count();
-    let per_article_api =
-        usize::from(config.writes(Output::Records)) + usize::from(config.writes(Output::Embed));
-    let api_files = api_files? + per_article_api * article_jobs;
-    let other_pages = pages.len() - article_jobs + usize::from(html) * article_jobs;
+    api_files?;
     if with_search {
         write_search(renderer, &search_files, staging)?;
     }
@@ -465,13 +492,8 @@ fn render(
         products: lib.products.len(),
         clouds: lib.clouds.len(),
         types: lib.types.len(),
-        api: api_files,
-        // style.css with the pages; with search, search.js and porter2.js.
-        files: other_pages
-            + usize::from(html)
-            + search_files.len()
-            + 2 * usize::from(with_search)
-            + api_files,
+        api: staging.api.load(Ordering::Relaxed),
+        files: staging.files.load(Ordering::Relaxed),
         search_files: search_files.into_iter().map(|(path, _)| path).collect(),
     })
 }
@@ -651,6 +673,29 @@ fn overview_pages(groups: Vec<OverviewGroup>) -> Vec<Vec<OverviewGroup>> {
     pages
 }
 
+/// The topics overview's pages as data (`topics/index.json`), each link as [name, url, note]:
+/// most of the file is the thousands of topics. A page is a list of groups, a group
+/// [link, subgroups], a subgroup [link, topics].
+fn overview_data(pages: &[Vec<OverviewGroup>]) -> Vec<u8> {
+    let link = |name: &str, url: &Option<String>, note: &str| json!([name, url, note]);
+    let group = |g: &OverviewGroup| {
+        let subgroups: Vec<_> = (g.subgroups.iter())
+            .map(|s| {
+                let topics: Vec<_> = (s.entries.iter())
+                    .map(|e| link(&e.name, &e.url, &e.note))
+                    .collect();
+                json!([link(&s.name, &s.url, &s.note), topics])
+            })
+            .collect();
+        json!([link(&g.name, &g.url, &g.note), subgroups])
+    };
+    let data: Vec<Vec<_>> = pages
+        .iter()
+        .map(|groups| groups.iter().map(group).collect())
+        .collect();
+    serde_json::to_vec(&data).expect("the overview serializes")
+}
+
 /// How many pages the topics overview of `lib` takes (`shelf serve` rebuilds the site whole
 /// when that changes, as when a list gains or loses a page).
 pub fn topics_overview_pages(lib: &Library) -> usize {
@@ -792,32 +837,7 @@ impl Site<'_> {
         let pages = overview_pages(groups);
         let first = format!("{}/index.html", Section::Topics.dir());
         if pages.len() > 1 {
-            // Each link as [name, url, note]: most of the file is the 1,000s of topics.
-            let link = |name: &str, url: &Option<String>, note: &str| json!([name, url, note]);
-            let data: Vec<Vec<serde_json::Value>> = pages
-                .iter()
-                .map(|groups| {
-                    groups
-                        .iter()
-                        .map(|g| {
-                            let subgroups: Vec<_> = g
-                                .subgroups
-                                .iter()
-                                .map(|s| {
-                                    let entries: Vec<_> = s
-                                        .entries
-                                        .iter()
-                                        .map(|e| link(&e.name, &e.url, &e.note))
-                                        .collect();
-                                    json!([link(&s.name, &s.url, &s.note), entries])
-                                })
-                                .collect();
-                            json!([link(&g.name, &g.url, &g.note), subgroups])
-                        })
-                        .collect()
-                })
-                .collect();
-            let json = serde_json::to_vec(&data).expect("the overview serializes");
+            let json = overview_data(&pages);
             sink.write(&format!("{}/index.json", Section::Topics.dir()), &json)?;
         }
         let names: Vec<String> = pages
